@@ -1,0 +1,97 @@
+"""Document-level entity extraction on top of spaCy's NER.
+
+spaCy tags each mention on its own; news consumers join on entities, so this package makes the
+article's entities consistent: trimmed spans, one label and one canonical name per entity,
+salience, stable ids. See docs/entities.md.
+"""
+
+from __future__ import annotations
+
+from spacy.lang.en.stop_words import STOP_WORDS
+from spacy.tokens import Doc
+
+from streams.nlp.entities.linking import Cluster, cluster_mentions
+from streams.nlp.entities.normalize import norm_key
+from streams.nlp.entities.propagate import propagate
+from streams.nlp.entities.publisher import drop_publisher_credits
+from streams.nlp.entities.salience import salience
+from streams.nlp.entities.spans import (
+    Mention,
+    Regions,
+    annotate,
+    clean_span,
+    defined_acronyms,
+    find_regions,
+    model_mentions,
+)
+
+__all__ = ["extract_entities"]
+
+# Labels whose unconfirmed headline mentions are kept: place names are reliable even in titles.
+_HEADLINE_SAFE = frozenset({"GPE", "LOC", "NORP", "LANGUAGE"})
+
+
+def _confirmed(cl: Cluster) -> bool:
+    """An entity is real if the model found it once in plain body text, not only in a
+    quotation fragment or an all-capitals/title line."""
+    for m in cl.mentions:
+        if m.source == "model" and not m.quote_fragment and not m.in_headline:
+            return True
+    return False
+
+
+def _keep(cl: Cluster, doc: Doc, regions: Regions) -> bool:
+    if _confirmed(cl):
+        return True
+    if any(m.quote_fragment for m in cl.mentions):
+        return False
+    # Headline-only: keep place names from a normal-case title, nothing from all-caps lines.
+    return cl.label in _HEADLINE_SAFE and not any(
+        doc[m.start:m.end].text.isupper() for m in cl.mentions)
+
+
+def extract_entities(
+    doc: Doc, *, title: str | None = None, publisher: str | None = None
+) -> list[dict]:
+    """Entities of one cleaned article ``doc`` as sink-schema dicts, sorted by first mention.
+
+    ``title`` marks the headline when the text starts with it (its spans need confirmation in
+    the body) and feeds salience; ``publisher`` drops the outlet's own credit lines.
+    """
+    regions = find_regions(doc, title)
+    mentions: list[Mention] = []
+    for start, end, label in model_mentions(doc):
+        span = clean_span(doc, start, end, label)
+        if span is None:
+            continue
+        mentions.append(annotate(Mention(span[0], span[1], label), regions))
+    mentions.extend(annotate(m, regions) for m in defined_acronyms(doc, mentions))
+    for m in mentions:
+        m.key = norm_key(doc[m.start:m.end].text)
+
+    clusters = cluster_mentions(doc, mentions)
+    clusters = [cl for cl in clusters if _keep(cl, doc, regions)]
+    propagate(doc, clusters, regions, STOP_WORDS)
+    if publisher:
+        drop_publisher_credits(doc, clusters, publisher)
+        clusters = [cl for cl in clusters if cl.mentions]
+    for cl in clusters:
+        cl.mentions.sort(key=lambda m: m.start)
+    clusters.sort(key=lambda cl: cl.mentions[0].start)
+
+    scores = salience(doc, clusters, title, regions.headline)
+    out = []
+    for idx, (cl, sal) in enumerate(zip(clusters, scores, strict=True), start=1):
+        out.append({
+            "id": f"e{idx}",
+            "name": cl.name,
+            "label": cl.label,
+            "mentions": [_mention_dict(doc, m) for m in cl.mentions],
+            "salience": sal,
+        })
+    return out
+
+
+def _mention_dict(doc: Doc, m: Mention) -> dict:
+    span = doc[m.start:m.end]
+    return {"start": span.start_char, "end": span.end_char, "text": span.text}

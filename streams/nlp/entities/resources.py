@@ -1,0 +1,52 @@
+"""Curated word lists for entity post-processing, read once from ``streams/data/entities``.
+
+The lists are data, not code, so an editor can extend them without touching the logic.
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+from pathlib import Path
+
+DATA_DIR = Path(__file__).resolve().parents[2] / "data" / "entities"
+
+
+def _lines(name: str) -> list[str]:
+    text = (DATA_DIR / name).read_text(encoding="utf-8")
+    return [ln.strip() for ln in text.splitlines() if ln.strip() and not ln.startswith("#")]
+
+
+@functools.cache
+def titles() -> frozenset[tuple[str, ...]]:
+    """Honorifics and job titles (lower-case token tuples) stripped from PERSON mentions."""
+    return frozenset(tuple(t.split()) for t in _lines("titles.txt"))
+
+
+@functools.cache
+def max_title_len() -> int:
+    """Longest title in tokens, to bound the prefix search."""
+    return max((len(t) for t in titles()), default=1)
+
+
+@functools.cache
+def credit_cues() -> tuple[str, ...]:
+    """Lower-case cue phrases marking a byline/credit line where a publisher name is metadata."""
+    return tuple(_lines("credit_cues.txt"))
+
+
+@functools.cache
+def aliases() -> dict[str, tuple[str, str]]:
+    """Map a normalised surface form to (canonical name, label) for frequent news entities."""
+    from streams.nlp.entities.normalize import norm_key
+
+    raw = json.loads((DATA_DIR / "aliases.json").read_text(encoding="utf-8"))
+    out: dict[str, tuple[str, str]] = {}
+    for canonical, entry in raw.items():
+        if canonical.startswith("_"):
+            continue
+        label = entry["label"]
+        out[norm_key(canonical)] = (canonical, label)
+        for alias in entry.get("aliases", []):
+            out[norm_key(alias)] = (canonical, label)
+    return out

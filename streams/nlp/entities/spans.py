@@ -1,0 +1,200 @@
+"""Mention spans: take spaCy's entities, trim them to news/CoNLL boundaries, mark their context.
+
+Boundaries follow the CoNLL/OntoNotes convention downstream joins rely on: no leading
+determiner, honorific or job title, no trailing possessive, never across a line break.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from spacy.tokens import Doc, Token
+
+from streams.nlp.entities.normalize import is_all_caps
+from streams.nlp.entities.resources import max_title_len, titles
+
+LABELS = frozenset(
+    {"PERSON", "ORG", "GPE", "LOC", "NORP", "FAC", "EVENT", "PRODUCT", "WORK_OF_ART", "LAW",
+     "LANGUAGE"}
+)
+_OPEN_QUOTES = {"\u201c": "\u201d", "\u2018": "\u2019", "\u00ab": "\u00bb"}
+_STRAIGHT_QUOTES = {'"', "``", "''"}
+# A straight-quote "quotation" longer than this is taken as an unbalanced mark, not a quote.
+MAX_QUOTE_TOKENS = 150
+
+
+@dataclass(slots=True)
+class Mention:
+    """One token-aligned mention; ``end`` is exclusive (token index)."""
+
+    start: int
+    end: int
+    label: str
+    source: str = "model"  # model | acronym | propagated
+    in_quote: bool = False
+    quote_fragment: bool = False
+    in_headline: bool = False
+    key: str = ""
+
+
+@dataclass(slots=True)
+class Regions:
+    """Per-token context flags for one document."""
+
+    quote_id: list[int]  # -1 outside quotations, else the index of the quotation
+    quote_fragment: list[bool]  # token lies in a short or all-title-case quotation
+    headline: list[bool]  # token lies in the title or an all-capitals line
+    line_id: list[int]
+
+
+def _title_case_phrase(tokens: list[Token]) -> bool:
+    words = [t for t in tokens if t.is_alpha]
+    if len(words) < 2:
+        return False
+    return all(t.text[0].isupper() or (t.is_stop and len(t) <= 3) for t in words)
+
+
+def find_regions(doc: Doc, title: str | None) -> Regions:
+    """Mark quotations, title/headline lines and line numbers for every token."""
+    n = len(doc)
+    quote_id = [-1] * n
+    fragment = [False] * n
+    headline = [False] * n
+    line_id = [0] * n
+
+    line = 0
+    line_starts: list[int] = [0]
+    for i, tok in enumerate(doc):
+        line_id[i] = line
+        if "\n" in tok.text_with_ws:
+            line += 1
+            line_starts.append(i + 1)
+
+    # Quotations: curly quotes pair explicitly, straight quotes toggle; a blank line resets.
+    quotes: list[tuple[int, int]] = []
+    open_at: int | None = None
+    closer: str | None = None
+    for i, tok in enumerate(doc):
+        t = tok.text
+        if open_at is None:
+            if t in _OPEN_QUOTES or t in _STRAIGHT_QUOTES:
+                open_at, closer = i, _OPEN_QUOTES.get(t, '"')
+        elif (closer == '"' and t in _STRAIGHT_QUOTES) or t == closer:
+            if i - open_at - 1 <= MAX_QUOTE_TOKENS:
+                quotes.append((open_at + 1, i))
+            open_at = None
+        if open_at is not None and "\n\n" in tok.whitespace_ + (tok.text if tok.is_space else ""):
+            open_at = None
+    for qi, (s, e) in enumerate(quotes):
+        inner = list(doc[s:e])
+        is_fragment = (e - s) <= 8 or _title_case_phrase(inner)
+        for k in range(s, e):
+            quote_id[k] = qi
+            fragment[k] = is_fragment
+
+    # Headline: the title where the text starts with it, and any all-capitals line.
+    text = doc.text
+    if title:
+        t = title.strip()
+        lead = len(text) - len(text.lstrip())
+        if t and text[lead:lead + len(t)] == t:
+            stop = lead + len(t)
+            for tok in doc:
+                if tok.idx >= stop:
+                    break
+                headline[tok.i] = True
+    line_starts.append(n)
+    for a, b in zip(line_starts, line_starts[1:], strict=False):
+        words = [tok.text for tok in doc[a:b] if tok.is_alpha]
+        if len(words) >= 2 and is_all_caps(" ".join(words)):
+            for k in range(a, b):
+                headline[k] = True
+    return Regions(quote_id, fragment, headline, line_id)
+
+
+def _strip_title(doc: Doc, start: int, end: int) -> int:
+    """Advance ``start`` past honorifics/job titles ("President", "Prime Minister")."""
+    tset = titles()
+    for _ in range(3):
+        found = 0
+        for k in range(min(max_title_len(), end - start - 1), 0, -1):
+            cand = tuple(t.lower_ for t in doc[start:start + k])
+            if cand in tset:
+                found = k
+                break
+        if not found:
+            break
+        start += found
+    return start
+
+
+def clean_span(doc: Doc, start: int, end: int, label: str) -> tuple[int, int] | None:
+    """Trim a span to its name; return None when nothing name-like is left."""
+    # Never cross a line break: keep the longest line-internal piece.
+    pieces: list[tuple[int, int]] = []
+    a = start
+    for k in range(start, end):
+        tok = doc[k]
+        if tok.is_space:
+            if k > a:
+                pieces.append((a, k))
+            a = k + 1
+        elif "\n" in tok.whitespace_ and k + 1 < end:
+            pieces.append((a, k + 1))
+            a = k + 1
+    if a < end:
+        pieces.append((a, end))
+    if not pieces:
+        return None
+    start, end = max(pieces, key=lambda p: p[1] - p[0])
+
+    def junk_lead(tok: Token) -> bool:
+        return (tok.is_punct or tok.is_space or tok.tag_ == "DT"
+                or (tok.is_alpha and tok.text[0].islower()))
+
+    def junk_tail(tok: Token) -> bool:
+        return (tok.tag_ == "POS" or tok.is_space or (tok.is_punct and tok.text not in ")")
+                or (tok.is_alpha and tok.text[0].islower()))
+
+    while start < end and junk_lead(doc[start]):
+        start += 1
+    while end > start and junk_tail(doc[end - 1]):
+        end -= 1
+    if start < end and label == "PERSON":
+        start = _strip_title(doc, start, end)
+        while start < end and junk_lead(doc[start]):
+            start += 1
+    if start >= end:
+        return None
+    span_text = doc[start:end].text
+    if not any(c.isupper() for c in span_text) or sum(c.isalpha() for c in span_text) < 2:
+        return None
+    return start, end
+
+
+def model_mentions(doc: Doc) -> list[tuple[int, int, str]]:
+    """spaCy's entities with a news-entity label, as (start, end, label) token spans."""
+    return [(e.start, e.end, e.label_) for e in doc.ents if e.label_ in LABELS]
+
+
+def annotate(m: Mention, regions: Regions) -> Mention:
+    """Copy the context flags of a mention's tokens onto it."""
+    qs = {regions.quote_id[k] for k in range(m.start, m.end)}
+    m.in_quote = len(qs) == 1 and -1 not in qs
+    m.quote_fragment = m.in_quote and regions.quote_fragment[m.start]
+    m.in_headline = all(regions.headline[k] for k in range(m.start, m.end))
+    return m
+
+
+def defined_acronyms(doc: Doc, mentions: list[Mention]) -> list[Mention]:
+    """Mentions for acronyms defined in parentheses right after a name: "... Enforcement (ICE)"."""
+    taken = {k for m in mentions for k in range(m.start, m.end)}
+    out = []
+    for m in mentions:
+        e = m.end
+        if e + 2 < len(doc) and doc[e].text == "(" and doc[e + 2].text == ")":
+            tok = doc[e + 1]
+            acr = tok.text.replace(".", "")
+            if tok.i not in taken and 2 <= len(acr) <= 6 and acr.isalpha() and acr.isupper():
+                out.append(Mention(tok.i, tok.i + 1, m.label, source="acronym"))
+    return out
