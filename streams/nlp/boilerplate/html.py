@@ -1,0 +1,55 @@
+"""HTML cleaning: combine off-the-shelf extractors per visible paragraph, then apply rules.
+
+trafilatura (precision mode) decides which visible paragraphs form the article; the kept
+paragraphs then pass through the same line/sentence rules as plain text. Removed offsets index
+the page's visible text as rendered by :func:`streams.nlp.boilerplate.visible.render`.
+"""
+
+from __future__ import annotations
+
+import trafilatura
+
+from streams.nlp.boilerplate import segment, visible
+from streams.nlp.boilerplate.align import coverages
+from streams.nlp.boilerplate.rules import classify
+from streams.nlp.boilerplate.spans import Cleaned, Removed, build_cleaned
+from streams.nlp.boilerplate.text import inline_removals
+from streams.nlp.errors import InputError
+
+KEEP_COVERAGE = 0.5
+
+
+def extract_trafilatura(markup: str, url: str | None) -> str:
+    """trafilatura's main text in precision mode, comments excluded."""
+    out = trafilatura.extract(
+        markup, url=url, favor_precision=True, include_comments=False, include_tables=True
+    )
+    return out or ""
+
+
+def visible_text(markup: str) -> str:
+    """The page's visible text: the string clean_html's removed offsets index."""
+    return visible.render(visible.parse(markup))
+
+
+def clean_html(html: str, url: str | None = None) -> Cleaned:
+    """Extract the article from a page; removed spans index :func:`visible_text` of it."""
+    page = visible_text(html)
+    if not page:
+        raise InputError("html has no visible text")
+    spans = segment.paragraphs(page)
+    kept = coverages(page, spans, extract_trafilatura(html, url))
+    removed: list[Removed] = []
+    for (start, end), cov in zip(spans, kept, strict=True):
+        if cov < KEEP_COVERAGE:
+            removed.append(Removed(start, end, "outside-main"))
+            continue
+        reason = classify(page[start:end]) if end - start <= 400 else None
+        if reason:
+            removed.append(Removed(start, end, reason))
+        else:
+            removed.extend(inline_removals(page, start, end))
+    cleaned = build_cleaned(page, removed)
+    if not cleaned.text:
+        raise InputError("no article text found in html")
+    return cleaned

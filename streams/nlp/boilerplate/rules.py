@@ -1,0 +1,60 @@
+"""Cue-pattern rules for boilerplate lines and sentences, loaded from data/boilerplate/rules.json.
+
+Patterns live in a data file so editors can extend them without touching code. Each pattern
+is applied to one short unit (a line or a sentence), with a length cap, so matching stays
+linear on any input.
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+RULES_FILE = Path(__file__).resolve().parents[2] / "data" / "boilerplate" / "rules.json"
+FULL_MAX_CHARS = 300
+_EDGE_STRIP = " \t\r\n•·|*-–—>»›:,;"
+
+
+@dataclass(frozen=True)
+class Rule:
+    """One reason with its compiled patterns."""
+
+    reason: str
+    full: bool
+    max_chars: int
+    regex: re.Pattern[str]
+
+
+@functools.cache
+def load_rules(path: Path = RULES_FILE) -> tuple[Rule, ...]:
+    """Compile the rule file once per process."""
+    data = json.loads(path.read_text(encoding="utf-8"))
+    rules: list[Rule] = []
+    for item in data["rules"]:
+        flags = 0 if item.get("case_sensitive") else re.IGNORECASE
+        joined = "|".join(f"(?:{p})" for p in item["patterns"])
+        full = item["match"] == "full"
+        if full:
+            joined = f"(?:{joined})[.!?…]*"
+        max_chars = int(item.get("max_chars", FULL_MAX_CHARS))
+        rules.append(Rule(item["reason"], full, max_chars, re.compile(joined, flags)))
+    return tuple(rules)
+
+
+def classify(unit: str) -> str | None:
+    """Return the boilerplate reason for a line or sentence, or None if no rule matches."""
+    core = unit.strip(_EDGE_STRIP)
+    if not core:
+        return None
+    for rule in load_rules():
+        if len(core) > rule.max_chars:
+            continue
+        if rule.full:
+            if rule.regex.fullmatch(core):
+                return rule.reason
+        elif rule.regex.search(core):
+            return rule.reason
+    return None

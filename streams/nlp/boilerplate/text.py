@@ -1,0 +1,116 @@
+"""Plain-text cleaning: keep the article's main block, cut cue-matched lines and sentences.
+
+Upstream scrapers hand us the whole page's visible text. Menus, teasers and footers are short
+lines with few function words; article prose is long with many. Each paragraph gets a signed
+weight from that contrast and the article is the contiguous run with the largest total weight
+(a maximum-sum segment), which keeps short in-article paragraphs that sit between prose and
+drops the long prose of a comment section far away from the main block only if weaker.
+Inside the kept block, rules from data/boilerplate/rules.json remove appeals, captions,
+bylines and the like at line and sentence level, so an appeal glued to the lede goes and the
+lede stays.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from streams.nlp.boilerplate import guards, segment
+from streams.nlp.boilerplate.language import WORD, detect_stoplist
+from streams.nlp.boilerplate.rules import classify
+from streams.nlp.boilerplate.spans import Cleaned, Removed, build_cleaned
+from streams.nlp.errors import InputError
+
+_TERMINAL = tuple(".!?…\"'”’»)")
+
+
+@dataclass(frozen=True)
+class Block:
+    """One paragraph of the input with the features the main-block search reads."""
+
+    start: int
+    end: int
+    words: int
+    stop_density: float
+    terminal: bool
+    rule: str | None
+
+
+def describe(text: str, spans: list[tuple[int, int]], stops: frozenset[str]) -> list[Block]:
+    """Compute per-paragraph features."""
+    blocks: list[Block] = []
+    for start, end in spans:
+        chunk = text[start:end]
+        tokens = WORD.findall(chunk)
+        n = len(tokens)
+        hits = sum(1 for t in tokens if t.lower() in stops) if stops else 0
+        density = hits / n if n else 0.0
+        rule = classify(chunk) if end - start <= 400 else None
+        blocks.append(Block(start, end, n, density, chunk.endswith(_TERMINAL), rule))
+    return blocks
+
+
+def weight(block: Block, has_stops: bool) -> float:
+    """Signed evidence that a paragraph is article prose (+) or page furniture (-)."""
+    chars = block.end - block.start
+    if block.rule:
+        return -(chars + 60.0)
+    density_ok = block.stop_density >= 0.22 if has_stops else True
+    if block.words >= 12 and density_ok and (block.terminal or block.words >= 25):
+        return float(chars)
+    if block.words >= 6 and block.terminal and (block.stop_density >= 0.15 or not has_stops):
+        return 0.5 * chars
+    return -(chars * 0.5 + 25.0)
+
+
+def main_block(weights: list[float]) -> tuple[int, int]:
+    """Indices ``[i, j)`` of the maximum-sum contiguous run of paragraph weights."""
+    best, best_i, best_j = 0.0, 0, 0
+    run, run_i = 0.0, 0
+    for k, w in enumerate(weights):
+        if run <= 0:
+            run, run_i = 0.0, k
+        run += w
+        if run > best:
+            best, best_i, best_j = run, run_i, k + 1
+    return best_i, best_j
+
+
+def inline_removals(text: str, start: int, end: int) -> list[Removed]:
+    """Cue-matched lines and sentences inside one kept paragraph."""
+    out: list[Removed] = []
+    for ls, le in segment.lines(text, start, end):
+        reason = classify(text[ls:le]) if le - ls <= 400 else None
+        if reason:
+            out.append(Removed(ls, le, reason))
+            continue
+        for ss, se in segment.sentences(text, ls, le):
+            if (ss, se) == (ls, le):
+                continue
+            reason = classify(text[ss:se])
+            if reason:
+                out.append(Removed(ss, se, reason))
+    return out
+
+
+def clean_text(text: str) -> Cleaned:
+    """Clean scraped article text; removed offsets index ``text`` exactly."""
+    guards.check_text(text, kind="text", max_chars=guards.MAX_TEXT_CHARS)
+    spans = segment.paragraphs(text)
+    stops = detect_stoplist(text)
+    blocks = describe(text, spans, stops)
+    weights = [weight(b, bool(stops)) for b in blocks]
+    first, last = main_block(weights)
+    if first == last:
+        raise InputError("no article text found: no paragraph looks like prose")
+    removed: list[Removed] = []
+    for k, block in enumerate(blocks):
+        if block.rule:
+            removed.append(Removed(block.start, block.end, block.rule))
+        elif not first <= k < last:
+            removed.append(Removed(block.start, block.end, "outside-main"))
+        else:
+            removed.extend(inline_removals(text, block.start, block.end))
+    cleaned = build_cleaned(text, removed)
+    if not cleaned.text:
+        raise InputError("no article text left after removing boilerplate")
+    return cleaned
