@@ -1,0 +1,229 @@
+"""Claim extraction: quotes, reported speech and numeric claims with speakers.
+
+``extract_claims(doc, entities)`` returns claim dicts in the sink's shape (see docs/claims.md).
+Direct quotes come from quote marks (:mod:`.quotes`), reported speech from the parse
+(:mod:`.reported`); the two are merged so a quote takes the cue and source of the clause
+that reports it. Numbers come from :mod:`.numbers`, scores from :mod:`.worthiness`.
+"""
+
+from __future__ import annotations
+
+import bisect
+from dataclasses import dataclass, field
+
+from spacy.tokens import Doc, Token
+
+from .numbers import find_quantities
+from .quotes import ALL_MARKS, find_quote_spans, word_count
+from .reported import Attribution, find_attributions, find_subject
+from .speakers import SPEAKER_LABELS, EntityIndex, Mention, link, mention_span
+from .worthiness import score
+
+__all__ = ["extract_claims"]
+
+_NEAR = 160  # characters around a quote searched for its cue verb
+
+
+@dataclass
+class _Claim:
+    start: int
+    end: int
+    kind: str
+    cue: Token | None = None
+    cue_text: str | None = None
+    source: Token | None = None
+    cls: str | None = None
+    fragments: list[tuple[int, int]] = field(default_factory=list)
+    fallback: Mention | None = None  # speaker entity when no source token was found
+
+
+def _overlap(a0: int, a1: int, b0: int, b1: int) -> int:
+    return max(0, min(a1, b1) - max(a0, b0))
+
+
+def _inside(pos: int, spans: list[tuple[int, int]], starts: list[int]) -> bool:
+    k = bisect.bisect_right(starts, pos) - 1
+    return k >= 0 and spans[k][0] <= pos < spans[k][1]
+
+
+def _para_bounds(text: str, pos: int) -> tuple[int, int]:
+    s = text.rfind("\n", 0, pos) + 1
+    e = text.find("\n", pos)
+    return s, (len(text) if e < 0 else e)
+
+
+def _nearby_cue(doc: Doc, q: tuple[int, int], qspans, qstarts) -> tuple[Token, Token] | None:
+    """Nearest speech verb with a subject in the quote's paragraph, outside quotes."""
+    from .lexicon import cue_classes
+
+    cues = cue_classes()
+    ps, pe = _para_bounds(doc.text, q[0])
+    lo, hi = max(ps, q[0] - _NEAR), min(pe, q[1] + _NEAR)
+    span = doc.char_span(lo, hi, alignment_mode="expand")
+    if span is None:
+        return None
+    best = None
+    for tok in span:
+        if tok.pos_ != "VERB" or cues.get(tok.lemma_.lower()) != "speech":
+            continue
+        if _inside(tok.idx, qspans, qstarts):
+            continue
+        src = find_subject(tok)
+        if src is None or _inside(src.idx, qspans, qstarts):
+            continue
+        dist = q[0] - tok.idx if tok.idx < q[0] else tok.idx - q[1]
+        if best is None or dist < best[0]:
+            best = (dist, tok, src)
+    return (best[1], best[2]) if best else None
+
+
+def _nearest_entity(doc: Doc, q: tuple[int, int], index: EntityIndex) -> Mention | None:
+    """Baseline fallback: nearest PERSON/ORG mention in the quote's sentences, outside it."""
+    span = doc.char_span(q[0], q[1], alignment_mode="expand")
+    if span is None:
+        return None
+    s0 = span[0].sent.start_char
+    s1 = span[-1].sent.end_char
+    best = None
+    for m in index.overlapping(s0, s1):
+        if m.label not in ("PERSON", "ORG") or _overlap(m.start, m.end, *q):
+            continue
+        dist = q[0] - m.end if m.end <= q[0] else m.start - q[1]
+        if best is None or dist < best[0]:
+            best = (dist, m)
+    return best[1] if best else None
+
+
+def _quote_claims(doc: Doc, atts: list[Attribution], index: EntityIndex) -> list[_Claim]:
+    """Merge quote-mark spans with parsed attributions into quote/reported claims."""
+    text = doc.text
+    qspans = find_quote_spans(text)
+    qstarts = [s for s, _ in qspans]
+    atts = [a for a in atts if a.cue is None or not _inside(a.cue.idx, qspans, qstarts)]
+    used: set[int] = set()
+    claims: list[_Claim] = []
+    absorbed: set[int] = set()
+    for qi, q in enumerate(qspans):
+        cands = [(k, a) for k, a in enumerate(atts) if _overlap(a.start, a.end, *q)]
+        mixed = [
+            (k, a) for k, a in cands
+            if a.start <= q[0] and a.end >= q[1]
+            and word_count(text, (a.start, a.end)) - word_count(text, q) >= 3
+        ]
+        if mixed:
+            absorbed.add(qi)
+            continue
+        c = _Claim(q[0], q[1], "quote", fragments=[q])
+        if cands:
+            k, a = min(cands, key=lambda ka: abs(ka[1].cue.idx - q[0]) if ka[1].cue else 0)
+            used.add(k)
+            c.cue, c.cue_text, c.source, c.cls = a.cue, a.cue_text, a.source, a.cls
+        else:
+            near = _nearby_cue(doc, q, qspans, qstarts)
+            if near:
+                c.cue, c.source, c.cls = near[0], near[1], "speech"
+                c.cue_text = near[0].text
+            else:
+                c.fallback = _nearest_entity(doc, q, index)
+        claims.append(c)
+    for k, a in enumerate(atts):
+        if k in used:
+            continue
+        if any(_overlap(a.start, a.end, c.start, c.end) > 0.5 * (a.end - a.start)
+               for c in claims):
+            continue
+        kind = "quote" if any(ch in ALL_MARKS for ch in text[a.start:a.end]) else "reported"
+        claims.append(_Claim(a.start, a.end, kind, a.cue, a.cue_text, a.source, a.cls))
+    claims.sort(key=lambda c: (c.start, c.end))
+    return _merge_split(text, claims)
+
+
+def _merge_split(text: str, claims: list[_Claim]) -> list[_Claim]:
+    """Join '"A," he said, "B."' into one claim with two fragments."""
+    out: list[_Claim] = []
+    for c in claims:
+        prev = out[-1] if out else None
+        if (
+            prev is not None and prev.kind == "quote" and c.kind == "quote"
+            and c.fragments and prev.fragments
+            and (c.cue is None or (prev.cue is not None and c.cue.i == prev.cue.i))
+            and prev.cue is not None and prev.end <= prev.cue.idx < c.start
+            and c.start - prev.end <= 120 and "\n" not in text[prev.end:c.start]
+        ):
+            prev.fragments.append((c.start, c.end))
+            prev.end = c.end
+            continue
+        out.append(c)
+    return out
+
+
+def _sentence_span(doc: Doc, start: int, end: int) -> tuple[int, int]:
+    span = doc.char_span(start, end, alignment_mode="expand")
+    sent = span[0].sent
+    s, e = sent.start_char, sent.end_char
+    while e > s and doc.text[e - 1].isspace():
+        e -= 1
+    return s, e
+
+
+def extract_claims(doc: Doc, entities: list[dict]) -> list[dict]:
+    """Claims of a parsed article; speaker entity ids always refer to ``entities``."""
+    text = doc.text
+    index = EntityIndex(entities)
+    claims = _quote_claims(doc, find_attributions(doc), index)
+    records: list[tuple[_Claim, dict]] = []
+    for c in claims:
+        speaker = mention = None
+        if c.source is not None:
+            ms = mention_span(c.source)
+            mention = {"start": ms[0], "end": ms[1], "text": text[ms[0]:ms[1]]}
+            ent = link(c.source, ms, index, skip=(c.start, c.end))
+            if ent is not None and ent.label in SPEAKER_LABELS:
+                speaker = {"entity_id": ent.entity_id, "name": ent.name}
+        elif c.fallback is not None:
+            m = c.fallback
+            mention = {"start": m.start, "end": m.end, "text": text[m.start:m.end]}
+            speaker = {"entity_id": m.entity_id, "name": m.name}
+        body = text[c.start:c.end]
+        rec = {
+            "id": "",
+            "kind": c.kind,
+            "text": body,
+            "span": {"start": c.start, "end": c.end},
+            "speaker": speaker,
+            "speaker_mention": mention,
+            "cue": c.cue_text,
+            "quantity": None,
+            "check_worthiness": score(body, c.kind, c.cls, speaker is not None,
+                                      mention is not None, False),
+        }
+        if len(c.fragments) > 1:
+            rec["fragments"] = [{"start": s, "end": e} for s, e in c.fragments]
+        records.append((c, rec))
+    spans = [(c.start, c.end, r) for c, r in records]
+    for q in find_quantities(doc):
+        s, e = _sentence_span(doc, q.start, q.end)
+        host = next((r for a, b, r in spans if a <= q.start and q.end <= b), None)
+        body = text[s:e]
+        speaker = host["speaker"] if host else None
+        mention = host["speaker_mention"] if host else None
+        rec = {
+            "id": "",
+            "kind": "numeric",
+            "text": body,
+            "span": {"start": s, "end": e},
+            "speaker": speaker,
+            "speaker_mention": mention,
+            "cue": host["cue"] if host else None,
+            "quantity": {"value": int(q.value) if float(q.value).is_integer() else q.value,
+                         "value_max": (int(q.value_max) if q.value_max is not None
+                                       and float(q.value_max).is_integer() else q.value_max),
+                         "unit": q.unit, "qualifier": q.qualifier},
+            "check_worthiness": score(body, "numeric", None, speaker is not None,
+                                      mention is not None, True),
+        }
+        records.append((None, rec))  # type: ignore[arg-type]
+    out = sorted((r for _, r in records), key=lambda r: (r["span"]["start"], r["span"]["end"]))
+    for n, r in enumerate(out, 1):
+        r["id"] = f"c{n}"
+    return out

@@ -1,0 +1,72 @@
+"""Word lists for claim extraction, read once from ``streams/data/claims``.
+
+Cue verbs, role nouns, pronouns, qualifiers and worthiness signals live in TSV files so that
+they can be reviewed and extended without touching code.
+"""
+
+from __future__ import annotations
+
+import functools
+from pathlib import Path
+
+DATA_DIR = Path(__file__).resolve().parents[2] / "data" / "claims"
+
+
+def _rows(name: str) -> list[list[str]]:
+    """Tab-separated rows of a data file, without comments and blank lines."""
+    rows = []
+    for line in (DATA_DIR / name).read_text(encoding="utf-8").splitlines():
+        if not line.strip() or line.startswith("#"):
+            continue
+        rows.append([c.strip() for c in line.split("\t")])
+    return rows
+
+
+@functools.cache
+def cue_classes() -> dict[str, str]:
+    """Cue lemma -> class (speech, belief, evidence); the first listed class wins."""
+    out: dict[str, str] = {}
+    for lemma, cls in _rows("cues.tsv"):
+        out.setdefault(lemma, cls)
+    return out
+
+
+@functools.cache
+def according_phrases() -> tuple[tuple[str, ...], ...]:
+    """Multi-word source markers such as "according to", as lower-case word tuples."""
+    return tuple(tuple(r[0].lower().split()) for r in _rows("according.tsv"))
+
+
+@functools.cache
+def role_nouns() -> dict[str, str]:
+    """Role noun lemma -> entity label it refers back to ("the president" -> PERSON)."""
+    return {r[0]: r[1] for r in _rows("roles.tsv")}
+
+
+@functools.cache
+def pronoun_labels() -> dict[str, tuple[str, ...]]:
+    """Pronoun -> entity labels it may resolve to, most likely first."""
+    return {r[0]: tuple(r[1].split(",")) for r in _rows("pronouns.tsv")}
+
+
+@functools.cache
+def qualifiers() -> list[tuple[tuple[str, ...], str]]:
+    """(phrase words, normalised qualifier), longest phrase first."""
+    rows = [(tuple(r[0].lower().split()), r[1]) for r in _rows("qualifiers.tsv")]
+    return sorted(rows, key=lambda r: -len(r[0]))
+
+
+@functools.cache
+def rate_units() -> list[tuple[tuple[str, ...], str]]:
+    """(phrase words, unit suffix) for rates such as "a day" -> "/day", longest first."""
+    rows = [(tuple(r[0].lower().split()), r[1]) for r in _rows("units.tsv")]
+    return sorted(rows, key=lambda r: -len(r[0]))
+
+
+@functools.cache
+def worthiness_terms() -> dict[str, frozenset[str]]:
+    """Signal class (strong, opinion) -> lower-case words and phrases."""
+    out: dict[str, set[str]] = {}
+    for term, cls in _rows("worthiness.tsv"):
+        out.setdefault(cls, set()).add(term.lower())
+    return {k: frozenset(v) for k, v in out.items()}

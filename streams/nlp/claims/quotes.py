@@ -1,0 +1,68 @@
+"""Direct quotations found from quote marks.
+
+News text marks direct speech with double quote marks. A quotation that runs over several
+paragraphs leaves each paragraph open and re-opens the next one, so an unclosed quote is
+continued when the next paragraph starts with an opening mark.
+"""
+
+from __future__ import annotations
+
+OPEN_MARKS = "\u201c\u201e\u00ab\u201f"
+CLOSE_MARKS = "\u201d\u00bb"
+STRAIGHT = '"'
+ALL_MARKS = OPEN_MARKS + CLOSE_MARKS + STRAIGHT
+
+
+def _paragraphs(text: str) -> list[tuple[int, int]]:
+    """(start, end) of each non-empty line; news paragraphs are separated by newlines."""
+    out, pos = [], 0
+    for line in text.split("\n"):
+        if line.strip():
+            out.append((pos, pos + len(line)))
+        pos += len(line) + 1
+    return out
+
+
+def find_quote_spans(text: str) -> list[tuple[int, int]]:
+    """Character spans of double-quoted passages, marks included, in text order."""
+    spans: list[tuple[int, int]] = []
+    paras = _paragraphs(text)
+    open_at: int | None = None
+    for k, (ps, pe) in enumerate(paras):
+        i = ps
+        if open_at is not None:
+            # continuation paragraph: skip its re-opening mark
+            lead = len(text[ps:pe]) - len(text[ps:pe].lstrip())
+            if ps + lead < pe and text[ps + lead] in OPEN_MARKS + STRAIGHT:
+                i = ps + lead + 1
+        while i < pe:
+            ch = text[i]
+            if ch in OPEN_MARKS:
+                if open_at is None:
+                    open_at = i
+            elif ch in CLOSE_MARKS:
+                if open_at is not None:
+                    spans.append((open_at, i + 1))
+                    open_at = None
+            elif ch == STRAIGHT:
+                if open_at is None:
+                    open_at = i
+                else:
+                    spans.append((open_at, i + 1))
+                    open_at = None
+            i += 1
+        if open_at is not None:
+            nxt = paras[k + 1] if k + 1 < len(paras) else None
+            nxt_text = text[nxt[0]:nxt[1]].lstrip() if nxt else ""
+            if not (nxt_text and nxt_text[0] in OPEN_MARKS + STRAIGHT):
+                # unclosed at paragraph end: the quote ends with the paragraph
+                if pe - open_at > 1:
+                    spans.append((open_at, pe))
+                open_at = None
+    return [s for s in spans if any(c.isalnum() for c in text[s[0]:s[1]])]
+
+
+def word_count(text: str, span: tuple[int, int]) -> int:
+    """Number of whitespace words inside a span, quote marks ignored."""
+    inner = text[span[0]:span[1]].strip(ALL_MARKS + " ")
+    return len(inner.split())

@@ -1,0 +1,157 @@
+"""Reported speech and beliefs read off the dependency parse.
+
+A cue verb (said, told, believes, accused, ...) whose clausal complement is the content;
+"according to X" attached to a clause; and the parenthetical "..., he said, ..." (parataxis)
+where the content is the rest of the clause. Each finding is an :class:`Attribution`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from spacy.tokens import Doc, Token
+
+from .lexicon import according_phrases, cue_classes
+
+# Verbs whose direct object is the listener, not the content ("told reporters").
+_LISTENER_OBJECT = frozenset(
+    {"tell", "ask", "inform", "remind", "assure", "warn", "advise", "urge", "accuse", "blame",
+     "thank", "show"}
+)
+_WEAK_OBJECTS = frozenset({"it", "this", "that", "so", "something", "anything", "nothing", "what"})
+_EDGE_PUNCT = frozenset(",;:-\u2014\u2013")
+
+
+@dataclass
+class Attribution:
+    """A content span with its cue token and the token heading its source, if any."""
+
+    start: int
+    end: int
+    cue: Token | None
+    cue_text: str | None
+    source: Token | None
+    cls: str
+    fragments: list[tuple[int, int]] = field(default_factory=list)
+
+
+def _span_of(tokens: list[Token]) -> tuple[int, int] | None:
+    """Character span of tokens with edge punctuation and spaces trimmed."""
+    toks = sorted(tokens, key=lambda t: t.i)
+    while toks and (toks[0].is_punct and toks[0].text in _EDGE_PUNCT or toks[0].is_space):
+        toks.pop(0)
+    while toks and (toks[-1].text in _EDGE_PUNCT or toks[-1].is_space):
+        toks.pop()
+    if not toks:
+        return None
+    return toks[0].idx, toks[-1].idx + len(toks[-1])
+
+
+def find_subject(verb: Token, depth: int = 0) -> Token | None:
+    """Source of a cue verb: its subject, the agent of a passive, or an inherited subject."""
+    for c in verb.children:
+        if c.dep_ in ("nsubj", "csubj"):
+            return c
+    for c in verb.children:
+        if c.dep_ == "agent":
+            for g in c.children:
+                if g.dep_ == "pobj":
+                    return g
+    if depth < 3 and verb.dep_ in ("xcomp", "conj", "advcl") and verb.head is not verb:
+        return find_subject(verb.head, depth + 1)
+    if verb.dep_ == "acl" and verb.head.pos_ in ("NOUN", "PROPN"):
+        return verb.head
+    return None
+
+
+def _cue_text(verb: Token) -> str:
+    """The cue as written, with particles such as "pointed out" / "called for"."""
+    parts = [verb]
+    parts += [c for c in verb.children if c.dep_ == "prt"]
+    return " ".join(t.text for t in sorted(parts, key=lambda t: t.i))
+
+
+def _content_tokens(verb: Token) -> list[Token]:
+    """Tokens of the content of a cue verb, or [] when it has none."""
+    kids = list(verb.children)
+    comp = [c for c in kids if c.dep_ == "ccomp"]
+    if comp:
+        return [t for c in comp for t in c.subtree]
+    lemma = verb.lemma_.lower()
+    out: list[Token] = []
+    for c in kids:
+        if c.i < verb.i:
+            continue
+        if c.dep_ == "xcomp" and c.lemma_.lower() not in cue_classes():
+            out += list(c.subtree)
+        elif c.dep_ == "dobj" and lemma not in _LISTENER_OBJECT:
+            if c.lower_ in _WEAK_OBJECTS and len(list(c.subtree)) == 1:
+                continue
+            out += list(c.subtree)
+        elif c.dep_ == "prep" and c.lower_ in ("for", "of", "that") and lemma in (
+            "call", "accuse", "blame", "criticize", "praise", "warn", "ask", "charge"
+        ):
+            out += list(c.subtree)
+    if out and lemma in _LISTENER_OBJECT:
+        # "urged him to resign": the listener belongs to the content
+        out += [t for c in kids if c.dep_ == "dobj" for t in c.subtree]
+    return out
+
+
+def _according(doc: Doc) -> list[Attribution]:
+    """'according to X' (and similar) attached to a clause."""
+    out = []
+    phrases = according_phrases()
+    for tok in doc:
+        for words in phrases:
+            if tok.lower_ != words[0] or tok.i + len(words) > len(doc):
+                continue
+            if tuple(t.lower_ for t in doc[tok.i:tok.i + len(words)]) != words:
+                continue
+            last = doc[tok.i + len(words) - 1]
+            src = next((c for c in last.children if c.dep_ == "pobj"), None)
+            marker = {t.i for t in tok.subtree} | {t.i for t in last.subtree}
+            marker |= set(range(tok.i, last.i + 1))
+            clause = tok.head
+            while clause.dep_ not in ("ROOT", "ccomp", "conj") and clause.head is not clause:
+                if clause.pos_ in ("VERB", "AUX"):
+                    break
+                clause = clause.head
+            toks = [t for t in clause.subtree if t.i not in marker]
+            # keep only the contiguous side that holds the clause head
+            toks = [t for t in toks if (t.i < tok.i) == (clause.i < tok.i)]
+            span = _span_of(toks)
+            if span:
+                cue = " ".join(words)
+                out.append(Attribution(span[0], span[1], tok, cue, src, "speech"))
+    return out
+
+
+def find_attributions(doc: Doc) -> list[Attribution]:
+    """All reported-speech and belief attributions in a parsed document."""
+    cues = cue_classes()
+    out: list[Attribution] = []
+    for tok in doc:
+        if tok.pos_ not in ("VERB", "AUX") and tok.dep_ != "ROOT":
+            continue
+        cls = cues.get(tok.lemma_.lower())
+        if cls is None:
+            continue
+        if tok.dep_ == "parataxis" and tok.head is not tok:
+            # "The economy, he said, is weak": content is the head clause minus the aside
+            aside = {t.i for t in tok.subtree}
+            toks = [t for t in tok.head.subtree if t.i not in aside]
+            src = find_subject(tok)
+            span = _span_of(toks)
+            if span and src is not None:
+                out.append(Attribution(span[0], span[1], tok, _cue_text(tok), src, cls))
+            continue
+        toks = _content_tokens(tok)
+        if not toks:
+            continue
+        span = _span_of(toks)
+        if span is None:
+            continue
+        out.append(Attribution(span[0], span[1], tok, _cue_text(tok), find_subject(tok), cls))
+    out += _according(doc)
+    return out

@@ -1,0 +1,102 @@
+"""Speaker mentions and their link to the record's entities.
+
+The mention is the local phrase the text uses ("he", "the president", "Sen. Warren"); the
+link resolves it to an entity: directly when an entity mention overlaps it, otherwise the
+latest earlier entity of a compatible label (pronouns, role nouns).
+"""
+
+from __future__ import annotations
+
+import bisect
+from dataclasses import dataclass
+
+from spacy.tokens import Token
+
+from .lexicon import pronoun_labels, role_nouns
+
+SPEAKER_LABELS = ("PERSON", "ORG", "NORP", "GPE")
+
+
+@dataclass(frozen=True)
+class Mention:
+    start: int
+    end: int
+    entity_id: str
+    name: str
+    label: str
+
+
+class EntityIndex:
+    """Entity mentions sorted by offset, for overlap and look-back queries."""
+
+    def __init__(self, entities: list[dict]) -> None:
+        ms = [
+            Mention(m["start"], m["end"], e["id"], e["name"], e["label"])
+            for e in entities
+            for m in e.get("mentions", [])
+        ]
+        self.mentions = sorted(ms, key=lambda m: (m.start, m.end))
+        self.starts = [m.start for m in self.mentions]
+
+    def overlapping(self, start: int, end: int) -> list[Mention]:
+        """Mentions that share a character with [start, end)."""
+        hi = bisect.bisect_left(self.starts, end)
+        return [m for m in self.mentions[max(0, hi - 40):hi] if m.end > start]
+
+    def before(self, pos: int, labels: tuple[str, ...], skip: tuple[int, int] | None = None,
+               window: int = 3000) -> list[Mention]:
+        """Mentions with one of labels ending before pos, nearest first, inside a window."""
+        hi = bisect.bisect_left(self.starts, pos)
+        out = []
+        for m in reversed(self.mentions[:hi]):
+            if m.end > pos:
+                continue
+            if pos - m.end > window:
+                break
+            if skip and skip[0] <= m.start < skip[1]:
+                continue
+            if m.label in labels:
+                out.append(m)
+        return out
+
+
+def mention_span(tok: Token) -> tuple[int, int]:
+    """Character span of the noun phrase a source token heads (without relative clauses)."""
+    doc = tok.doc
+    if tok.ent_type_:
+        for ent in doc.ents:
+            if ent.start <= tok.i < ent.end:
+                return ent.start_char, ent.end_char
+    left = tok
+    for c in tok.lefts:
+        if c.dep_ in ("compound", "amod", "det", "poss", "nmod", "nummod", "quantmod", "punct"):
+            left = c.left_edge if c.left_edge.i < left.i else left
+            break
+    return doc[left.i].idx, tok.idx + len(tok)
+
+
+def link(tok: Token, span: tuple[int, int], index: EntityIndex,
+         skip: tuple[int, int] | None = None) -> Mention | None:
+    """Entity the speaker mention refers to, or None when the text gives none."""
+    direct = index.overlapping(*span)
+    if direct:
+        head = [m for m in direct if m.start <= tok.idx < m.end]
+        return (head or direct)[-1]
+    low = tok.lower_
+    pron = pronoun_labels().get(low)
+    if pron is not None and tok.pos_ == "PRON":
+        cands = index.before(span[0], pron, skip)
+        return cands[0] if cands else None
+    role = role_nouns().get(tok.lemma_.lower())
+    if role is not None and tok.pos_ in ("NOUN", "PROPN"):
+        cands = index.before(span[0], (role,), skip, window=6000)
+        if not cands:
+            return None
+        text = tok.doc.text
+        word = tok.lower_
+        for m in cands:  # prefer an entity introduced with this role ("President Obama")
+            around = text[max(0, m.start - 40):m.end + 40].lower()
+            if word in around:
+                return m
+        return cands[0]
+    return None
