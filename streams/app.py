@@ -1,0 +1,58 @@
+"""The Faust app factory: one app, hence one consumer group, per stage."""
+
+from __future__ import annotations
+
+import importlib
+
+import faust
+
+from streams import topics
+from streams.kafka import client_options
+from streams.settings import Settings
+
+
+def app_id(settings: Settings, stage: str) -> str:
+    """The stage's Faust app id, which is also its consumer group."""
+    return f"{settings.topic_prefix}newsstream-{stage}"
+
+
+def create_app(stage: str, settings: Settings) -> faust.App:
+    """Build the Faust app for ``stage`` with its agent registered."""
+    if stage not in topics.STAGES:
+        raise ValueError(f"unknown stage {stage!r}; choose one of {', '.join(topics.STAGES)}")
+    app = faust.App(
+        app_id(settings, stage),
+        broker=settings.faust_broker,
+        broker_credentials=_credentials(settings),
+        key_serializer="raw",
+        value_serializer="raw",
+        topic_partitions=settings.partitions,
+        topic_replication_factor=settings.replication,
+        store="memory://",  # tables are rebuilt from their changelog topics on start
+        web_enabled=False,
+        datadir=str(settings.home / "faust" / stage),
+        producer_acks=-1,
+        producer_max_request_size=topics.MAX_MESSAGE_BYTES,
+        consumer_max_fetch_size=topics.MAX_MESSAGE_BYTES,
+        consumer_auto_offset_reset="earliest",
+        processing_guarantee="at_least_once",
+        broker_commit_every=100,
+        broker_commit_interval=1.0,
+    )
+    importlib.import_module(f"streams.stages.{stage}").register(app, settings)
+    return app
+
+
+def _credentials(settings: Settings) -> faust.types.auth.CredentialsT | None:
+    protocol = settings.security_protocol.upper()
+    if protocol == "PLAINTEXT":
+        return None
+    options = client_options(settings)
+    if protocol == "SSL":
+        return faust.SSLCredentials(options["ssl_context"])
+    return faust.SASLCredentials(
+        username=settings.sasl_username,
+        password=settings.sasl_password,
+        mechanism=settings.sasl_mechanism,
+        ssl_context=options.get("ssl_context"),
+    )

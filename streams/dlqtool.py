@@ -1,0 +1,97 @@
+"""``newsstream dlq list|show|replay``: read dead letters and re-drive them after a fix."""
+
+from __future__ import annotations
+
+import base64
+import sys
+from typing import Any
+
+import orjson
+from aiokafka import TopicPartition
+
+from streams import topics
+from streams.ingest import Item, to_raw
+from streams.kafka import consumer, producer
+from streams.reader import records
+from streams.records import encode
+from streams.settings import Settings
+
+# A dead letter of a stage is re-driven into that stage's input topic.
+REDRIVE = {"clean": topics.RAW, "extract": topics.CLEAN, "geotag": topics.ENRICHED}
+
+
+async def dlq_command(settings: Settings, action: str, selected: list[str]) -> int:
+    wanted = {_parse_ref(ref) for ref in selected}
+    letters = [
+        (m.partition, m.offset, v)
+        async for m, v in records(settings, topics.name(settings, topics.DLQ))
+        if not wanted or (m.partition, m.offset) in wanted
+    ]
+    if action == "list":
+        for partition, offset, letter in letters:
+            error = letter.get("error", {})
+            print(
+                f"{partition}:{offset}\t{letter.get('stage')}\t{error.get('class')}\t"
+                f"{letter.get('article_id') or letter.get('source_ref') or '-'}\t"
+                f"{str(error.get('message', ''))[:120]}"
+            )
+        print(f"{len(letters)} dead letter(s)", file=sys.stderr)
+    elif action == "show":
+        for _p, _o, letter in letters:
+            sys.stdout.buffer.write(orjson.dumps(letter, option=orjson.OPT_INDENT_2) + b"\n")
+    else:
+        sent, skipped = await _replay(settings, [letter for _p, _o, letter in letters])
+        print(f"re-driven {sent}, could not re-drive {skipped}", file=sys.stderr)
+    return 0
+
+
+def _parse_ref(ref: str) -> tuple[int, int]:
+    try:
+        partition, offset = ref.split(":")
+        return int(partition), int(offset)
+    except ValueError as exc:
+        raise ValueError(f"expected PARTITION:OFFSET, got {ref!r}") from exc
+
+
+async def _replay(settings: Settings, letters: list[dict[str, Any]]) -> tuple[int, int]:
+    sent = skipped = 0
+    async with producer(settings) as prod:
+        for letter in letters:
+            payload = await _original(settings, letter)
+            if payload is None:
+                skipped += 1
+                continue
+            if letter["stage"] == "ingest":
+                outcome = to_raw(
+                    Item(letter.get("source_ref") or "dlq", payload, "jsonl"),
+                    settings.max_article_bytes,
+                )
+                if outcome.raw is None:
+                    skipped += 1
+                    continue
+                payload = encode(outcome.raw)
+                topic = topics.name(settings, topics.RAW)
+            else:
+                topic = topics.name(settings, REDRIVE[letter["stage"]])
+            key = letter["article_id"].encode() if letter.get("article_id") else None
+            await (await prod.send(topic, payload, key=key))
+            sent += 1
+    return sent, skipped
+
+
+async def _original(settings: Settings, letter: dict[str, Any]) -> bytes | None:
+    """The failed payload: inline, base64, or re-read from its input offset when oversize."""
+    if letter.get("payload") is not None:
+        return letter["payload"].encode("utf-8")
+    if letter.get("payload_b64") is not None:
+        return base64.b64decode(letter["payload_b64"])
+    ref = letter.get("input")
+    if not ref:
+        return None
+    async with consumer(settings, enable_auto_commit=False) as cons:
+        tp = TopicPartition(ref["topic"], ref["partition"])
+        cons.assign([tp])
+        cons.seek(tp, ref["offset"])
+        batch = await cons.getmany(tp, timeout_ms=10000, max_records=1)
+        messages = batch.get(tp, [])
+        return messages[0].value if messages else None

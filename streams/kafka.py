@@ -1,0 +1,115 @@
+"""Kafka client plumbing shared by the CLI, the stages and the tests: connection options
+(with SASL/TLS from the settings), topic creation and a readiness probe."""
+
+from __future__ import annotations
+
+import asyncio
+import ssl
+from typing import Any
+
+from aiokafka import AIOKafkaConsumer, AIOKafkaProducer
+from aiokafka.admin import AIOKafkaAdminClient, NewTopic
+from aiokafka.errors import KafkaError, TopicAlreadyExistsError
+
+from streams import topics
+from streams.settings import Settings
+
+
+class BrokerError(RuntimeError):
+    """The broker cannot be reached or refused us; the message says what to check."""
+
+
+def client_options(settings: Settings) -> dict[str, Any]:
+    """aiokafka connection options: bootstrap servers plus SASL/TLS when configured."""
+    options: dict[str, Any] = {"bootstrap_servers": settings.bootstrap}
+    protocol = settings.security_protocol.upper()
+    if protocol == "PLAINTEXT":
+        return options
+    options["security_protocol"] = protocol
+    if "SSL" in protocol:
+        options["ssl_context"] = ssl_context(settings)
+    if protocol.startswith("SASL"):
+        options["sasl_mechanism"] = settings.sasl_mechanism
+        options["sasl_plain_username"] = settings.sasl_username
+        options["sasl_plain_password"] = settings.sasl_password
+    return options
+
+
+def ssl_context(settings: Settings) -> ssl.SSLContext:
+    context = ssl.create_default_context(cafile=settings.ssl_cafile or None)
+    return context
+
+
+def producer(settings: Settings, **extra: Any) -> AIOKafkaProducer:
+    """A durable producer: acks from all in-sync replicas, idempotent, large records allowed."""
+    return AIOKafkaProducer(
+        **client_options(settings),
+        acks="all",
+        enable_idempotence=True,
+        max_request_size=topics.MAX_MESSAGE_BYTES,
+        linger_ms=5,
+        **extra,
+    )
+
+
+def consumer(settings: Settings, *topic_names: str, **extra: Any) -> AIOKafkaConsumer:
+    return AIOKafkaConsumer(
+        *topic_names,
+        **client_options(settings),
+        fetch_max_bytes=topics.MAX_MESSAGE_BYTES * 2,
+        max_partition_fetch_bytes=topics.MAX_MESSAGE_BYTES,
+        **extra,
+    )
+
+
+async def wait_for_broker(settings: Settings, timeout: float = 60.0) -> None:
+    """Return when the cluster answers a metadata request; raise BrokerError after ``timeout``."""
+    deadline = asyncio.get_running_loop().time() + timeout
+    last: Exception | None = None
+    while asyncio.get_running_loop().time() < deadline:
+        admin = AIOKafkaAdminClient(**client_options(settings), request_timeout_ms=5000)
+        try:
+            await admin.start()
+            await admin.describe_cluster()
+            return
+        except Exception as exc:  # noqa: BLE001 - any failure means "not yet"
+            last = exc
+            if _is_auth_failure(exc):
+                raise BrokerError(
+                    f"broker {settings.bootstrap} refused our credentials: {exc}"
+                ) from exc
+        finally:
+            await admin.close()
+        await asyncio.sleep(0.5)
+    raise BrokerError(
+        f"no Kafka broker answers at {settings.bootstrap} after {timeout:.0f}s: {last}"
+    )
+
+
+def _is_auth_failure(exc: Exception) -> bool:
+    name = type(exc).__name__
+    return "Authentication" in name or "SaslAuthentication" in name or "SSLError" in name
+
+
+async def ensure_topics(settings: Settings) -> None:
+    """Create every pipeline topic with its configured partitions and replication (idempotent)."""
+    admin = AIOKafkaAdminClient(**client_options(settings), request_timeout_ms=30000)
+    await admin.start()
+    try:
+        existing = set(await admin.list_topics())
+        new = [
+            NewTopic(
+                spec.name, settings.partitions, settings.replication, topic_configs=spec.config
+            )
+            for spec in topics.specs(settings)
+            if spec.name not in existing
+        ]
+        if new:
+            try:
+                await admin.create_topics(new)
+            except TopicAlreadyExistsError:
+                pass
+            except KafkaError as exc:
+                raise BrokerError(f"could not create topics: {exc}") from exc
+    finally:
+        await admin.close()

@@ -1,0 +1,68 @@
+"""Reading the sink and dead-letter topics without a consumer group: for ``run``, ``tail``
+and ``dlq``, which must not disturb the stages' offsets."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncIterator
+from typing import Any
+
+from aiokafka import TopicPartition
+
+from streams.kafka import consumer
+from streams.records import decode
+from streams.settings import Settings
+
+
+async def end_offsets(settings: Settings, topic: str) -> dict[int, int]:
+    """Partition -> next offset to be written."""
+    async with consumer(settings, enable_auto_commit=False) as cons:
+        parts = await _partitions(cons, topic)
+        ends = await cons.end_offsets([TopicPartition(topic, p) for p in parts])
+    return {tp.partition: offset for tp, offset in ends.items()}
+
+
+async def _partitions(cons: Any, topic: str) -> list[int]:
+    for _ in range(50):
+        parts = cons.partitions_for_topic(topic)
+        if parts:
+            return sorted(parts)
+        await cons._client.force_metadata_update()  # noqa: SLF001 - aiokafka has no public call
+        await asyncio.sleep(0.1)
+    raise RuntimeError(f"topic {topic} does not exist (was the pipeline set up?)")
+
+
+async def records(
+    settings: Settings,
+    topic: str,
+    *,
+    start: dict[int, int] | None = None,
+    last: int | None = None,
+    follow: bool = False,
+) -> AsyncIterator[tuple[Any, dict[str, Any]]]:
+    """Yield ``(message, decoded value)`` from ``start`` offsets (default: the beginning), or
+    the ``last`` N per partition; stop at the end unless ``follow``."""
+    async with consumer(settings, enable_auto_commit=False) as cons:
+        parts = [TopicPartition(topic, p) for p in await _partitions(cons, topic)]
+        cons.assign(parts)
+        ends = await cons.end_offsets(parts)
+        begins = await cons.beginning_offsets(parts)
+        for tp in parts:
+            if start is not None:
+                offset = start.get(tp.partition, 0)
+            elif last is not None:
+                offset = max(begins[tp], ends[tp] - last)
+            else:
+                offset = begins[tp]
+            cons.seek(tp, offset)
+        while True:
+            if not follow and all(await cons.position(tp) >= ends[tp] for tp in parts):
+                return
+            batch = await cons.getmany(timeout_ms=500)
+            for messages in batch.values():
+                for message in messages:
+                    try:
+                        value = decode(message.value)
+                    except ValueError:
+                        value = {"undecodable": True}
+                    yield message, value

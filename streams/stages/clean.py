@@ -1,0 +1,51 @@
+"""The clean stage agent: boilerplate removal off the loop, then per-source learning on it.
+
+The learned state is a Faust GlobalTable (changelog in Kafka): it survives restarts and every
+clean worker reads all of it, so a source's repeated lines are known whichever worker sees
+the next article.
+"""
+
+from __future__ import annotations
+
+import time
+
+import faust
+
+from streams import pipeline
+from streams.dlq import Failure
+from streams.nlp.errors import InputError
+from streams.nlp.source_memory import SourceMemory
+from streams.settings import Settings
+from streams.stages.runner import Result, StageRunner
+
+
+def register(app: faust.App, settings: Settings) -> None:
+    table = app.GlobalTable(
+        "source-memory",
+        key_type=str,
+        value_type=None,
+        value_serializer="json",
+        key_serializer="json",
+        partitions=settings.partitions,
+        use_partitioner=True,
+    )
+    memory = SourceMemory(
+        table,
+        min_articles=settings.learn_min_articles,
+        half_life_days=settings.learn_half_life_days,
+    )
+
+    def learn(results: list[Result]) -> list[Result]:
+        now = time.time()
+        out: list[Result] = []
+        for result in results:
+            if isinstance(result, Failure):
+                out.append(result)
+                continue
+            try:
+                out.append(pipeline.learn(result, memory, now))
+            except InputError as exc:
+                out.append(Failure("input", str(exc), result["article_id"]))
+        return out
+
+    StageRunner(app, "clean", settings).agent(app, post=learn)

@@ -1,0 +1,12 @@
+"""The extract stage agent: extract via :mod:`streams.pipeline`, off the event loop."""
+
+from __future__ import annotations
+
+import faust
+
+from streams.settings import Settings
+from streams.stages.runner import StageRunner
+
+
+def register(app: faust.App, settings: Settings) -> None:
+    StageRunner(app, "extract", settings).agent(app)

@@ -1,0 +1,52 @@
+"""Every topic name in one place, with the configurable prefix."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from streams.settings import Settings
+
+RAW = "articles.raw"
+CLEAN = "articles.clean"
+ENRICHED = "articles.enriched"
+SINK = "articles.geo"
+DLQ = "articles.dlq"
+
+ALL = (RAW, CLEAN, ENRICHED, SINK, DLQ)
+
+# Records carry the article text plus annotations, so allow well above the article size limit.
+MAX_MESSAGE_BYTES = 16 * 1024 * 1024
+
+# Stage name -> (input topic, output topic).
+STAGES: dict[str, tuple[str, str]] = {
+    "clean": (RAW, CLEAN),
+    "extract": (CLEAN, ENRICHED),
+    "geotag": (ENRICHED, SINK),
+}
+
+
+@dataclass(frozen=True)
+class TopicSpec:
+    name: str
+    config: dict[str, str]
+
+
+def name(settings: Settings, base: str) -> str:
+    """The full topic name for ``base`` under the configured prefix."""
+    return f"{settings.topic_prefix}{base}"
+
+
+def specs(settings: Settings) -> list[TopicSpec]:
+    """Topic configurations: raw keeps everything for replay, the sink is compacted by key."""
+    common = {
+        "min.insync.replicas": str(min(2, settings.replication)),
+        "max.message.bytes": str(MAX_MESSAGE_BYTES),
+    }
+    configs = {
+        RAW: {"retention.ms": str(settings.raw_retention_ms)},
+        CLEAN: {"retention.ms": str(7 * 24 * 3600 * 1000)},
+        ENRICHED: {"retention.ms": str(7 * 24 * 3600 * 1000)},
+        SINK: {"cleanup.policy": "compact"},
+        DLQ: {"retention.ms": "-1"},
+    }
+    return [TopicSpec(name(settings, base), common | configs[base]) for base in ALL]

@@ -1,0 +1,61 @@
+"""Running stage workers: one Faust worker per process; ``all`` supervises one child per
+stage, which also spreads the stages over the machine's cores."""
+
+from __future__ import annotations
+
+import logging
+import os
+import signal
+import subprocess
+import sys
+import time
+
+from streams import topics
+from streams.settings import Settings
+
+log = logging.getLogger(__name__)
+
+
+def run_stage(stage: str, settings: Settings) -> None:
+    """Run one stage's Faust worker in this process until it is stopped (never returns)."""
+    from faust.worker import Worker
+
+    from streams.app import create_app
+
+    app = create_app(stage, settings)
+    Worker(app, loglevel=settings.log_level.upper(), quiet=True).execute_from_commandline()
+
+
+def stage_command(stage: str) -> list[str]:
+    return [sys.executable, "-m", "streams", "worker", "--stage", stage]
+
+
+def run_all(settings: Settings) -> int:
+    """Run every stage as a child process; restart a child that dies; stop all on a signal."""
+    children = {stage: subprocess.Popen(stage_command(stage)) for stage in topics.STAGES}
+    stopping = False
+
+    def stop(signum: int, _frame: object) -> None:
+        nonlocal stopping
+        stopping = True
+
+    signal.signal(signal.SIGTERM, stop)
+    signal.signal(signal.SIGINT, stop)
+    while not stopping:
+        time.sleep(0.5)
+        for stage, child in children.items():
+            code = child.poll()
+            if code is not None and not stopping:
+                print(f"worker {stage} exited with {code}; restarting", file=sys.stderr)
+                children[stage] = subprocess.Popen(stage_command(stage))
+    for child in children.values():
+        if child.poll() is None:
+            child.send_signal(signal.SIGTERM)
+    deadline = time.monotonic() + 30
+    for child in children.values():
+        try:
+            child.wait(max(0.1, deadline - time.monotonic()))
+        except subprocess.TimeoutExpired:
+            os.kill(child.pid, signal.SIGKILL)
+            child.wait()
+    return 0
