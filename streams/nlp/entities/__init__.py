@@ -19,10 +19,10 @@ from streams.nlp.entities.spans import (
     Mention,
     Regions,
     annotate,
-    clean_span,
     defined_acronyms,
     find_regions,
     model_mentions,
+    split_span,
 )
 
 __all__ = ["extract_entities"]
@@ -61,10 +61,10 @@ def extract_entities(
     regions = find_regions(doc, title)
     mentions: list[Mention] = []
     for start, end, label in model_mentions(doc):
-        span = clean_span(doc, start, end, label)
-        if span is None:
-            continue
-        mentions.append(annotate(Mention(span[0], span[1], label), regions))
+        for i, (a, b) in enumerate(split_span(doc, start, end, label)):
+            # Pieces split off a longer span carry little evidence for its label.
+            mention = Mention(a, b, label, weight=1.0 if i == 0 else 0.3)
+            mentions.append(annotate(mention, regions))
     mentions.extend(annotate(m, regions) for m in defined_acronyms(doc, mentions))
     for m in mentions:
         m.key = norm_key(doc[m.start:m.end].text)

@@ -34,9 +34,9 @@ class Cluster:
         """Label weights: headline and all-caps mentions count less, longer forms more."""
         out: dict[str, float] = defaultdict(float)
         for m in self.mentions:
-            if m.source != "model":
+            if m.source not in ("model", "layout"):
                 continue
-            w = 1.0
+            w = m.weight
             if m.in_headline or is_all_caps(doc[m.start:m.end].text):
                 w *= 0.5
             if m.end - m.start > 1:

@@ -30,6 +30,24 @@ def max_title_len() -> int:
 
 
 @functools.cache
+def name_connectors() -> frozenset[str]:
+    """Lower-case words allowed inside non-person names ("of", "and")."""
+    return frozenset(_lines("name_connectors.txt"))
+
+
+@functools.cache
+def name_particles() -> frozenset[str]:
+    """Lower-case particles allowed inside any name ("van", "da")."""
+    return frozenset(_lines("name_particles.txt"))
+
+
+@functools.cache
+def separators() -> frozenset[str]:
+    """Free-standing punctuation that never sits inside a name."""
+    return frozenset(_lines("separators.txt"))
+
+
+@functools.cache
 def credit_cues() -> tuple[str, ...]:
     """Lower-case cue phrases marking a byline/credit line where a publisher name is metadata."""
     return tuple(_lines("credit_cues.txt"))

@@ -11,7 +11,13 @@ from dataclasses import dataclass
 from spacy.tokens import Doc, Token
 
 from streams.nlp.entities.normalize import is_all_caps
-from streams.nlp.entities.resources import max_title_len, titles
+from streams.nlp.entities.resources import (
+    max_title_len,
+    name_connectors,
+    name_particles,
+    separators,
+    titles,
+)
 
 LABELS = frozenset(
     {"PERSON", "ORG", "GPE", "LOC", "NORP", "FAC", "EVENT", "PRODUCT", "WORK_OF_ART", "LAW",
@@ -30,7 +36,8 @@ class Mention:
     start: int
     end: int
     label: str
-    source: str = "model"  # model | acronym | propagated
+    source: str = "model"  # model | acronym | layout | propagated
+    weight: float = 1.0  # share of a label vote
     in_quote: bool = False
     quote_fragment: bool = False
     in_headline: bool = False
@@ -128,32 +135,31 @@ def _strip_title(doc: Doc, start: int, end: int) -> int:
     return start
 
 
-def clean_span(doc: Doc, start: int, end: int, label: str) -> tuple[int, int] | None:
-    """Trim a span to its name; return None when nothing name-like is left."""
-    # Never cross a line break: keep the longest line-internal piece.
-    pieces: list[tuple[int, int]] = []
-    a = start
-    for k in range(start, end):
-        tok = doc[k]
-        if tok.is_space:
-            if k > a:
-                pieces.append((a, k))
-            a = k + 1
-        elif "\n" in tok.whitespace_ and k + 1 < end:
-            pieces.append((a, k + 1))
-            a = k + 1
-    if a < end:
-        pieces.append((a, end))
-    if not pieces:
-        return None
-    start, end = max(pieces, key=lambda p: p[1] - p[0])
+# Labels whose names may carry numbers ("Airbus A320", "Windows 95", "Super Bowl 50").
+_NUMBERED = frozenset({"PRODUCT", "EVENT", "WORK_OF_ART", "LAW"})
 
+
+def _breaks(doc: Doc, k: int, label: str) -> bool:
+    """True if token ``k`` cannot be inside a name of this label, so the span splits there."""
+    tok = doc[k]
+    if tok.is_space or (k > 0 and "\n" in doc[k - 1].whitespace_):
+        return True
+    if tok.text in separators():
+        # A hyphen splits only when free-standing ("Wales - Jones"), not in "Coca-Cola".
+        return tok.text != "-" or bool(k > 0 and doc[k - 1].whitespace_ and tok.whitespace_)
+    if tok.is_alpha and tok.text[0].islower():
+        allowed = name_particles() if label == "PERSON" else name_particles() | name_connectors()
+        return tok.lower_ not in allowed
+    return label not in _NUMBERED and any(c.isdigit() for c in tok.text)
+
+
+def _trim(doc: Doc, start: int, end: int, label: str) -> tuple[int, int] | None:
     def junk_lead(tok: Token) -> bool:
         return (tok.is_punct or tok.is_space or tok.tag_ == "DT"
                 or (tok.is_alpha and tok.text[0].islower()))
 
     def junk_tail(tok: Token) -> bool:
-        return (tok.tag_ == "POS" or tok.is_space or (tok.is_punct and tok.text not in ")")
+        return (tok.tag_ == "POS" or tok.is_space or (tok.is_punct and tok.text != ")")
                 or (tok.is_alpha and tok.text[0].islower()))
 
     while start < end and junk_lead(doc[start]):
@@ -170,6 +176,31 @@ def clean_span(doc: Doc, start: int, end: int, label: str) -> tuple[int, int] | 
     if not any(c.isupper() for c in span_text) or sum(c.isalpha() for c in span_text) < 2:
         return None
     return start, end
+
+
+def split_span(doc: Doc, start: int, end: int, label: str) -> list[tuple[int, int]]:
+    """Cut a model span into the names it holds, each trimmed to CoNLL/news boundaries.
+
+    A span never crosses a line break, a free-standing separator, a lower-case word that is
+    not a name connector, or (outside product/event/work/law names) a number.
+    """
+    pieces: list[tuple[int, int]] = []
+    a = start
+    for k in range(start, end):
+        if _breaks(doc, k, label):
+            if k > a:
+                pieces.append((a, k))
+            # A token opening a new line starts the next piece; any other break is dropped.
+            tok = doc[k]
+            a = k if tok.is_alpha and tok.text[0].isupper() else k + 1
+    if a < end:
+        pieces.append((a, end))
+    out = []
+    for a, b in pieces:
+        trimmed = _trim(doc, a, b, label)
+        if trimmed is not None:
+            out.append(trimmed)
+    return out
 
 
 def model_mentions(doc: Doc) -> list[tuple[int, int, str]]:
