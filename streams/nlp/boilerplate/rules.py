@@ -44,13 +44,17 @@ def load_rules(path: Path = RULES_FILE) -> tuple[Rule, ...]:
     return tuple(rules)
 
 
-def classify(unit: str) -> str | None:
-    """Return the boilerplate reason for a line or sentence, or None if no rule matches."""
+def classify(unit: str, *, full_only: bool = False) -> str | None:
+    """Return the boilerplate reason for a line or sentence, or None if no rule matches.
+
+    ``full_only`` skips the anywhere-in-unit cues: used on multi-sentence lines, where an
+    appeal cue must only cost its own sentence.
+    """
     core = unit.strip(_EDGE_STRIP)
     if not core:
         return None
     for rule in load_rules():
-        if len(core) > rule.max_chars:
+        if len(core) > rule.max_chars or (full_only and not rule.full):
             continue
         if rule.full:
             if rule.regex.fullmatch(core):

@@ -33,6 +33,7 @@ class Block:
     stop_density: float
     terminal: bool
     rule: str | None
+    inline: tuple[Removed, ...]
 
 
 def describe(text: str, spans: list[tuple[int, int]], stops: frozenset[str]) -> list[Block]:
@@ -44,8 +45,10 @@ def describe(text: str, spans: list[tuple[int, int]], stops: frozenset[str]) -> 
         n = len(tokens)
         hits = sum(1 for t in tokens if t.lower() in stops) if stops else 0
         density = hits / n if n else 0.0
-        rule = classify(chunk) if end - start <= 400 else None
-        blocks.append(Block(start, end, n, density, chunk.endswith(_TERMINAL), rule))
+        inline = tuple(inline_removals(text, start, end))
+        junk = sum(r.end - r.start for r in inline)
+        rule = inline[0].reason if inline and junk > 0.5 * (end - start) else None
+        blocks.append(Block(start, end, n, density, chunk.endswith(_TERMINAL), rule, inline))
     return blocks
 
 
@@ -53,7 +56,7 @@ def weight(block: Block, has_stops: bool) -> float:
     """Signed evidence that a paragraph is article prose (+) or page furniture (-)."""
     chars = block.end - block.start
     if block.rule:
-        return -(chars + 60.0)
+        return -(chars * 0.5 + 25.0)
     density_ok = block.stop_density >= 0.22 if has_stops else True
     if block.words >= 12 and density_ok and (block.terminal or block.words >= 25):
         return float(chars)
@@ -79,13 +82,14 @@ def inline_removals(text: str, start: int, end: int) -> list[Removed]:
     """Cue-matched lines and sentences inside one kept paragraph."""
     out: list[Removed] = []
     for ls, le in segment.lines(text, start, end):
-        reason = classify(text[ls:le]) if le - ls <= 400 else None
+        sents = segment.sentences(text, ls, le)
+        reason = classify(text[ls:le], full_only=len(sents) > 1) if le - ls <= 400 else None
         if reason:
             out.append(Removed(ls, le, reason))
             continue
-        for ss, se in segment.sentences(text, ls, le):
-            if (ss, se) == (ls, le):
-                continue
+        if len(sents) < 2:
+            continue
+        for ss, se in sents:
             reason = classify(text[ss:se])
             if reason:
                 out.append(Removed(ss, se, reason))
@@ -109,7 +113,7 @@ def clean_text(text: str) -> Cleaned:
         elif not first <= k < last:
             removed.append(Removed(block.start, block.end, "outside-main"))
         else:
-            removed.extend(inline_removals(text, block.start, block.end))
+            removed.extend(block.inline)
     cleaned = build_cleaned(text, removed)
     if not cleaned.text:
         raise InputError("no article text left after removing boilerplate")

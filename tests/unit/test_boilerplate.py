@@ -1,0 +1,170 @@
+"""Boilerplate cleaning: main-block selection, cue rules, exact offsets and bad input."""
+
+from __future__ import annotations
+
+import time
+
+import pytest
+
+from streams.nlp.boilerplate import Removed, clean_html, clean_text, visible_text
+from streams.nlp.boilerplate.rules import classify
+from streams.nlp.boilerplate.spans import build_cleaned, pieces_of
+from streams.nlp.errors import InputError
+
+LEDE = (
+    "The city council voted on Tuesday to close the old river bridge to heavy trucks, "
+    "citing a structural report that found rust in several of its main supports."
+)
+BODY = [
+    "Engineers told the council that the bridge could carry cars for at least five more years, "
+    "but that the weight of loaded trucks was speeding up the damage to the steel.",
+    "Local haulers said the decision would add half an hour to many of their trips, and some "
+    "asked for a delay until a temporary route through the industrial park is ready.",
+    "The council said it would revisit the question in the spring, when the state is expected "
+    "to announce whether it will help pay for a replacement.",
+]
+APPEAL = "Your support helps us keep local reporting free for everyone."
+MENU = ["Home", "News", "Sports", "Opinion", "Weather", "Search"]
+
+
+def noisy_page() -> str:
+    parts = MENU + ["Bridge closed to trucks after report", "By Dana Whitfield", "March 3, 2024"]
+    parts += [LEDE + " " + APPEAL, "(AP Photo/Sam Doe)", BODY[0], "Advertisement", BODY[1]]
+    parts += [BODY[2], "Sign up for our daily newsletter", "Related: Council approves budget"]
+    parts += ["Share this article", "Privacy Policy", "Contact us", "© 2024 Valley Times"]
+    return "\n\n".join(parts)
+
+
+def test_clean_text_keeps_article_and_drops_noise() -> None:
+    text = noisy_page()
+    out = clean_text(text)
+    assert LEDE in out.text
+    for para in BODY:
+        assert para in out.text
+    for junk in [APPEAL, "Advertisement", "Sign up", "Related:", "Home", "By Dana", "AP Photo"]:
+        assert junk not in out.text
+
+
+def test_removed_offsets_index_input_and_carry_reasons() -> None:
+    text = noisy_page()
+    out = clean_text(text)
+    by_text = {text[r.start : r.end]: r.reason for r in out.removed}
+    assert by_text[APPEAL] == "appeal"
+    assert by_text["Advertisement"] == "ad"
+    assert by_text["Sign up for our daily newsletter"] == "newsletter"
+    assert by_text["(AP Photo/Sam Doe)"] == "caption"
+    assert out.removed_chars == sum(r.end - r.start for r in out.removed)
+    spans = sorted((r.start, r.end) for r in out.removed)
+    assert all(a[1] <= b[0] for a, b in zip(spans, spans[1:], strict=False))
+    # kept pieces are verbatim input
+    for start, end in out.segments:
+        assert text[start:end] in out.text
+
+
+def test_appeal_inside_lede_paragraph_keeps_lede_sentence() -> None:
+    text = "\n\n".join([LEDE + " " + APPEAL + " " + BODY[0], BODY[1], BODY[2]])
+    out = clean_text(text)
+    assert APPEAL not in out.text
+    assert LEDE + " " + BODY[0] in out.text
+
+
+@pytest.mark.parametrize(
+    ("unit", "reason"),
+    [
+        ("Advertisement", "ad"),
+        ("Support Now", "appeal"),
+        ("Read more: How the bridge was built", "related"),
+        ("(Getty Images)", "caption"),
+        ("( AP )", "caption"),
+        ("Chris Doe - Nov 19, 2019, 10:31 pm CST", "byline"),
+        ("Leave a comment", "comments"),
+        ("We use cookies to improve your experience.", "cookie"),
+    ],
+)
+def test_rules_match_boilerplate(unit: str, reason: str) -> None:
+    assert classify(unit) == reason
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "By the end of the year, prices had risen by a third.",
+        "More than 100 people were evacuated from the building.",
+        "The game starts at 7:30 pm.",
+        "See you in court, the lawyer told reporters.",
+        LEDE,
+    ],
+)
+def test_rules_leave_article_sentences(sentence: str) -> None:
+    assert classify(sentence) is None
+
+
+def test_build_cleaned_seams_and_roundtrip() -> None:
+    src = "Alpha one. Beta two. Gamma three.\nDelta line\n\nEpsilon para."
+    beta = src.index("Beta")
+    delta = src.index("Delta")
+    out = build_cleaned(src, [Removed(beta, beta + 9, "x"), Removed(delta, delta + 10, "y")])
+    assert out.text == "Alpha one. Gamma three.\n\nEpsilon para."
+    pieces, seps = pieces_of(out)
+    assert [src[o : o + len(t)] for o, t in pieces] == [t for _, t in pieces]
+    assert seps == [" ", "\n\n"]
+
+
+def page_html() -> str:
+    body = "".join(f"<p>{p}</p>" for p in [LEDE, *BODY])
+    nav = "".join(f"<li><a href='/{m}'>{m}</a></li>" for m in MENU)
+    return (
+        "<html><head><title>t</title><script>var x=1;</script></head><body>"
+        f"<nav><ul>{nav}</ul></nav><article><h1>Bridge closed to trucks</h1>{body}"
+        f"<figure><img src='a.jpg'><figcaption>The bridge. (AP Photo/Sam Doe)</figcaption></figure>"
+        "</article><aside><h3>Related</h3><ul><li><a href='/x'>Council approves budget</a></li>"
+        "</ul></aside><footer>© 2024 Valley Times. All rights reserved.</footer></body></html>"
+    )
+
+
+def test_clean_html_extracts_article() -> None:
+    markup = page_html()
+    out = clean_html(markup, url="https://valley.example/news/bridge")
+    assert LEDE in out.text
+    assert BODY[2] in out.text
+    assert "var x" not in out.text
+    assert "All rights reserved" not in out.text
+    assert "Opinion" not in out.text
+    page = visible_text(markup)
+    for r in out.removed:  # offsets index the visible text
+        assert 0 <= r.start < r.end <= len(page)
+        assert page[r.start : r.end].strip()
+
+
+@pytest.mark.parametrize(
+    "bad",
+    ["", "   \n\n ", "\x00\x01\x02binary\x00" * 50, "caf\ufffd \ufffd\ufffd " * 200],
+)
+def test_bad_text_input_raises(bad: str) -> None:
+    with pytest.raises(InputError):
+        clean_text(bad)
+
+
+def test_text_without_prose_raises() -> None:
+    with pytest.raises(InputError):
+        clean_text("\n\n".join(MENU))
+
+
+def test_bad_html_input_raises_fast() -> None:
+    with pytest.raises(InputError):
+        clean_html("")
+    with pytest.raises(InputError):
+        clean_html("<html><body><script>only()</script></body></html>")
+    deep = "<div>" * 5000 + "deep text here" + "</div>" * 5000
+    t0 = time.perf_counter()
+    with pytest.raises(InputError):
+        clean_html(deep)
+    assert time.perf_counter() - t0 < 5
+
+
+def test_huge_html_bounded_time() -> None:
+    huge = "<html><body>" + "<p>word " * 2_500_000 + "</body></html>"  # ~20 MB
+    t0 = time.perf_counter()
+    with pytest.raises(InputError):
+        clean_html(huge)
+    assert time.perf_counter() - t0 < 5
