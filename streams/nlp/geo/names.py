@@ -1,0 +1,41 @@
+"""Name normalisation shared by the gazetteer build and the lookup, so both sides agree on keys."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+_PUNCT = re.compile(r"[.\u2019'`]")
+_SEP = re.compile(r"[\s\-\u2010-\u2015/]+")
+_ABBREV = (("saint ", "st "), ("sainte ", "ste "), ("mount ", "mt "), ("fort ", "ft "))
+
+
+def norm(text: str) -> str:
+    """Fold case, accents, dots and dashes: 'São Paulo' and 'Sao-Paulo' share one key."""
+    text = unicodedata.normalize("NFKD", text)
+    text = "".join(ch for ch in text if not unicodedata.combining(ch))
+    text = _PUNCT.sub("", text.lower()).replace("&", " and ")
+    text = _SEP.sub(" ", text).strip()
+    if text.startswith("the "):
+        text = text[4:]
+    return text
+
+
+def variants(text: str) -> set[str]:
+    """Keys a name is indexed under: the folded form plus its 'Saint'/'St' style twins."""
+    key = norm(text)
+    out = {key} if key else set()
+    for long, short in _ABBREV:
+        if key.startswith(long):
+            out.add(short + key[len(long):])
+        elif key.startswith(short):
+            out.add(long + key[len(short):])
+    return out
+
+
+def is_latin(text: str) -> bool:
+    """True when every letter is Latin script; other scripts cannot occur in English news text."""
+    for ch in text:
+        if ch.isalpha() and "LATIN" not in unicodedata.name(ch, ""):
+            return False
+    return True

@@ -1,0 +1,189 @@
+"""Toponym recognition: place entities from the NER stage, demonyms, and gazetteer names it missed.
+
+The entity stage is trusted for GPE/LOC/FAC spans; the gazetteer scan only adds names that are
+unambiguous enough to be places on their own (countries, first-level divisions, continents, big
+cities, nicknames), and never inside a person's or organisation's name.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from streams.nlp.geo.gazetteer import Gazetteer, Place
+from streams.nlp.geo.names import norm
+
+PLACE_LABELS = frozenset({"GPE", "LOC", "FAC"})
+DEMONYM_LABELS = frozenset({"NORP"})
+SCAN_MIN_POPULATION = 100_000
+SCAN_FEATURES = frozenset({"country", "admin1", "continent"})
+_MAX_WORDS = 4
+_CAP_RUN = re.compile(r"[A-Z][\w.'\u2019&-]*(?:[ ](?:[A-Z][\w.'\u2019&-]*|of|de|del|la|upon|on))*")
+_WORD = re.compile(r"\S+")
+_DATELINE = re.compile(r"(?:^|\n)\s*([A-Z][A-Z.'\u2019 -]{2,}?)"
+                       r"(?:,\s*([A-Z][\w.]+(?: [A-Z][\w.]+)?))?"
+                       r"\s*(?:\([^)]*\)\s*)?[\u2014\u2013-]{1,2}")
+
+
+@dataclass(slots=True)
+class Mention:
+    """A recognised toponym span and the gazetteer entries it may name."""
+
+    start: int
+    end: int
+    text: str
+    source: str  # "entity", "scan", "dateline" or "demonym"
+    candidates: list[Place] = field(default_factory=list)
+
+    @property
+    def demonym(self) -> bool:
+        return self.source == "demonym"
+
+
+def _trim(text: str, start: int, end: int) -> tuple[int, int]:
+    """Drop a leading 'the', a possessive and edge punctuation, which gold spans never include."""
+    span = text[start:end]
+    if span.lower().startswith("the "):
+        start += 4
+    for suffix in ("'s", "\u2019s"):
+        if text[start:end].endswith(suffix):
+            end -= 2
+    while end > start and text[end - 1] in ".,;:!?\"')]}-\u201d":
+        # keep the dot of abbreviations such as "U.S." or "Mo."
+        if text[end - 1] == "." and re.search(r"(?:\b[A-Z]\.|\b[A-Z][a-z]{1,3}\.)$",
+                                              text[start:end]):
+            break
+        end -= 1
+    while start < end and text[start] in "\"'([{\u201c":
+        start += 1
+    return start, end
+
+
+def _split_commas(text: str, start: int, end: int) -> list[tuple[int, int]]:
+    """'Paris, Texas' is two toponyms; gold data annotates each part."""
+    parts, pos = [], start
+    for m in re.finditer(r",\s*", text[start:end]):
+        parts.append((pos, start + m.start()))
+        pos = start + m.end()
+    parts.append((pos, end))
+    return [p for p in parts if p[1] > p[0]]
+
+
+def _overlaps(a: tuple[int, int], spans: list[tuple[int, int]]) -> bool:
+    return any(a[0] < e and s < a[1] for s, e in spans)
+
+
+def _person_tokens(entities: list[dict]) -> set[str]:
+    out: set[str] = set()
+    for ent in entities:
+        if ent.get("label") == "PERSON":
+            for m in ent.get("mentions", []):
+                words = m["text"].split()
+                if len(words) > 1:
+                    out.update(norm(w) for w in words)
+            if len(ent.get("name", "").split()) > 1:
+                out.update(norm(w) for w in ent["name"].split())
+    return out
+
+
+def recognise(text: str, entities: list[dict], gaz: Gazetteer) -> list[Mention]:
+    """Return toponym mentions in text order, each with its candidate entries (maybe none)."""
+    mentions: list[Mention] = []
+    taken: list[tuple[int, int]] = []
+    blocked: list[tuple[int, int]] = []
+    persons = _person_tokens(entities)
+    for ent in entities:
+        label = ent.get("label")
+        for m in ent.get("mentions", []):
+            span = (m["start"], m["end"])
+            if label in PLACE_LABELS:
+                for s, e in _split_commas(text, *span):
+                    s, e = _trim(text, s, e)
+                    if e <= s or _overlaps((s, e), taken):
+                        continue
+                    surface = text[s:e]
+                    key = norm(surface)
+                    if key in persons and key not in gaz.aliases:
+                        continue  # "Jordan" after "Michael Jordan" is the person
+                    cands = gaz.candidates(surface)
+                    mentions.append(Mention(s, e, surface, "entity", cands))
+                    taken.append((s, e))
+            elif label in DEMONYM_LABELS:
+                s, e = _trim(text, *span)
+                place = gaz.demonym(text[s:e])
+                if place is not None and not _overlaps((s, e), taken):
+                    mentions.append(Mention(s, e, text[s:e], "demonym", [place]))
+                    taken.append((s, e))
+            else:
+                blocked.append(span)
+    mentions.extend(_datelines(text, gaz, taken + blocked))
+    taken.extend((m.start, m.end) for m in mentions)
+    mentions.extend(_scan(text, gaz, taken + blocked))
+    mentions.sort(key=lambda m: m.start)
+    return mentions
+
+
+def _datelines(text: str, gaz: Gazetteer, avoid: list[tuple[int, int]]) -> list[Mention]:
+    """'CROMWELL —' / 'HOLLIDAY, Mo. —' datelines open local news and name its place."""
+    out = []
+    m = _DATELINE.search(text[:400])
+    if not m:
+        return out
+    for group in (1, 2):
+        if m.group(group) is None:
+            continue
+        s, e = _trim(text, m.start(group), m.end(group))
+        surface = text[s:e].strip()
+        if not surface or _overlaps((s, e), avoid):
+            continue
+        cands = gaz.candidates(surface)
+        if cands:
+            out.append(Mention(s, e, surface, "dateline", cands))
+    return out
+
+
+def _scan_ok(surface: str, cands: list[Place], gaz: Gazetteer) -> bool:
+    key = norm(surface)
+    if key in gaz.stopnames or not cands:
+        return False
+    if key in gaz.aliases:
+        return True
+    top = cands[0]
+    return any(c.feature in SCAN_FEATURES or
+               (c.feature == "city" and c.population >= SCAN_MIN_POPULATION) for c in cands[:3]) \
+        or (top.feature == "admin2" and " " in surface)
+
+
+def _scan(text: str, gaz: Gazetteer, avoid: list[tuple[int, int]]) -> list[Mention]:
+    """Leftmost-longest gazetteer match over capitalised word runs the NER left alone."""
+    out: list[Mention] = []
+    for run in _CAP_RUN.finditer(text):
+        base = run.start()
+        words = [(w.start() + base, w.end() + base) for w in _WORD.finditer(run.group())]
+        i = 0
+        while i < len(words):
+            hit = None
+            for n in range(min(_MAX_WORDS, len(words) - i), 0, -1):
+                s, e = _trim(text, words[i][0], words[i + n - 1][1])
+                if e <= s or not text[s].isupper():
+                    continue
+                surface = text[s:e]
+                if surface.isupper() and len(surface) > 3 and norm(surface) not in gaz.aliases:
+                    continue  # shouting headlines and acronyms, not names
+                if _overlaps((s, e), avoid):
+                    continue
+                demo = gaz.demonym(surface)
+                if demo is not None and n == 1:
+                    hit = Mention(s, e, surface, "demonym", [demo])
+                    break
+                cands = gaz.candidates(surface)
+                if _scan_ok(surface, cands, gaz):
+                    hit = Mention(s, e, surface, "scan", cands)
+                    break
+            if hit is not None:
+                out.append(hit)
+                avoid = avoid + [(hit.start, hit.end)]
+                i = next((k for k, w in enumerate(words) if w[0] >= hit.end), len(words))
+            else:
+                i += 1
+    return out

@@ -1,0 +1,163 @@
+"""Toponym resolution: pick one gazetteer entry per mention from article context, not population.
+
+Evidence, as additive scores: the entry's size and type, an explicit container ('Paris, Texas'),
+the countries and first-level divisions the rest of the article resolves to, the source's
+country, and news conventions from ``streams/data/geo/conventions.json``. Two passes: the second
+re-scores every mention against the context the first pass produced, minus its own vote.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections import Counter
+from dataclasses import dataclass
+
+from streams.nlp.geo.gazetteer import Gazetteer, Place
+from streams.nlp.geo.names import norm
+from streams.nlp.geo.recognise import Mention
+
+FEATURE_PRIOR = {"country": 1.6, "continent": 1.6, "admin1": 1.1, "city": 0.0, "admin2": -0.6}
+W_POP = 0.35
+W_PRIMARY = 0.5
+W_ALIAS = 3.0
+W_PREFER = 1.5
+W_CUE = 3.0
+W_CONTAINER = 4.0
+W_COUNTRY = 1.4
+W_ADMIN1 = 1.6
+W_SOURCE = 0.8
+MAX_CANDIDATES = 60
+TEMPERATURE = 1.0
+
+
+@dataclass(slots=True)
+class Resolved:
+    mention: Mention
+    place: Place
+    confidence: float
+
+
+@dataclass(slots=True)
+class Context:
+    countries: Counter
+    admin1s: Counter
+    source_cc: str | None
+
+
+def _cue(text: str, m: Mention, gaz: Gazetteer) -> bool:
+    """'Washington state', 'state of New York', 'upstate New York' ask for the division."""
+    after = text[m.end:m.end + 12].lower()
+    before = text[max(0, m.start - 12):m.start].lower()
+    return any(re.match(rf"\s+{re.escape(c)}\b", after) for c in gaz.admin1_cues_after) or \
+        any(re.search(rf"\b{re.escape(c)}\s+$", before) for c in gaz.admin1_cues_before)
+
+
+def _containers(text: str, mentions: list[Mention]) -> dict[int, Mention]:
+    """Map a mention index to the mention right after it when only a comma sits between them."""
+    out = {}
+    for i in range(len(mentions) - 1):
+        a, b = mentions[i], mentions[i + 1]
+        if re.fullmatch(r"\s*,\s*", text[a.end:b.start]) and not b.demonym:
+            out[i] = b
+    return out
+
+
+def _contains(container: Place, c: Place) -> bool:
+    if container.feature == "country":
+        return c.country_code == container.country_code and c.idx != container.idx
+    if container.feature == "admin1":
+        return c.admin1_key == container.admin1_key and c.idx != container.idx
+    return False
+
+
+def _score(c: Place, m: Mention, key: str, text: str, gaz: Gazetteer, ctx: Context,
+           container: Mention | None, own: Place | None) -> float:
+    s = W_POP * math.log10(c.population + 10) + FEATURE_PRIOR.get(c.feature, 0.0)
+    if key in gaz.primary and norm(c.name) == key:
+        s += W_PRIMARY
+    if gaz.aliases.get(key) == c.idx:
+        s += W_ALIAS
+    cue = _cue(text, m, gaz)
+    if cue and c.feature == "admin1":
+        s += W_CUE
+    elif not cue and gaz.prefer.get(key) == c.idx:
+        s += W_PREFER
+    if container is not None and any(_contains(p, c) for p in container.candidates[:3]):
+        s += W_CONTAINER
+    # context votes, minus this mention's own vote from the previous pass
+    countries, admin1s = ctx.countries, ctx.admin1s
+    n_c = countries.get(c.country_code, 0) - (1 if own and own.country_code == c.country_code
+                                              else 0)
+    total_c = max(1, sum(countries.values()) - (1 if own else 0))
+    if c.country_code and n_c > 0:
+        s += W_COUNTRY * (0.5 + 0.5 * n_c / total_c)
+    if c.admin1_key and c.feature != "admin1":
+        n_a = admin1s.get(c.admin1_key, 0) - (1 if own and own.admin1_key == c.admin1_key else 0)
+        if n_a > 0:
+            s += W_ADMIN1 * min(1.0, 0.5 + 0.25 * n_a)
+    if ctx.source_cc and c.country_code == ctx.source_cc:
+        s += W_SOURCE
+    return s
+
+
+def _pick(m: Mention, i: int, text: str, gaz: Gazetteer, ctx: Context,
+          containers: dict[int, Mention], own: Place | None) -> tuple[Place, float] | None:
+    if not m.candidates:
+        return None
+    if m.demonym:
+        return m.candidates[0], 0.9
+    key = norm(m.text)
+    cands = m.candidates[:MAX_CANDIDATES] if len(m.candidates) <= MAX_CANDIDATES else \
+        sorted(m.candidates, key=lambda c: -c.population)[:MAX_CANDIDATES]
+    scores = [_score(c, m, key, text, gaz, ctx, containers.get(i), own) for c in cands]
+    best = max(range(len(cands)), key=scores.__getitem__)
+    z = sum(math.exp((s - scores[best]) / TEMPERATURE) for s in scores)
+    return cands[best], 1.0 / z
+
+
+def _context(picked: list[tuple[Place, float] | None], source_cc: str | None) -> Context:
+    countries: Counter = Counter()
+    admin1s: Counter = Counter()
+    for r in picked:
+        if r is None:
+            continue
+        place = r[0]
+        if place.country_code:
+            countries[place.country_code] += 1
+        if place.admin1_key:
+            admin1s[place.admin1_key] += 1
+    return Context(countries, admin1s, source_cc)
+
+
+def resolve(text: str, mentions: list[Mention], gaz: Gazetteer,
+            source_cc: str | None = None) -> list[Resolved | None]:
+    """Resolve each mention (None where the gazetteer has no entry), in input order."""
+    containers = _containers(text, mentions)
+    empty = Context(Counter(), Counter(), source_cc)
+    picked = [_pick(m, i, text, gaz, empty, containers, None) for i, m in enumerate(mentions)]
+    for _ in range(2):
+        ctx = _context(picked, source_cc)
+        picked = [_pick(m, i, text, gaz, ctx, containers, p[0] if p else None)
+                  for i, (m, p) in enumerate(zip(mentions, picked, strict=True))]
+    # one sense per discourse: a surface form keeps the reading its most confident mention got
+    best: dict[str, tuple[Place, float]] = {}
+    for m, p in zip(mentions, picked, strict=True):
+        if p is not None and not m.demonym:
+            key = norm(m.text)
+            if key not in best or p[1] > best[key][1]:
+                best[key] = p
+    out: list[Resolved | None] = []
+    for m, p in zip(mentions, picked, strict=True):
+        if p is None:
+            out.append(None)
+            continue
+        if not m.demonym and containers_free(m, mentions, containers):
+            p = best.get(norm(m.text), p)
+        out.append(Resolved(m, p[0], p[1]))
+    return out
+
+
+def containers_free(m: Mention, mentions: list[Mention], containers: dict[int, Mention]) -> bool:
+    """A mention with its own explicit container ('Paris, Texas') keeps its own reading."""
+    return not any(mentions[i] is m for i in containers)

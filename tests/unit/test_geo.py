@@ -1,0 +1,158 @@
+"""Geotagging: gazetteer, recognition, resolution, focus and the eval's metrics (no broker)."""
+
+from __future__ import annotations
+
+import math
+import re
+
+import pytest
+
+from streams.evals.geo import auc, haversine_km, match
+from streams.nlp.geo import geotag, load_gazetteer
+from streams.nlp.geo.names import norm
+from streams.nlp.geo.tag import source_country
+
+
+def ent(eid: str, name: str, label: str, text: str, surface: str | None = None) -> dict:
+    """An entity record with one mention per occurrence of ``surface`` (default: name)."""
+    surface = surface or name
+    mentions = [{"start": m.start(), "end": m.end(), "text": surface}
+                for m in re.finditer(re.escape(surface), text)]
+    return {"id": eid, "name": name, "label": label, "mentions": mentions, "salience": 0.5}
+
+
+def by_text(places: list[dict], surface: str) -> dict:
+    return next(p for p in places if any(m["text"] == surface for m in p["mentions"]))
+
+
+def km(p: dict, lat: float, lon: float) -> float:
+    return haversine_km(p["lat"], p["lon"], lat, lon)
+
+
+def test_norm_folds_accents_dots_and_articles() -> None:
+    assert norm("São Paulo") == norm("Sao-Paulo") == "sao paulo"
+    assert norm("the U.S.") == "us"
+
+
+def test_golden_state_is_california() -> None:
+    text = "Lawmakers in the Golden State passed a water bill on Monday."
+    places, focus = geotag(text, [])
+    ca = by_text(places, "Golden State")
+    assert ca["name"] == "California"
+    assert ca["feature"] == "admin1" and ca["country_code"] == "US"
+    assert ca["geonameid"] == 5332921
+    assert text[ca["mentions"][0]["start"]:ca["mentions"][0]["end"]] == "Golden State"
+    assert focus["country_code"] == "US"
+
+
+def test_washington_dc_parade_vs_washington_state_wildfire() -> None:
+    parade = "Thousands lined the streets of Washington for the inauguration parade."
+    places, _ = geotag(parade, [ent("e1", "Washington", "GPE", parade)])
+    dc = by_text(places, "Washington")
+    assert dc["feature"] == "city" and km(dc, 38.895, -77.036) < 30
+
+    fire = "A wildfire in Washington state forced evacuations east of the Cascades."
+    places, _ = geotag(fire, [ent("e1", "Washington", "GPE", fire)])
+    wa = by_text(places, "Washington")
+    assert wa["feature"] == "admin1" and wa["admin1"] == "Washington"
+    assert km(wa, 47.5, -120.5) < 161
+
+
+def test_paris_texas_is_not_paris_france() -> None:
+    text = "She grew up in Paris, Texas, a small town near the Oklahoma line."
+    places, _ = geotag(text, [ent("e1", "Paris", "GPE", text), ent("e2", "Texas", "GPE", text)])
+    paris = by_text(places, "Paris")
+    assert paris["country_code"] == "US" and paris["admin1"] == "Texas"
+    assert km(paris, 33.66, -95.55) < 30
+    texas = by_text(places, "Texas")
+    assert texas["feature"] == "admin1"
+
+
+def test_paris_alone_is_the_french_capital() -> None:
+    text = "Talks resumed in Paris on Tuesday."
+    places, focus = geotag(text, [ent("e1", "Paris", "GPE", text)])
+    assert by_text(places, "Paris")["country_code"] == "FR"
+    assert focus["place"] == "Paris" and focus["country_code"] == "FR"
+
+
+def test_person_named_like_a_place_is_not_a_place() -> None:
+    text = "Michael Jordan scored 40 points. Jordan said later that he was exhausted."
+    ents = [ent("e1", "Michael Jordan", "PERSON", text)]
+    # a model that also tags the bare surname as a country must not make it a place
+    ents.append({"id": "e2", "name": "Jordan", "label": "GPE", "salience": 0.1,
+                 "mentions": [{"start": 33, "end": 39, "text": "Jordan"}]})
+    assert text[33:39] == "Jordan"
+    places, focus = geotag(text, ents)
+    assert places == []
+    assert focus == {"place": None, "country_code": None, "geonameid": None}
+
+
+def test_organisation_names_are_not_scanned_for_places() -> None:
+    text = "Shares of Truth Social rose while Washington Post reporters waited."
+    ents = [ent("e1", "Truth Social", "ORG", text), ent("e2", "Washington Post", "ORG", text)]
+    places, _ = geotag(text, ents)
+    assert places == []
+
+
+def test_demonyms_resolve_to_their_country_marked_as_demonym() -> None:
+    text = "Turkish officials met Irish farmers."
+    places, _ = geotag(text, [ent("e1", "Turkish", "NORP", text), ent("e2", "Irish", "NORP", text)])
+    tr = by_text(places, "Turkish")
+    assert tr["feature"] == "demonym" and tr["country_code"] == "TR"
+    assert by_text(places, "Irish")["country_code"] == "IE"
+
+
+def test_country_points_are_geonames_points_not_city_medians() -> None:
+    text = "Exports from the United States and Germany grew."
+    places, _ = geotag(text, [])
+    assert km(by_text(places, "United States"), 39.76, -98.5) < 1
+    assert km(by_text(places, "Germany"), 51.5, 10.5) < 1
+
+
+def test_place_records_have_the_sink_shape() -> None:
+    text = "Flooding hit Kenya and Uganda; Kenya asked for help."
+    ents = [ent("e1", "Kenya", "GPE", text), ent("e2", "Uganda", "GPE", text)]
+    places, focus = geotag(text, ents)
+    keys = {"name", "geonameid", "lat", "lon", "country_code", "admin1", "feature", "mentions",
+            "confidence"}
+    for p in places:
+        assert set(p) == keys
+        assert 0.0 <= p["confidence"] <= 1.0
+        for m in p["mentions"]:
+            assert text[m["start"]:m["end"]] == m["text"]
+    assert len(by_text(places, "Kenya")["mentions"]) == 2
+    assert focus["country_code"] == "KE"
+
+
+def test_source_domain_country() -> None:
+    assert source_country("www.bbc.co.uk") == "GB"
+    assert source_country("lemonde.fr") == "FR"
+    assert source_country("nytimes.com") is None
+    assert source_country(None) is None
+
+
+def test_gazetteer_is_cached_per_process() -> None:
+    assert load_gazetteer() is load_gazetteer()
+
+
+# ------------------------------------------------------------------ eval metrics
+
+def test_match_exact_then_overlap_and_ignore_spans() -> None:
+    gold = [{"start": 0, "end": 5}, {"start": 10, "end": 20}]
+    pred = [{"start": 0, "end": 5}, {"start": 12, "end": 25}, {"start": 40, "end": 45}]
+    res = match(gold, pred, [{"start": 41, "end": 44}])
+    assert (res["exact_tp"], res["exact_fp"], res["exact_fn"]) == (1, 1, 1)
+    assert (res["overlap_tp"], res["overlap_fp"], res["overlap_fn"]) == (2, 0, 0)
+
+
+def test_overlap_match_prefers_largest_overlap() -> None:
+    gold = [{"start": 0, "end": 10}]
+    pred = [{"start": 8, "end": 12}, {"start": 1, "end": 9}]
+    res = match(gold, pred, [])
+    assert res["pairs"][0][0] is pred[1]
+
+
+def test_auc_and_haversine() -> None:
+    assert auc([0.0, 0.0]) == 0.0
+    assert auc([20039.0, 20039.0]) == pytest.approx(math.log(20040) / math.log(20039))
+    assert haversine_km(0, 0, 0, 1) == pytest.approx(111.195, abs=0.01)
