@@ -59,7 +59,11 @@ def find_quote_spans(text: str) -> list[tuple[int, int]]:
                 if pe - open_at > 1:
                     spans.append((open_at, pe))
                 open_at = None
-    return [s for s in spans if any(c.isalnum() for c in text[s[0]:s[1]])]
+    # a quote right after "=" is a markup attribute value, not speech
+    return [
+        s for s in spans
+        if any(c.isalnum() for c in text[s[0]:s[1]]) and not text[:s[0]].rstrip().endswith("=")
+    ]
 
 
 def word_count(text: str, span: tuple[int, int]) -> int:

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 
 from spacy.tokens import Doc, Token
 
-from .lexicon import according_phrases, cue_classes
+from .lexicon import according_phrases, cue_classes, pronoun_labels, role_nouns
 
 # Verbs whose direct object is the listener, not the content ("told reporters").
 _LISTENER_OBJECT = frozenset(
@@ -19,6 +19,8 @@ _LISTENER_OBJECT = frozenset(
      "thank", "show"}
 )
 _WEAK_OBJECTS = frozenset({"it", "this", "that", "so", "something", "anything", "nothing", "what"})
+_TOPIC_PREPS = frozenset({"about", "on", "to", "of", "for", "against", "through", "with"})
+_SHORT_ANSWERS = frozenset({"yes", "no", "so"})
 _EDGE_PUNCT = frozenset(",;:-\u2014\u2013")
 
 
@@ -68,7 +70,18 @@ def _cue_text(verb: Token) -> str:
     """The cue as written, with particles such as "pointed out" / "called for"."""
     parts = [verb]
     parts += [c for c in verb.children if c.dep_ == "prt"]
+    if cue_classes().get(verb.lemma_.lower()) == "topic":
+        parts += [c for c in verb.children if c.dep_ == "prep" and c.lower_ in _TOPIC_PREPS][:1]
     return " ".join(t.text for t in sorted(parts, key=lambda t: t.i))
+
+
+def _same_paragraph(verb: Token, toks: list[Token]) -> list[Token]:
+    """Tokens not separated from the verb by a newline."""
+    text = verb.doc.text
+    lo = text.rfind("\n", 0, verb.idx) + 1
+    hi = text.find("\n", verb.idx)
+    hi = len(text) if hi < 0 else hi
+    return [t for t in toks if lo <= t.idx < hi]
 
 
 def _content_tokens(verb: Token) -> list[Token]:
@@ -76,8 +89,16 @@ def _content_tokens(verb: Token) -> list[Token]:
     kids = list(verb.children)
     comp = [c for c in kids if c.dep_ == "ccomp"]
     if comp:
-        return [t for c in comp for t in c.subtree]
+        # the parser sometimes hangs a neighbouring sentence on the cue: prefer the
+        # complement that follows the verb, and never cross a paragraph break
+        right = [c for c in comp if c.i > verb.i]
+        comp = right[:1] if right else comp[-1:]
+        return _same_paragraph(verb, [t for c in comp for t in c.subtree])
     lemma = verb.lemma_.lower()
+    short = [c for c in kids if c.lower_ in _SHORT_ANSWERS and c.i > verb.i
+             and c.dep_ in ("intj", "advmod", "dobj")]
+    if short and lemma in ("say", "answer", "reply", "respond"):
+        return short[:1]
     out: list[Token] = []
     for c in kids:
         if c.i < verb.i:
@@ -96,6 +117,28 @@ def _content_tokens(verb: Token) -> list[Token]:
         # "urged him to resign": the listener belongs to the content
         out += [t for c in kids if c.dep_ == "dobj" for t in c.subtree]
     return out
+
+
+def plausible_source(tok: Token) -> bool:
+    """A person, organisation, pronoun or role noun: something that can hold a stance."""
+    if tok.ent_type_ in ("PERSON", "ORG", "NORP", "GPE"):
+        return True
+    if tok.pos_ == "PRON":
+        return tok.lower_ in pronoun_labels() or tok.lower_ in ("you", "us", "them")
+    return tok.lemma_.lower() in role_nouns()
+
+
+def _object_tokens(verb: Token) -> list[Token]:
+    """Object of a stance/topic verb: its direct object, or the object of its preposition."""
+    for c in verb.children:
+        if c.dep_ == "dobj" and c.i > verb.i and c.lower_ not in _WEAK_OBJECTS:
+            return _same_paragraph(verb, list(c.subtree))
+    for c in verb.children:
+        if c.dep_ == "prep" and c.i > verb.i and c.lower_ in _TOPIC_PREPS:
+            objs = [g for g in c.children if g.dep_ in ("pobj", "pcomp")]
+            if objs:
+                return _same_paragraph(verb, [t for g in objs for t in g.subtree])
+    return []
 
 
 def _according(doc: Doc) -> list[Attribution]:
@@ -144,6 +187,15 @@ def find_attributions(doc: Doc) -> list[Attribution]:
             src = find_subject(tok)
             span = _span_of(toks)
             if span and src is not None:
+                out.append(Attribution(span[0], span[1], tok, _cue_text(tok), src, cls))
+            continue
+        if cls in ("stance", "topic"):
+            src = find_subject(tok)
+            toks = _object_tokens(tok)
+            if src is None or not toks or not plausible_source(src):
+                continue
+            span = _span_of(toks)
+            if span:
                 out.append(Attribution(span[0], span[1], tok, _cue_text(tok), src, cls))
             continue
         toks = _content_tokens(tok)
