@@ -10,6 +10,7 @@ from __future__ import annotations
 from spacy.lang.en.stop_words import STOP_WORDS
 from spacy.tokens import Doc
 
+from streams.nlp.entities.layout import layout_names
 from streams.nlp.entities.linking import Cluster, cluster_mentions
 from streams.nlp.entities.normalize import norm_key
 from streams.nlp.entities.propagate import propagate
@@ -29,15 +30,34 @@ __all__ = ["extract_entities"]
 
 # Labels whose unconfirmed headline mentions are kept: place names are reliable even in titles.
 _HEADLINE_SAFE = frozenset({"GPE", "LOC", "NORP", "LANGUAGE"})
+# A layout-fixed role (a team in a results table) outweighs the model's guesses elsewhere.
+LAYOUT_WEIGHT = 3.0
 
 
 def _confirmed(cl: Cluster) -> bool:
     """An entity is real if the model found it once in plain body text, not only in a
     quotation fragment or an all-capitals/title line."""
     for m in cl.mentions:
-        if m.source == "model" and not m.quote_fragment and not m.in_headline:
+        if m.source == "layout" or (
+                m.source == "model" and not m.quote_fragment and not m.in_headline):
             return True
     return False
+
+
+def _apply_layout(doc: Doc, mentions: list[Mention], regions: Regions) -> list[Mention]:
+    """Replace model mentions by the names that line layout fixes (teams, datelines)."""
+    fixed = layout_names(doc, regions.headline)
+    if not fixed:
+        return mentions
+    taken = [False] * len(doc)
+    for s, e, _ in fixed:
+        for k in range(s, e):
+            taken[k] = True
+    kept = [m for m in mentions if not any(taken[m.start:m.end])]
+    for s, e, label in fixed:
+        kept.append(annotate(Mention(s, e, label, source="layout", weight=LAYOUT_WEIGHT), regions))
+    kept.sort(key=lambda m: m.start)
+    return kept
 
 
 def _keep(cl: Cluster, doc: Doc, regions: Regions) -> bool:
@@ -65,6 +85,7 @@ def extract_entities(
             # Pieces split off a longer span carry little evidence for its label.
             mention = Mention(a, b, label, weight=1.0 if i == 0 else 0.3)
             mentions.append(annotate(mention, regions))
+    mentions = _apply_layout(doc, mentions, regions)
     mentions.extend(annotate(m, regions) for m in defined_acronyms(doc, mentions))
     for m in mentions:
         m.key = norm_key(doc[m.start:m.end].text)

@@ -1,0 +1,125 @@
+"""Names whose role is fixed by the layout of their line: sports tables and datelines.
+
+Wire copy prints results ("Leeds 2 Chelsea 1"), league tables ("Leeds 16 7 5 4 26") and
+fixtures ("Leeds v Chelsea"); the names there are teams, which news annotation (CoNLL,
+OntoNotes) labels ORG even when they are place names. A dateline ("LONDON 1996-12-06",
+"PARIS (Reuters) -") opens with a place. The line grammars live in data/entities/layout.json.
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+import re
+
+from spacy.tokens import Doc
+
+from streams.nlp.entities.resources import DATA_DIR, name_connectors, name_particles
+
+_NUMBER = re.compile(r"^\d+$")
+_DECIMAL = re.compile(r"^(\d*\.\d+|\d+/\d+)$")
+DATELINE_LINES = 4  # a dateline sits within the first lines of an article
+
+
+@functools.cache
+def _grammar() -> tuple[frozenset[str], list[re.Pattern[str]], re.Pattern[str]]:
+    raw = json.loads((DATA_DIR / "layout.json").read_text(encoding="utf-8"))
+    team = [re.compile(p) for p in raw["team"].values()]
+    return frozenset(raw["fixture_words"]), team, re.compile(raw["dateline"])
+
+
+def _is_name_word(text: str) -> bool:
+    return text[:1].isupper() and any(c.isalpha() for c in text)
+
+
+def _items(doc: Doc, a: int, b: int, fixture: frozenset[str]) -> tuple[str, list[tuple[int, int]]]:
+    """Code letters of the items in tokens [a, b) and the token range of each item."""
+    codes: list[str] = []
+    spans: list[tuple[int, int]] = []
+    inner = name_connectors() | name_particles()
+    k = a
+    while k < b:
+        tok = doc[k]
+        t = tok.text
+        if tok.is_space:
+            k += 1
+            continue
+        if t.lower() in fixture and (t.islower() or t.isupper()):
+            codes.append("v")
+            spans.append((k, k + 1))
+            k += 1
+            continue
+        if _is_name_word(t):
+            j = k + 1
+            while j < b:
+                nxt = doc[j].text
+                glued = not doc[j - 1].whitespace_  # "AL-AIN", "Al-Ain"
+                if nxt.lower() in fixture and (nxt.islower() or nxt.isupper()):
+                    break
+                if _is_name_word(nxt) or (glued and nxt == "-" and j + 1 < b
+                                          and _is_name_word(doc[j + 1].text)):
+                    j += 1
+                elif nxt in inner and j + 1 < b and _is_name_word(doc[j + 1].text):
+                    j += 1
+                else:
+                    break
+            codes.append("N")
+            spans.append((k, j))
+            k = j
+            continue
+        j = k + 1  # a number item is a whole whitespace-delimited word: "9-1-55-1"
+        while j < b and not doc[j - 1].whitespace_ and not doc[j].is_space:
+            j += 1
+        word = doc[k:j].text
+        if _NUMBER.match(word):
+            codes.append("D")
+        elif _DECIMAL.match(word):
+            codes.append("F")
+        elif any(c.isdigit() for c in word):
+            codes.append("#")
+        elif word in ("(", ")", ",", ".", ":", "-"):
+            codes.append(word)
+        else:
+            j = k + 1
+            codes.append(t if t in ("(", ")", ",", ".", ":", "-") else "x")
+        spans.append((k, j))
+        k = j
+    return "".join(codes), spans
+
+
+def _lines(doc: Doc) -> list[tuple[int, int]]:
+    out = []
+    a = 0
+    for tok in doc:
+        if "\n" in tok.whitespace_ or (tok.is_space and "\n" in tok.text):
+            out.append((a, tok.i + 1))
+            a = tok.i + 1
+    if a < len(doc):
+        out.append((a, len(doc)))
+    return out
+
+
+def layout_names(doc: Doc, headline: list[bool]) -> list[tuple[int, int, str]]:
+    """(start, end, label) token spans of team names in result/table/fixture lines and of
+    places in a dateline (not in the headline)."""
+    fixture, team, dateline = _grammar()
+    out: list[tuple[int, int, str]] = []
+    for li, (a, b) in enumerate(_lines(doc)):
+        codes, spans = _items(doc, a, b, fixture)
+        if not codes or "N" not in codes:
+            continue
+        if any(p.match(codes) for p in team):
+            depth = 0
+            for code, (s, e) in zip(codes, spans, strict=True):
+                depth += (code == "(") - (code == ")")
+                if code == "N" and depth == 0:
+                    out.append((s, e, "ORG"))
+            continue
+        if li < DATELINE_LINES and not headline[spans[0][0]]:
+            m = dateline.match(codes)
+            first = spans[0]
+            if m and doc[first[0]:first[1]].text.isupper():
+                for code, (s, e) in zip(codes[:m.end()], spans, strict=False):
+                    if code == "N":
+                        out.append((s, e, "GPE"))
+    return out
