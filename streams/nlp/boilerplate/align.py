@@ -1,42 +1,82 @@
-"""Map an extractor's output back onto the page's visible paragraphs.
+"""Map an extractor's output back onto the page's visible text.
 
-Extractors return normalised text with no offsets. Matching by word n-grams tells, for each
-visible paragraph, how much of it the extractor kept, which lets several extractors vote per
-paragraph and keeps removed spans exact against the visible text.
+Extractors return normalised text with no offsets. Matching word n-grams tells how much of
+each visible paragraph the extractor kept; mixed paragraphs are resolved sentence by sentence.
+N-grams are consumed as they are matched (a multiset), so text the page repeats (teasers,
+hidden mobile copies) is kept once, as the extractor did.
 """
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Sequence
 
+from streams.nlp.boilerplate import segment
 from streams.nlp.boilerplate.language import WORD
 
 N = 4
+WHOLE = 0.9
+NONE = 0.1
+KEEP = 0.5
 
 
-def ngram_index(text: str) -> set[tuple[str, ...]]:
-    """All word 1..4-grams of ``text``: short paragraphs are matched by their whole tuple."""
+def _grams(tokens: Sequence[str]) -> list[tuple[str, ...]]:
+    if len(tokens) < N:
+        return [tuple(tokens)] if tokens else []
+    return [tuple(tokens[i : i + N]) for i in range(len(tokens) - N + 1)]
+
+
+def ngram_bag(text: str) -> Counter[tuple[str, ...]]:
+    """Word 4-grams of ``text`` plus all shorter n-grams, so short units can match too."""
     tokens = WORD.findall(text)
-    grams: set[tuple[str, ...]] = set()
+    bag: Counter[tuple[str, ...]] = Counter()
     for n in range(1, N + 1):
         for i in range(len(tokens) - n + 1):
-            grams.add(tuple(tokens[i : i + n]))
-    return grams
+            bag[tuple(tokens[i : i + n])] += 1
+    return bag
 
 
-def coverage(paragraph: str, index: set[tuple[str, ...]]) -> float:
-    """Share of the paragraph's word 4-grams (or its whole tuple if shorter) in ``index``."""
-    tokens = WORD.findall(paragraph)
-    if not tokens:
+def _coverage(grams: list[tuple[str, ...]], bag: Counter[tuple[str, ...]]) -> float:
+    if not grams:
         return 0.0
-    if len(tokens) < N:
-        return 1.0 if tuple(tokens) in index else 0.0
-    total = len(tokens) - N + 1
-    hits = sum(1 for i in range(total) if tuple(tokens[i : i + N]) in index)
-    return hits / total
+    need: Counter[tuple[str, ...]] = Counter(grams)
+    hits = sum(min(c, bag.get(g, 0)) for g, c in need.items())
+    return hits / len(grams)
 
 
-def coverages(page: str, spans: Sequence[tuple[int, int]], extracted: str) -> list[float]:
-    """Coverage of each visible paragraph by one extractor's output."""
-    index = ngram_index(extracted)
-    return [coverage(page[s:e], index) for s, e in spans]
+def _consume(grams: list[tuple[str, ...]], bag: Counter[tuple[str, ...]]) -> None:
+    for g in grams:
+        if bag.get(g, 0) > 0:
+            bag[g] -= 1
+
+
+def kept_units(page: str, spans: Sequence[tuple[int, int]], extracted: str) -> list[bool]:
+    """Per visible paragraph: True (kept whole), False (dropped); see :func:`kept_spans`."""
+    return [bool(k) for k in kept_spans(page, spans, extracted)]
+
+
+def kept_spans(
+    page: str, spans: Sequence[tuple[int, int]], extracted: str
+) -> list[list[tuple[int, int]]]:
+    """For each visible paragraph, the sub-spans (whole, some sentences, or none) to keep."""
+    bag = ngram_bag(extracted)
+    out: list[list[tuple[int, int]]] = []
+    for start, end in spans:
+        grams = _grams(WORD.findall(page[start:end]))
+        cov = _coverage(grams, bag)
+        if cov >= WHOLE:
+            _consume(grams, bag)
+            out.append([(start, end)])
+            continue
+        if cov <= NONE:
+            out.append([])
+            continue
+        keep: list[tuple[int, int]] = []
+        for ls, le in segment.lines(page, start, end):
+            for ss, se in segment.sentences(page, ls, le):
+                sg = _grams(WORD.findall(page[ss:se]))
+                if sg and _coverage(sg, bag) >= KEEP:
+                    _consume(sg, bag)
+                    keep.append((ss, se))
+        out.append(keep)
+    return out

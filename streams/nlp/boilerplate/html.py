@@ -10,13 +10,12 @@ from __future__ import annotations
 import trafilatura
 
 from streams.nlp.boilerplate import segment, visible
-from streams.nlp.boilerplate.align import coverages
+from streams.nlp.boilerplate.align import kept_spans
 from streams.nlp.boilerplate.rules import classify
 from streams.nlp.boilerplate.spans import Cleaned, Removed, build_cleaned
 from streams.nlp.boilerplate.text import inline_removals
 from streams.nlp.errors import InputError
 
-KEEP_COVERAGE = 0.5
 
 
 def extract_trafilatura(markup: str, url: str | None) -> str:
@@ -38,17 +37,21 @@ def clean_html(html: str, url: str | None = None) -> Cleaned:
     if not page:
         raise InputError("html has no visible text")
     spans = segment.paragraphs(page)
-    kept = coverages(page, spans, extract_trafilatura(html, url))
+    keeps = kept_spans(page, spans, extract_trafilatura(html, url))
     removed: list[Removed] = []
-    for (start, end), cov in zip(spans, kept, strict=True):
-        if cov < KEEP_COVERAGE:
-            removed.append(Removed(start, end, "outside-main"))
-            continue
-        reason = classify(page[start:end]) if end - start <= 400 else None
-        if reason:
-            removed.append(Removed(start, end, reason))
-        else:
-            removed.extend(inline_removals(page, start, end))
+    for (start, end), keep in zip(spans, keeps, strict=True):
+        pos = start
+        for ks, ke in keep:
+            if ks > pos:
+                removed.append(Removed(pos, ks, "outside-main"))
+            reason = classify(page[ks:ke]) if ke - ks <= 400 else None
+            if reason:
+                removed.append(Removed(ks, ke, reason))
+            else:
+                removed.extend(inline_removals(page, ks, ke))
+            pos = ke
+        if pos < end:
+            removed.append(Removed(pos, end, "outside-main"))
     cleaned = build_cleaned(page, removed)
     if not cleaned.text:
         raise InputError("no article text found in html")
