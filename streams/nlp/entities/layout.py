@@ -14,7 +14,13 @@ import re
 
 from spacy.tokens import Doc
 
-from streams.nlp.entities.resources import DATA_DIR, name_connectors, name_particles
+from streams.nlp.entities.normalize import norm_key
+from streams.nlp.entities.resources import (
+    DATA_DIR,
+    name_connectors,
+    name_particles,
+    nation_keys,
+)
 
 _NUMBER = re.compile(r"^\d+$")
 _DECIMAL = re.compile(r"^(\d*\.\d+|\d+/\d+)$")
@@ -103,6 +109,7 @@ def layout_names(doc: Doc, headline: list[bool]) -> list[tuple[int, int, str]]:
     """(start, end, label) token spans of team names in result/table/fixture lines and of
     places in a dateline (not in the headline)."""
     fixture, team, dateline = _grammar()
+    nations = nation_keys()
     out: list[tuple[int, int, str]] = []
     for li, (a, b) in enumerate(_lines(doc)):
         codes, spans = _items(doc, a, b, fixture)
@@ -112,7 +119,8 @@ def layout_names(doc: Doc, headline: list[bool]) -> list[tuple[int, int, str]]:
             depth = 0
             for code, (s, e) in zip(codes, spans, strict=True):
                 depth += (code == "(") - (code == ")")
-                if code == "N" and depth == 0:
+                # Clubs are named by city; a nation's name keeps its place label.
+                if code == "N" and depth == 0 and norm_key(doc[s:e].text) not in nations:
                     out.append((s, e, "ORG"))
             continue
         if li < DATELINE_LINES and not headline[spans[0][0]]:

