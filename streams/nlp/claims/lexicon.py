@@ -26,9 +26,15 @@ def _rows(name: str) -> list[list[str]]:
 def cue_classes() -> dict[str, str]:
     """Cue lemma -> class (speech, belief, evidence); the first listed class wins."""
     out: dict[str, str] = {}
-    for lemma, cls in _rows("cues.tsv"):
-        out.setdefault(lemma, cls)
+    for row in _rows("cues.tsv"):
+        out.setdefault(row[0], row[1])
     return out
+
+
+@functools.cache
+def topic_preps() -> dict[str, frozenset[str]]:
+    """Cue lemma -> prepositions whose object is the content ("talk about X")."""
+    return {r[0]: frozenset(r[2].split(",")) for r in _rows("cues.tsv") if len(r) > 2}
 
 
 @functools.cache

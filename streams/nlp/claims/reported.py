@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 
 from spacy.tokens import Doc, Token
 
-from .lexicon import according_phrases, cue_classes, pronoun_labels, role_nouns
+from .lexicon import according_phrases, cue_classes, pronoun_labels, role_nouns, topic_preps
 
 # Verbs whose direct object is the listener, not the content ("told reporters").
 _LISTENER_OBJECT = frozenset(
@@ -19,7 +19,7 @@ _LISTENER_OBJECT = frozenset(
      "thank", "show"}
 )
 _WEAK_OBJECTS = frozenset({"it", "this", "that", "so", "something", "anything", "nothing", "what"})
-_TOPIC_PREPS = frozenset({"about", "on", "to", "of", "for", "against", "through", "with"})
+_END_PUNCT = frozenset({".", "!", "?"})
 _SHORT_ANSWERS = frozenset({"yes", "no", "so"})
 _EDGE_PUNCT = frozenset(",;:-\u2014\u2013")
 
@@ -42,7 +42,8 @@ def _span_of(tokens: list[Token]) -> tuple[int, int] | None:
     toks = sorted(tokens, key=lambda t: t.i)
     while toks and (toks[0].is_punct and toks[0].text in _EDGE_PUNCT or toks[0].is_space):
         toks.pop(0)
-    while toks and (toks[-1].text in _EDGE_PUNCT or toks[-1].is_space):
+    while toks and (toks[-1].text in _EDGE_PUNCT or toks[-1].text in _END_PUNCT
+                    or toks[-1].is_space):
         toks.pop()
     if not toks:
         return None
@@ -70,8 +71,9 @@ def _cue_text(verb: Token) -> str:
     """The cue as written, with particles such as "pointed out" / "called for"."""
     parts = [verb]
     parts += [c for c in verb.children if c.dep_ == "prt"]
-    if cue_classes().get(verb.lemma_.lower()) == "topic":
-        parts += [c for c in verb.children if c.dep_ == "prep" and c.lower_ in _TOPIC_PREPS][:1]
+    preps = topic_preps().get(verb.lemma_.lower())
+    if preps:
+        parts += [c for c in verb.children if c.dep_ == "prep" and c.lower_ in preps][:1]
     return " ".join(t.text for t in sorted(parts, key=lambda t: t.i))
 
 
@@ -134,8 +136,10 @@ def _object_tokens(verb: Token) -> list[Token]:
         if c.dep_ == "dobj" and c.i > verb.i and c.lower_ not in _WEAK_OBJECTS:
             return _same_paragraph(verb, list(c.subtree))
     for c in verb.children:
-        if c.dep_ == "prep" and c.i > verb.i and c.lower_ in _TOPIC_PREPS:
-            objs = [g for g in c.children if g.dep_ in ("pobj", "pcomp")]
+        preps = topic_preps().get(verb.lemma_.lower(), frozenset())
+        if c.dep_ == "prep" and c.i > verb.i and c.lower_ in preps:
+            objs = [g for g in c.children if g.dep_ in ("pobj", "pcomp")
+                    and g.ent_type_ not in ("DATE", "TIME")]
             if objs:
                 return _same_paragraph(verb, [t for g in objs for t in g.subtree])
     return []

@@ -95,8 +95,9 @@ def link(tok: Token, span: tuple[int, int], index: EntityIndex,
         text = tok.doc.text
         word = tok.lower_
         for m in cands:  # prefer an entity introduced with this role ("President Obama")
-            around = text[max(0, m.start - 40):m.end + 40].lower()
-            if word in around:
+            before = text[max(0, m.start - 30):m.start].lower().split()[-3:]
+            after = text[m.end:m.end + 40].lower()
+            if word in before or (after.startswith(",") and word in after.split()[:5]):
                 return m
         return cands[0]
     return None

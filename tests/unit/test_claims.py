@@ -1,0 +1,165 @@
+"""Claim extraction on small news-style paragraphs (spaCy model, no broker)."""
+
+from __future__ import annotations
+
+import pytest
+
+from streams.evals.quotes import match_doc, names_match, score
+from streams.nlp.claims import extract_claims
+from streams.nlp.claims.numbers import parse_number
+from streams.nlp.claims.quotes import find_quote_spans
+from streams.nlp.claims.worthiness import score as worthiness
+from streams.nlp.model import load_nlp
+
+
+def _entities(doc) -> list[dict]:
+    """Entities in the sink shape, one per distinct surname-or-name (enough for these tests)."""
+    by_key: dict[str, dict] = {}
+    for ent in doc.ents:
+        if ent.label_ not in ("PERSON", "ORG", "GPE", "NORP"):
+            continue
+        key = ent.text.split()[-1] if ent.label_ == "PERSON" else ent.text
+        e = by_key.setdefault(key, {"id": f"e{len(by_key) + 1}", "name": ent.text,
+                                    "label": ent.label_, "mentions": [], "salience": 0.5})
+        e["mentions"].append({"start": ent.start_char, "end": ent.end_char, "text": ent.text})
+    return list(by_key.values())
+
+
+def _run(text: str) -> tuple[list[dict], list[dict]]:
+    doc = load_nlp()(text)
+    ents = _entities(doc)
+    return extract_claims(doc, ents), ents
+
+
+def _entity_named(ents: list[dict], word: str) -> dict:
+    return next(e for e in ents if word in e["name"])
+
+
+def _speech(claims: list[dict]) -> list[dict]:
+    return [c for c in claims if c["kind"] in ("quote", "reported")]
+
+
+def test_split_quote_is_one_claim_with_two_fragments() -> None:
+    text = ("“We are going to build the wall,” Donald Trump said on Tuesday, "
+            "“and Mexico is going to pay for it.”")
+    claims, ents = _run(text)
+    quotes = _speech(claims)
+    assert len(quotes) == 1
+    q = quotes[0]
+    assert q["kind"] == "quote"
+    assert [text[f["start"]:f["end"]] for f in q["fragments"]] == [
+        "“We are going to build the wall,”", "“and Mexico is going to pay for it.”"]
+    assert q["speaker_mention"]["text"] == "Donald Trump"
+    assert q["speaker"]["entity_id"] == _entity_named(ents, "Trump")["id"]
+    assert q["cue"] == "said"
+
+
+def test_pronoun_speaker_resolves_to_earlier_person() -> None:
+    text = ("Senator Elizabeth Warren spoke to supporters in Boston on Monday.\n\n"
+            "“The system is rigged against working families,” she said.")
+    claims, ents = _run(text)
+    q = _speech(claims)[0]
+    assert q["speaker_mention"]["text"] == "she"
+    assert q["speaker"]["entity_id"] == _entity_named(ents, "Warren")["id"]
+
+
+def test_role_noun_speaker_resolves_to_entity_introduced_with_that_role() -> None:
+    text = ("President Barack Obama met Angela Merkel in Berlin. "
+            "The president said the alliance had never been stronger.")
+    claims, ents = _run(text)
+    q = [c for c in _speech(claims) if c["cue"] == "said"][0]
+    assert q["speaker_mention"]["text"].lower().endswith("president")
+    assert q["speaker"]["entity_id"] == _entity_named(ents, "Obama")["id"]
+
+
+def test_reported_speech_that_clause_with_numeric_claim() -> None:
+    text = "Stephen Miller said that ICE would try to make at least 3,000 arrests a day."
+    claims, ents = _run(text)
+    rep = [c for c in claims if c["kind"] == "reported"]
+    assert len(rep) == 1
+    assert rep[0]["text"].startswith("that ICE would try")
+    miller = _entity_named(ents, "Miller")["id"]
+    assert rep[0]["speaker"]["entity_id"] == miller
+    num = [c for c in claims if c["kind"] == "numeric"]
+    assert len(num) == 1
+    assert num[0]["quantity"] == {"value": 3000, "value_max": None, "unit": "arrests/day",
+                                  "qualifier": "at least"}
+    assert num[0]["speaker"]["entity_id"] == miller
+
+
+def test_spelled_out_number_and_unnamed_source() -> None:
+    claims, _ = _run("Organizers said five million demonstrators marched across the country.")
+    num = [c for c in claims if c["kind"] == "numeric"][0]
+    assert num["quantity"]["value"] == 5_000_000
+    assert num["quantity"]["unit"] == "demonstrators"
+    assert num["speaker_mention"]["text"] == "Organizers"
+    assert num["speaker"] is None  # no entity in the record to point at
+
+
+def test_according_to_gives_source_and_content() -> None:
+    text = "According to the Pentagon, the strike destroyed two bridges near Mosul."
+    claims, ents = _run(text)
+    rep = _speech(claims)[0]
+    assert rep["cue"] == "according to"
+    assert rep["text"] == "the strike destroyed two bridges near Mosul"
+    assert "Pentagon" in rep["speaker_mention"]["text"]
+
+
+def test_sentence_without_claim_yields_none() -> None:
+    claims, _ = _run("The river was calm under a grey sky as the ferry left the harbour.")
+    assert claims == []
+
+
+def test_ids_in_text_order_and_speakers_point_at_entities() -> None:
+    text = ("Hillary Clinton said the plan would cost $2 billion. “It is a bad deal,” "
+            "Bernie Sanders said, adding that voters deserved better.")
+    claims, ents = _run(text)
+    ids = {e["id"] for e in ents}
+    assert [c["id"] for c in claims] == [f"c{i}" for i in range(1, len(claims) + 1)]
+    starts = [c["span"]["start"] for c in claims]
+    assert starts == sorted(starts)
+    assert all(c["speaker"]["entity_id"] in ids for c in claims if c["speaker"])
+    money = [c for c in claims if c["kind"] == "numeric"][0]
+    assert money["quantity"]["value"] == 2_000_000_000 and money["quantity"]["unit"] == "USD"
+
+
+def test_quote_spanning_paragraphs_is_one_span() -> None:
+    text = "He said: “First paragraph of the quote.\n\n“Second paragraph ends here.”\n\nDone."
+    spans = find_quote_spans(text)
+    assert spans == [(9, text.index("here.”") + 6)]
+
+
+def test_markup_attribute_is_not_a_quote() -> None:
+    assert find_quote_spans('<tweet author="someone">Hi</tweet>') == []
+
+
+@pytest.mark.parametrize("s,v", [("3,000", 3000), ("five million", 5e6), ("2.5 billion", 2.5e9),
+                                 ("twenty-five", 25), ("a dozen", 12)])
+def test_parse_number(s: str, v: float) -> None:
+    assert parse_number(s) == v
+
+
+def test_check_worthiness_ranks_numbers_and_named_sources_over_opinion() -> None:
+    fact = worthiness("Unemployment fell to 4 percent, the lowest in a decade", "numeric",
+                      None, True, True, True)
+    opinion = worthiness("I think it is a great day", "quote", "speech", False, False, False)
+    belief = worthiness("the economy will improve next year", "reported", "belief", True,
+                        True, False)
+    statement = worthiness("the economy will improve next year", "reported", "speech", True,
+                           True, False)
+    assert 0.0 <= opinion < belief < statement < fact <= 1.0
+
+
+def test_scoring_matches_readme_rule() -> None:
+    gold = [{"id": "d", "text": "x" * 50, "quotes": [
+        {"quote": {"start": 0, "end": 10}, "speaker": {"start": 20, "end": 25},
+         "speaker_name": "Mr. Smith"},
+        {"quote": {"start": 30, "end": 40}, "speaker": {"start": 41, "end": 43},
+         "speaker_name": "he"}]}]
+    preds = {"d": [{"quote": {"start": 5, "end": 12}, "speaker": None, "speaker_name": "Smith"},
+                   {"quote": {"start": 35, "end": 45}, "speaker": None, "speaker_name": "He said"}]}
+    assert match_doc(gold[0]["quotes"], preds["d"]) == {0: 0, 1: 1}
+    res = score(gold, preds)
+    assert res["quote_f1"] == 1.0
+    assert res["speaker_accuracy"] == 0.5  # pronoun names never match by name
+    assert names_match("Sen. Warren's", "warren") and not names_match("he", "He said")
