@@ -17,7 +17,6 @@ from streams.nlp.boilerplate.text import inline_removals
 from streams.nlp.errors import InputError
 
 
-
 def extract_trafilatura(markup: str, url: str | None) -> str:
     """trafilatura's main text in precision mode, comments excluded."""
     out = trafilatura.extract(

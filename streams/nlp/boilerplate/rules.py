@@ -62,3 +62,25 @@ def classify(unit: str, *, full_only: bool = False) -> str | None:
         elif rule.regex.search(core):
             return rule.reason
     return None
+
+
+@functools.cache
+def _markers(name: str, path: Path = RULES_FILE) -> re.Pattern[str]:
+    data = json.loads(path.read_text(encoding="utf-8"))
+    joined = "|".join(f"(?:{p})" for p in data[name]["patterns"])
+    return re.compile(f"(?:{joined})[.!?…:]*", re.IGNORECASE)
+
+
+def _is_marker(name: str, unit: str) -> bool:
+    core = unit.strip(_EDGE_STRIP)
+    return bool(core) and len(core) <= FULL_MAX_CHARS and bool(_markers(name).fullmatch(core))
+
+
+def is_comments_start(unit: str) -> bool:
+    """True for a line that opens a comment thread ("34 responses to ...", "Comments")."""
+    return _is_marker("comments_start", unit)
+
+
+def is_section_end(unit: str) -> bool:
+    """True for a line that opens a comments or "more stories" section."""
+    return is_comments_start(unit) or _is_marker("section_end", unit)

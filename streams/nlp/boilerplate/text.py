@@ -16,10 +16,12 @@ from dataclasses import dataclass
 
 from streams.nlp.boilerplate import guards, segment
 from streams.nlp.boilerplate.language import WORD, detect_stoplist
-from streams.nlp.boilerplate.rules import classify
+from streams.nlp.boilerplate.rules import classify, is_comments_start, is_section_end
 from streams.nlp.boilerplate.spans import Cleaned, Removed, build_cleaned
 from streams.nlp.errors import InputError
 
+SECTION_SHARE = 0.5
+PROSE_BEFORE_END = 800.0
 _TERMINAL = tuple(".!?…\"'”’»)")
 
 
@@ -78,6 +80,41 @@ def main_block(weights: list[float]) -> tuple[int, int]:
     return best_i, best_j
 
 
+def demote_after_section_end(text: str, blocks: list[Block], weights: list[float]) -> list[float]:
+    """Count everything after the first comment-thread header as furniture.
+
+    Only a header that follows real prose (PROSE_BEFORE_END chars of positive weight) counts,
+    so a comment-count link under the headline does not sink the article.
+    """
+    seen = 0.0
+    for k, block in enumerate(blocks):
+        if seen >= PROSE_BEFORE_END and block.end - block.start <= 300:
+            if is_comments_start(text[block.start : block.end]):
+                return weights[:k] + [-abs(w) - 25.0 for w in weights[k:]]
+        seen += max(weights[k], 0.0)
+    return weights
+
+
+def cut_at_section_end(
+    text: str, blocks: list[Block], weights: list[float], first: int, last: int
+) -> int:
+    """End the main block at a comments/"more stories" header once most prose is behind.
+
+    Comment threads are prose too and can outweigh the gaps before them; their header line is
+    the reliable boundary. A header before most of the article's weight is ignored (it is
+    usually a comment-count link under the headline).
+    """
+    total = sum(w for w in weights[first:last] if w > 0)
+    seen = 0.0
+    for k in range(first, last):
+        block = blocks[k]
+        if k > first and seen >= SECTION_SHARE * total and block.end - block.start <= 300:
+            if is_section_end(text[block.start : block.end]):
+                return k
+        seen += max(weights[k], 0.0)
+    return last
+
+
 def inline_removals(text: str, start: int, end: int) -> list[Removed]:
     """Cue-matched lines and sentences inside one kept paragraph."""
     out: list[Removed] = []
@@ -103,7 +140,9 @@ def clean_text(text: str) -> Cleaned:
     stops = detect_stoplist(text)
     blocks = describe(text, spans, stops)
     weights = [weight(b, bool(stops)) for b in blocks]
+    weights = demote_after_section_end(text, blocks, weights)
     first, last = main_block(weights)
+    last = cut_at_section_end(text, blocks, weights, first, last)
     if first == last:
         raise InputError("no article text found: no paragraph looks like prose")
     removed: list[Removed] = []
