@@ -28,10 +28,65 @@ DATELINE_LINES = 4  # a dateline sits within the first lines of an article
 
 
 @functools.cache
+def _raw() -> dict:
+    return json.loads((DATA_DIR / "layout.json").read_text(encoding="utf-8"))
+
+
+@functools.cache
 def _grammar() -> tuple[frozenset[str], list[re.Pattern[str]], re.Pattern[str]]:
-    raw = json.loads((DATA_DIR / "layout.json").read_text(encoding="utf-8"))
+    raw = _raw()
     team = [re.compile(p) for p in raw["team"].values()]
     return frozenset(raw["fixture_words"]), team, re.compile(raw["dateline"])
+
+
+@functools.cache
+def _player_grammar() -> dict[str, re.Pattern[str]]:
+    raw = _raw()
+    return {k: re.compile(raw[k])
+            for k in ("lineup_head", "lineup_entry", "bracket_player", "scorecard")}
+
+
+def _split_top(codes: str, start: int) -> list[tuple[int, int]]:
+    """Item ranges of the entries of a list, split at top-level commas and semicolons."""
+    out, depth, a = [], 0, start
+    for k in range(start, len(codes)):
+        c = codes[k]
+        depth += (c == "(") - (c == ")")
+        if depth == 0 and c in ",;":
+            out.append((a, k))
+            a = k + 1
+    out.append((a, len(codes)))
+    return [(x, y) for x, y in out if y > x]
+
+
+def _players(codes: str, spans: list[tuple[int, int]], doc: Doc) -> list[tuple[int, int]]:
+    """Player names in a lineup, a scorer list or a cricket scorecard line."""
+    g = _player_grammar()
+    words = frozenset(_raw()["scorecard_words"])
+    card = "".join("s" if c == "x" and doc[spans[i][0]].text in words else c
+                   for i, c in enumerate(codes))
+    if g["scorecard"].match(card):
+        return [spans[i] for i, c in enumerate(codes) if c == "N"]
+    head = g["lineup_head"].match(codes)
+    if not head:
+        return []
+    entries = _split_top(codes, head.end())
+    if len(entries) < 2 or not all(g["lineup_entry"].match(codes[a:b]) for a, b in entries):
+        return []
+    out = []
+    marked = 0
+    for a, b in entries:
+        sub = codes[a:b]
+        n = a + sub.index("N")
+        ns, ne = spans[n]
+        if sub.startswith("D-") or (n + 1 < b and codes[n + 1] in "D#") or ne - ns > 1:
+            marked += 1
+        out.append(spans[n])
+        if "(" in sub:  # a substitute "( 7 - Yasuto Honda 71 )"; a bare "( Wales )" is a club
+            inner = sub[sub.index("(") + 1:sub.rindex(")") if ")" in sub else len(sub)]
+            if g["bracket_player"].match(inner):
+                out.append(spans[a + sub.index("(") + 1 + inner.index("N")])
+    return out if 2 * marked >= len(entries) else []
 
 
 def _is_name_word(text: str) -> bool:
@@ -83,11 +138,11 @@ def _items(doc: Doc, a: int, b: int, fixture: frozenset[str]) -> tuple[str, list
             codes.append("F")
         elif any(c.isdigit() for c in word):
             codes.append("#")
-        elif word in ("(", ")", ",", ".", ":", "-"):
+        elif word in ("(", ")", ",", ";", ".", ":", "-"):
             codes.append(word)
         else:
             j = k + 1
-            codes.append(t if t in ("(", ")", ",", ".", ":", "-") else "x")
+            codes.append(t if t in ("(", ")", ",", ";", ".", ":", "-") else "x")
         spans.append((k, j))
         k = j
     return "".join(codes), spans
@@ -117,11 +172,17 @@ def layout_names(doc: Doc, headline: list[bool]) -> list[tuple[int, int, str]]:
             continue
         if any(p.match(codes) for p in team):
             depth = 0
-            for code, (s, e) in zip(codes, spans, strict=True):
+            for i, (code, (s, e)) in enumerate(zip(codes, spans, strict=True)):
                 depth += (code == "(") - (code == ")")
+                if code == "N" and depth > 0 and codes[i + 1:i + 2] in ("D", "#"):
+                    out.append((s, e, "PERSON"))  # scorer with minute: "( Zola 12 , ..."
                 # Clubs are named by city; a nation's name keeps its place label.
                 if code == "N" and depth == 0 and norm_key(doc[s:e].text) not in nations:
                     out.append((s, e, "ORG"))
+            continue
+        players = _players(codes, spans, doc)
+        if players:
+            out.extend((s, e, "PERSON") for s, e in players)
             continue
         if li < DATELINE_LINES and not headline[spans[0][0]]:
             m = dateline.match(codes)
