@@ -17,6 +17,7 @@ from .numbers import find_quantities
 from .quotes import ALL_MARKS, find_quote_spans, word_count
 from .reported import Attribution, find_attributions, find_subject
 from .speakers import SPEAKER_LABELS, EntityIndex, Mention, link, mention_span
+from .textcache import release, text_of
 from .worthiness import score
 
 __all__ = ["extract_claims"]
@@ -57,7 +58,7 @@ def _nearby_cue(doc: Doc, q: tuple[int, int], qspans, qstarts) -> tuple[Token, T
     from .lexicon import cue_classes
 
     cues = cue_classes()
-    ps, pe = _para_bounds(doc.text, q[0])
+    ps, pe = _para_bounds(text_of(doc), q[0])
     lo, hi = max(ps, q[0] - _NEAR), min(pe, q[1] + _NEAR)
     span = doc.char_span(lo, hi, alignment_mode="expand")
     if span is None:
@@ -96,7 +97,7 @@ def _nearest_entity(doc: Doc, q: tuple[int, int], index: EntityIndex) -> Mention
 
 def _quote_claims(doc: Doc, atts: list[Attribution], index: EntityIndex) -> list[_Claim]:
     """Merge quote-mark spans with parsed attributions into quote/reported claims."""
-    text = doc.text
+    text = text_of(doc)
     qspans = find_quote_spans(text)
     qstarts = [s for s, _ in qspans]
     atts = [a for a in atts if a.cue is None or not _inside(a.cue.idx, qspans, qstarts)]
@@ -161,14 +162,21 @@ def _sentence_span(doc: Doc, start: int, end: int) -> tuple[int, int]:
     span = doc.char_span(start, end, alignment_mode="expand")
     sent = span[0].sent
     s, e = sent.start_char, sent.end_char
-    while e > s and doc.text[e - 1].isspace():
+    while e > s and text_of(doc)[e - 1].isspace():
         e -= 1
     return s, e
 
 
 def extract_claims(doc: Doc, entities: list[dict]) -> list[dict]:
     """Claims of a parsed article; speaker entity ids always refer to ``entities``."""
-    text = doc.text
+    try:
+        return _extract(doc, entities)
+    finally:
+        release()
+
+
+def _extract(doc: Doc, entities: list[dict]) -> list[dict]:
+    text = text_of(doc)
     index = EntityIndex(entities)
     claims = _quote_claims(doc, find_attributions(doc), index)
     records: list[tuple[_Claim, dict]] = []

@@ -14,6 +14,7 @@ from spacy.tokens import Span
 from text_to_num import alpha2digit, text2num
 
 from .lexicon import qualifiers, rate_units
+from .textcache import text_of
 
 LABELS = ("CARDINAL", "MONEY", "PERCENT", "QUANTITY")
 _SCALES = {"hundred": 1e2, "thousand": 1e3, "million": 1e6, "billion": 1e9, "trillion": 1e12,
@@ -133,7 +134,7 @@ def _is_noise(ent: Span) -> bool:
     nxt2 = doc[ent.end + 1].lower_ if ent.end + 1 < len(doc) else ""
     if nxt in ("-", "year") and nxt2.startswith("year") or nxt.startswith("year-old"):
         return True
-    if "=" in doc.text[max(0, ent.start_char - 12):ent.start_char]:
+    if "=" in text_of(doc)[max(0, ent.start_char - 12):ent.start_char]:
         return True
     return False
 

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from spacy.tokens import Doc, Token
 
 from .lexicon import according_phrases, cue_classes, pronoun_labels, role_nouns, topic_preps
+from .textcache import text_of
 
 # Verbs whose direct object is the listener, not the content ("told reporters").
 _LISTENER_OBJECT = frozenset(
@@ -79,7 +80,7 @@ def _cue_text(verb: Token) -> str:
 
 def _same_paragraph(verb: Token, toks: list[Token]) -> list[Token]:
     """Tokens not separated from the verb by a newline."""
-    text = verb.doc.text
+    text = text_of(verb.doc)
     lo = text.rfind("\n", 0, verb.idx) + 1
     hi = text.find("\n", verb.idx)
     hi = len(text) if hi < 0 else hi

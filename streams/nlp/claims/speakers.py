@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from spacy.tokens import Token
 
 from .lexicon import pronoun_labels, role_nouns
+from .textcache import text_of
 
 SPEAKER_LABELS = ("PERSON", "ORG", "NORP", "GPE")
 
@@ -64,9 +65,12 @@ def mention_span(tok: Token) -> tuple[int, int]:
     """Character span of the noun phrase a source token heads (without relative clauses)."""
     doc = tok.doc
     if tok.ent_type_:
-        for ent in doc.ents:
-            if ent.start <= tok.i < ent.end:
-                return ent.start_char, ent.end_char
+        a = b = tok.i
+        while a > 0 and doc[a].ent_iob_ == "I":
+            a -= 1
+        while b + 1 < len(doc) and doc[b + 1].ent_iob_ == "I":
+            b += 1
+        return doc[a].idx, doc[b].idx + len(doc[b])
     left = tok
     for c in tok.lefts:
         if c.dep_ in ("compound", "amod", "det", "poss", "nmod", "nummod", "quantmod", "punct"):
@@ -92,7 +96,7 @@ def link(tok: Token, span: tuple[int, int], index: EntityIndex,
         cands = index.before(span[0], (role,), skip, window=6000)
         if not cands:
             return None
-        text = tok.doc.text
+        text = text_of(tok.doc)
         word = tok.lower_
         for m in cands:  # prefer an entity introduced with this role ("President Obama")
             before = text[max(0, m.start - 30):m.start].lower().split()[-3:]
