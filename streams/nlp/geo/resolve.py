@@ -76,7 +76,7 @@ def _score(c: Place, m: Mention, key: str, text: str, gaz: Gazetteer, ctx: Conte
     s = W_POP * math.log10(c.population + 10) + FEATURE_PRIOR.get(c.feature, 0.0)
     if key in gaz.primary and norm(c.name) == key:
         s += W_PRIMARY
-    if gaz.aliases.get(key) == c.idx:
+    if gaz.alias(m.text) == c.idx:
         s += W_ALIAS
     cue = _cue(text, m, gaz)
     if cue and c.feature == "admin1":
