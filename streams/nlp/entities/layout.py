@@ -14,7 +14,7 @@ import re
 
 from spacy.tokens import Doc
 
-from streams.nlp.entities.normalize import norm_key
+from streams.nlp.entities.normalize import is_all_caps, norm_key
 from streams.nlp.entities.resources import (
     DATA_DIR,
     name_connectors,
@@ -25,6 +25,7 @@ from streams.nlp.entities.resources import (
 _NUMBER = re.compile(r"^\d+$")
 _DECIMAL = re.compile(r"^(\d*\.\d+|\d+/\d+)$")
 DATELINE_LINES = 4  # a dateline sits within the first lines of an article
+MIN_LINEUP = 3  # entries a list needs to count as a lineup (a headline has one or two parts)
 
 
 @functools.cache
@@ -71,7 +72,9 @@ def _players(codes: str, spans: list[tuple[int, int]], doc: Doc) -> list[tuple[i
     if not head:
         return []
     entries = _split_top(codes, head.end())
-    if len(entries) < 2 or not all(g["lineup_entry"].match(codes[a:b]) for a, b in entries):
+    if len(entries) < MIN_LINEUP or is_all_caps(doc[spans[0][0]:spans[-1][1]].text):
+        return []
+    if not all(g["lineup_entry"].match(codes[a:b]) for a, b in entries):
         return []
     out = []
     marked = 0

@@ -13,10 +13,14 @@ from dataclasses import dataclass, field
 from spacy.tokens import Doc
 
 from streams.nlp.entities.normalize import is_all_caps, norm_key
-from streams.nlp.entities.resources import aliases
+from streams.nlp.entities.resources import aliases, nation_keys
 from streams.nlp.entities.spans import Mention
 
 _PLACE_LIKE = frozenset({"GPE", "LOC", "NORP", "FAC"})
+# A country's name names the country unless most mentions say otherwise ("Wales" the side).
+NATION_PRIOR = 2.0
+# A full multi-word form is tagged more reliably than a bare surname or a city.
+MULTIWORD_WEIGHT = 3.0
 
 
 @dataclass(slots=True)
@@ -40,13 +44,15 @@ class Cluster:
             if m.in_headline or is_all_caps(doc[m.start:m.end].text):
                 w *= 0.5
             if m.end - m.start > 1:
-                w *= 1.5
+                w *= MULTIWORD_WEIGHT
             out[m.label] += w
         return out
 
 
 def _decide_label(cl: Cluster, doc: Doc) -> str:
     votes = cl.votes(doc)
+    if cl.key in nation_keys():
+        votes["GPE"] += NATION_PRIOR
     if not votes:
         return cl.alias_label or cl.mentions[0].label
     best = max(votes.values())
