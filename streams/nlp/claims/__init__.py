@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from spacy.tokens import Doc, Token
 
 from .numbers import find_quantities
-from .quotes import ALL_MARKS, find_quote_spans, word_count
+from .quotes import find_quote_spans, has_quote_marks, word_count
 from .reported import Attribution, find_attributions, find_subject
 from .speakers import SPEAKER_LABELS, EntityIndex, Mention, link, mention_span
 from .textcache import release, text_of
@@ -133,7 +133,7 @@ def _quote_claims(doc: Doc, atts: list[Attribution], index: EntityIndex) -> list
         if any(_overlap(a.start, a.end, c.start, c.end) > 0.5 * (a.end - a.start)
                for c in claims):
             continue
-        kind = "quote" if any(ch in ALL_MARKS for ch in text[a.start:a.end]) else "reported"
+        kind = "quote" if has_quote_marks(text[a.start:a.end]) else "reported"
         claims.append(_Claim(a.start, a.end, kind, a.cue, a.cue_text, a.source, a.cls))
     claims.sort(key=lambda c: (c.start, c.end))
     return _merge_split(text, claims)

@@ -10,7 +10,12 @@ from __future__ import annotations
 OPEN_MARKS = "\u201c\u201e\u00ab\u201f"
 CLOSE_MARKS = "\u201d\u00bb"
 STRAIGHT = '"'
-ALL_MARKS = OPEN_MARKS + CLOSE_MARKS + STRAIGHT
+ALL_MARKS = OPEN_MARKS + CLOSE_MARKS + STRAIGHT + "'`"
+
+
+def has_quote_marks(s: str) -> bool:
+    """True when s holds a double quote mark (curly, straight or typewriter '' / ``)."""
+    return any(c in OPEN_MARKS + CLOSE_MARKS + STRAIGHT for c in s) or "''" in s or "``" in s
 
 
 def _paragraphs(text: str) -> list[tuple[int, int]]:
@@ -33,10 +38,22 @@ def find_quote_spans(text: str) -> list[tuple[int, int]]:
         if open_at is not None:
             # continuation paragraph: skip its re-opening mark
             lead = len(text[ps:pe]) - len(text[ps:pe].lstrip())
-            if ps + lead < pe and text[ps + lead] in OPEN_MARKS + STRAIGHT:
+            if text[ps + lead:ps + lead + 2] in ("''", "``"):
+                i = ps + lead + 2
+            elif ps + lead < pe and text[ps + lead] in OPEN_MARKS + STRAIGHT:
                 i = ps + lead + 1
         while i < pe:
             ch = text[i]
+            pair = text[i:i + 2]
+            if pair in ("''", "``"):
+                # typewriter-style double marks: ``quote'' or ''quote''
+                if open_at is None:
+                    open_at = i
+                elif pair == "''":
+                    spans.append((open_at, i + 2))
+                    open_at = None
+                i += 2
+                continue
             if ch in OPEN_MARKS:
                 if open_at is None:
                     open_at = i
@@ -54,7 +71,8 @@ def find_quote_spans(text: str) -> list[tuple[int, int]]:
         if open_at is not None:
             nxt = paras[k + 1] if k + 1 < len(paras) else None
             nxt_text = text[nxt[0]:nxt[1]].lstrip() if nxt else ""
-            if not (nxt_text and nxt_text[0] in OPEN_MARKS + STRAIGHT):
+            if not (nxt_text and (nxt_text[0] in OPEN_MARKS + STRAIGHT
+                                  or nxt_text[:2] in ("''", "``"))):
                 # unclosed at paragraph end: the quote ends with the paragraph
                 if pe - open_at > 1:
                     spans.append((open_at, pe))
