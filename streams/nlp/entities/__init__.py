@@ -102,17 +102,31 @@ def extract_entities(
 
     scores = salience(doc, clusters, title, regions.headline)
     out = []
-    for idx, (cl, sal) in enumerate(zip(clusters, scores, strict=True), start=1):
-        out.append({
-            "id": f"e{idx}",
-            "name": cl.name,
-            "label": cl.label,
-            "mentions": [_mention_dict(doc, m) for m in cl.mentions],
-            "salience": sal,
-        })
+    emitted: set[tuple[int, int]] = set()
+    for cl, sal in zip(clusters, scores, strict=True):
+        mentions = []
+        for m in cl.mentions:
+            md = _mention_dict(doc, m)
+            key = (md["start"], md["end"])
+            if key not in emitted:  # two names in one compound ("London-to-Boston")
+                emitted.add(key)
+                mentions.append(md)
+        if mentions:
+            out.append({"id": f"e{len(out) + 1}", "name": cl.name, "label": cl.label,
+                        "mentions": mentions, "salience": sal})
     return out
 
 
 def _mention_dict(doc: Doc, m: Mention) -> dict:
+    """Offsets of a mention; a name inside a hyphenated compound covers the whole word
+    ("Soviet-led", "post-Communist"), as in news treebanks where the compound is one token."""
+    text = doc.text
     span = doc[m.start:m.end]
-    return {"start": span.start_char, "end": span.end_char, "text": span.text}
+    start, end = span.start_char, span.end_char
+    if start > 0 and text[start - 1] == "-":
+        while start > 0 and (text[start - 1].isalnum() or text[start - 1] == "-"):
+            start -= 1
+    if end < len(text) and text[end] == "-":
+        while end < len(text) and (text[end].isalnum() or text[end] == "-"):
+            end += 1
+    return {"start": start, "end": end, "text": text[start:end]}
