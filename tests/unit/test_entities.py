@@ -17,7 +17,7 @@ def nlp():
 def _check_offsets(doc, ents):
     for e in ents:
         for m in e["mentions"]:
-            assert doc.text[m["start"]:m["end"]] == m["text"]
+            assert doc.text[m["start"] : m["end"]] == m["text"]
 
 
 def test_trump_is_one_person_with_all_mentions(nlp):
@@ -99,3 +99,97 @@ def test_norm_key_collapses_punctuation_variants():
     assert norm_key("U.S.") == norm_key("US")
     assert norm_key("The Fed") == "fed"
     assert norm_key("AL-AIN") == norm_key("Al Ain")
+
+
+def _by_mention(ents, text):
+    """The entity that has a mention with exactly this text."""
+    hits = [e for e in ents if any(m["text"] == text for m in e["mentions"])]
+    assert len(hits) == 1, (text, ents)
+    return hits[0]
+
+
+def test_results_table_names_teams_and_lineup_names_players(nlp):
+    text = (
+        "SOCCER - ENGLISH LEAGUE RESULTS .\n"
+        "LONDON 1997-03-01\n"
+        "Results of matches played on Saturday :\n"
+        "Hartfield 2 Brookside Rovers 1\n"
+        "Hartfield : 1 - Tom Ashby , 4 - Lee Carver , 9 - Sam Doyle .\n"
+        "Hartfield 20 12 5 3 40 20 41\n"
+    )
+    doc = nlp(text)
+    ents = extract_entities(doc, title=text.split("\n", 1)[0])
+    _check_offsets(doc, ents)
+    assert _by_mention(ents, "Hartfield")["label"] == "ORG"
+    assert _by_mention(ents, "Brookside Rovers")["label"] == "ORG"
+    for player in ("Tom Ashby", "Lee Carver", "Sam Doyle"):
+        assert _by_mention(ents, player)["label"] == "PERSON"
+    assert _by_mention(ents, "LONDON")["label"] == "GPE"
+    hartfield = _by_mention(ents, "Hartfield")
+    assert len(hartfield["mentions"]) == 3
+
+
+def test_country_in_results_line_stays_a_place(nlp):
+    text = (
+        "Japan beat Syria in Tokyo on Friday .\n"
+        "Japan 2 Syria 1\n"
+    )
+    doc = nlp(text)
+    ents = extract_entities(doc)
+    assert _by_mention(ents, "Japan")["label"] == "GPE"
+
+
+def test_span_split_at_separators_and_numbers(nlp):
+    text = "Group standings :\nOlympiakos ( Greece ) 9 4 5 13\n"
+    doc = nlp(text)
+    ents = extract_entities(doc)
+    _check_offsets(doc, ents)
+    for e in ents:
+        for m in e["mentions"]:
+            assert "(" not in m["text"] and not any(c.isdigit() for c in m["text"]), m
+    assert _by_mention(ents, "Olympiakos")["label"] == "ORG"
+    assert _by_mention(ents, "Greece")["label"] == "GPE"
+
+
+def test_all_caps_headline_needs_confirmation_in_body(nlp):
+    title = "STOCKS SLIDE AS BANKS STUMBLE ON RATE FEARS"
+    text = title + "\nShares in Barclays fell on Monday in London .\n"
+    doc = nlp(text)
+    ents = extract_entities(doc, title=title)
+    _check_offsets(doc, ents)
+    assert all(m["start"] >= len(title) for e in ents for m in e["mentions"])
+    assert _by_mention(ents, "London")["label"] == "GPE"
+
+
+def test_headline_mention_found_when_body_confirms(nlp):
+    title = "FRANCE AND GERMANY SIGN TRADE PACT"
+    text = title + "\nFrance and Germany signed a trade pact in Berlin on Tuesday .\n"
+    doc = nlp(text)
+    ents = extract_entities(doc, title=title)
+    france = _by_mention(ents, "France")
+    assert [m["text"] for m in france["mentions"]] == ["FRANCE", "France"]
+    assert france["name"] == "France"
+
+
+def test_hyphenated_compound_covers_whole_word(nlp):
+    text = "The Soviet-led alliance collapsed, said historians in Moscow."
+    doc = nlp(text)
+    ents = extract_entities(doc)
+    _check_offsets(doc, ents)
+    texts = [m["text"] for e in ents for m in e["mentions"]]
+    assert "Soviet-led" in texts and "Soviet" not in texts
+    assert _by_mention(ents, "Soviet-led")["name"] == "Soviet"
+
+
+def test_salience_prefers_title_and_frequent_entity(nlp):
+    title = "Apple opens new store"
+    text = (
+        "Apple opens new store\n"
+        "Apple opened a store in Berlin on Monday. Apple said the store would employ "
+        "200 people. A spokesman for Samsung declined to comment. Apple shares rose."
+    )
+    doc = nlp(text)
+    ents = extract_entities(doc, title=title)
+    apple = _by_mention(ents, "Apple")
+    others = [e for e in ents if e is not apple]
+    assert others and all(apple["salience"] > e["salience"] for e in others)
