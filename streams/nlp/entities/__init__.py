@@ -46,7 +46,7 @@ def _confirmed(cl: Cluster) -> bool:
 
 def _apply_layout(doc: Doc, mentions: list[Mention], regions: Regions) -> list[Mention]:
     """Replace model mentions by the names that line layout fixes (teams, datelines)."""
-    fixed = layout_names(doc, regions.headline)
+    fixed = layout_names(doc, regions.title)
     if not fixed:
         return mentions
     taken = [False] * len(doc)

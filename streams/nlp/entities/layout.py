@@ -163,9 +163,9 @@ def _lines(doc: Doc) -> list[tuple[int, int]]:
     return out
 
 
-def layout_names(doc: Doc, headline: list[bool]) -> list[tuple[int, int, str]]:
+def layout_names(doc: Doc, title: list[bool]) -> list[tuple[int, int, str]]:
     """(start, end, label) token spans of team names in result/table/fixture lines and of
-    places in a dateline (not in the headline)."""
+    places in a dateline (not in the title)."""
     fixture, team, dateline = _grammar()
     nations = nation_keys()
     out: list[tuple[int, int, str]] = []
@@ -187,7 +187,7 @@ def layout_names(doc: Doc, headline: list[bool]) -> list[tuple[int, int, str]]:
         if players:
             out.extend((s, e, "PERSON") for s, e in players)
             continue
-        if li < DATELINE_LINES and not headline[spans[0][0]]:
+        if li < DATELINE_LINES and not title[spans[0][0]]:
             m = dateline.match(codes)
             first = spans[0]
             if m and doc[first[0]:first[1]].text.isupper():

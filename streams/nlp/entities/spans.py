@@ -51,6 +51,7 @@ class Regions:
     quote_id: list[int]  # -1 outside quotations, else the index of the quotation
     quote_fragment: list[bool]  # token lies in a short or all-title-case quotation
     headline: list[bool]  # token lies in the title or an all-capitals line
+    title: list[bool]  # token lies in the title given by the caller
     line_id: list[int]
 
 
@@ -67,6 +68,7 @@ def find_regions(doc: Doc, title: str | None) -> Regions:
     quote_id = [-1] * n
     fragment = [False] * n
     headline = [False] * n
+    title_flags = [False] * n
     line_id = [0] * n
 
     line = 0
@@ -109,14 +111,14 @@ def find_regions(doc: Doc, title: str | None) -> Regions:
             for tok in doc:
                 if tok.idx >= stop:
                     break
-                headline[tok.i] = True
+                headline[tok.i] = title_flags[tok.i] = True
     line_starts.append(n)
     for a, b in zip(line_starts, line_starts[1:], strict=False):
         words = [tok.text for tok in doc[a:b] if tok.is_alpha]
         if len(words) >= 2 and is_all_caps(" ".join(words)):
             for k in range(a, b):
                 headline[k] = True
-    return Regions(quote_id, fragment, headline, line_id)
+    return Regions(quote_id, fragment, headline, title_flags, line_id)
 
 
 def _strip_title(doc: Doc, start: int, end: int) -> int:
