@@ -95,6 +95,17 @@ def _nearest_entity(doc: Doc, q: tuple[int, int], index: EntityIndex) -> Mention
     return best[1] if best else None
 
 
+def _continues(text: str, prev: _Claim, q: tuple[int, int]) -> bool:
+    """A quote that opens a paragraph right after a quoted paragraph continues its speaker."""
+    if prev.kind != "quote" or prev.source is None:
+        return False
+    ps, _ = _para_bounds(text, q[0])
+    if text[ps:q[0]].strip():
+        return False
+    between = text[prev.end:ps]
+    return between.count("\n") <= 3 and len(between.strip()) < 120
+
+
 def _quote_claims(doc: Doc, atts: list[Attribution], index: EntityIndex) -> list[_Claim]:
     """Merge quote-mark spans with parsed attributions into quote/reported claims."""
     text = text_of(doc)
@@ -126,6 +137,10 @@ def _quote_claims(doc: Doc, atts: list[Attribution], index: EntityIndex) -> list
                 c.cue_text = near[0].text
             else:
                 c.fallback = _nearest_entity(doc, q, index)
+                prev = claims[-1] if claims else None
+                if c.fallback is None and prev is not None and _continues(text, prev, q):
+                    c.cue, c.cue_text, c.source, c.cls = (
+                        prev.cue, prev.cue_text, prev.source, prev.cls)
         claims.append(c)
     for k, a in enumerate(atts):
         if k in used:

@@ -63,6 +63,9 @@ def find_subject(verb: Token, depth: int = 0) -> Token | None:
                     return g
     if depth < 3 and verb.dep_ in ("xcomp", "conj", "advcl") and verb.head is not verb:
         return find_subject(verb.head, depth + 1)
+    if depth < 3 and verb.dep_ == "pcomp" and verb.head.head is not verb.head:
+        # "... by saying X": the subject of the verb the preposition hangs on
+        return find_subject(verb.head.head, depth + 1)
     if verb.dep_ == "acl" and verb.head.pos_ in ("NOUN", "PROPN"):
         return verb.head
     return None
@@ -87,16 +90,22 @@ def _same_paragraph(verb: Token, toks: list[Token]) -> list[Token]:
     return [t for t in toks if lo <= t.idx < hi]
 
 
+def _gap(verb: Token, comp: Token) -> int:
+    """Tokens between a verb and the nearer edge of a complement's subtree."""
+    if comp.i > verb.i:
+        return comp.left_edge.i - verb.i
+    return verb.i - comp.right_edge.i
+
+
 def _content_tokens(verb: Token) -> list[Token]:
     """Tokens of the content of a cue verb, or [] when it has none."""
     kids = list(verb.children)
     comp = [c for c in kids if c.dep_ == "ccomp"]
     if comp:
-        # the parser sometimes hangs a neighbouring sentence on the cue: prefer the
-        # complement that follows the verb, and never cross a paragraph break
-        right = [c for c in comp if c.i > verb.i]
-        comp = right[:1] if right else comp[-1:]
-        return _same_paragraph(verb, [t for c in comp for t in c.subtree])
+        # the parser sometimes hangs a neighbouring sentence on the cue: take the
+        # complement nearest to the verb, and never cross a paragraph break
+        best = min(comp, key=lambda c: _gap(verb, c))
+        return _same_paragraph(verb, list(best.subtree))
     lemma = verb.lemma_.lower()
     short = [c for c in kids if c.lower_ in _SHORT_ANSWERS and c.i > verb.i
              and c.dep_ in ("intj", "advmod", "dobj")]
