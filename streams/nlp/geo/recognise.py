@@ -20,7 +20,7 @@ SCAN_FEATURES = frozenset({"country", "admin1", "continent"})
 _MAX_WORDS = 4
 _CAP_RUN = re.compile(r"[A-Z][\w.'\u2019&-]*(?:[ ](?:[A-Z][\w.'\u2019&-]*|of|de|del|la|upon|on))*")
 _WORD = re.compile(r"\S+")
-_DATELINE = re.compile(r"(?:^|\n)\s*([A-Z][A-Z.'\u2019 -]{2,}?)"
+_DATELINE = re.compile(r"(?:^|\n)\s*([A-Z][A-Z.'\u2019 &/-]{2,}?)"
                        r"(?:,\s*([A-Z][\w.]+(?: [A-Z][\w.]+)?))?"
                        r"\s*(?:\([^)]*\)\s*)?[\u2014\u2013-]{1,2}")
 
@@ -40,7 +40,7 @@ class Mention:
         return self.source == "demonym"
 
 
-def _trim(text: str, start: int, end: int) -> tuple[int, int]:
+def _trim(text: str, start: int, end: int, gaz: Gazetteer) -> tuple[int, int]:
     """Drop a leading 'the', a possessive and edge punctuation, which gold spans never include."""
     span = text[start:end]
     if span.lower().startswith("the "):
@@ -48,10 +48,12 @@ def _trim(text: str, start: int, end: int) -> tuple[int, int]:
     for suffix in ("'s", "\u2019s"):
         if text[start:end].endswith(suffix):
             end -= 2
+    if end < len(text) and text[end] == "." and gaz.dotted(text[start:end + 1]):
+        end += 1  # the model left the dot of "Calif." outside
     while end > start and text[end - 1] in ".,;:!?\"')]}-\u201d":
         # keep the dot of abbreviations such as "U.S." or "Mo."
-        if text[end - 1] == "." and re.search(r"(?:\b[A-Z]\.|\b[A-Z][a-z]{1,3}\.)$",
-                                              text[start:end]):
+        if text[end - 1] == "." and (gaz.dotted(text[start:end])
+                                     or re.search(r"\b[A-Z]\.$", text[start:end])):
             break
         end -= 1
     while start < end and text[start] in "\"'([{\u201c":
@@ -98,7 +100,7 @@ def recognise(text: str, entities: list[dict], gaz: Gazetteer) -> list[Mention]:
             span = (m["start"], m["end"])
             if label in PLACE_LABELS:
                 for s, e in _split_commas(text, *span):
-                    s, e = _trim(text, s, e)
+                    s, e = _trim(text, s, e, gaz)
                     if e <= s or _overlaps((s, e), taken):
                         continue
                     surface = text[s:e]
@@ -113,7 +115,7 @@ def recognise(text: str, entities: list[dict], gaz: Gazetteer) -> list[Mention]:
                         mentions.append(Mention(s, e, surface, "entity", cands))
                     taken.append((s, e))
             elif label in DEMONYM_LABELS:
-                s, e = _trim(text, *span)
+                s, e = _trim(text, *span, gaz)
                 place = gaz.demonym(text[s:e])
                 if place is not None and not _overlaps((s, e), taken):
                     mentions.append(Mention(s, e, text[s:e], "demonym", [place]))
@@ -136,18 +138,25 @@ def _datelines(text: str, gaz: Gazetteer, avoid: list[tuple[int, int]]) -> list[
     for group in (1, 2):
         if m.group(group) is None:
             continue
-        s, e = _trim(text, m.start(group), m.end(group))
-        surface = text[s:e].strip()
-        if not surface or _overlaps((s, e), avoid):
-            continue
-        cands = gaz.candidates(surface)
-        if cands:
-            out.append(Mention(s, e, surface, "dateline", cands))
+        for part in re.finditer(r"[^&/]+", m.group(group)):  # "TIJUANA & SAN DIEGO"
+            s, e = _trim(text, m.start(group) + part.start(), m.start(group) + part.end(), gaz)
+            while s < e and text[s].isspace():
+                s += 1
+            while e > s and text[e - 1].isspace():
+                e -= 1
+            surface = text[s:e]
+            if not surface or _overlaps((s, e), avoid):
+                continue
+            cands = gaz.candidates(surface)
+            if cands:
+                out.append(Mention(s, e, surface, "dateline", cands))
     return out
 
 
 def _scan_ok(surface: str, cands: list[Place], gaz: Gazetteer) -> bool:
     key = norm(surface)
+    if key in gaz.regions:
+        return True
     if key in gaz.stopnames or key in gaz.generic or not cands:
         return False
     if gaz.alias(surface) is not None:
@@ -168,11 +177,11 @@ def _scan(text: str, gaz: Gazetteer, avoid: list[tuple[int, int]]) -> list[Menti
         while i < len(words):
             hit = None
             for n in range(min(_MAX_WORDS, len(words) - i), 0, -1):
-                s, e = _trim(text, words[i][0], words[i + n - 1][1])
+                s, e = _trim(text, words[i][0], words[i + n - 1][1], gaz)
                 if e <= s or not text[s].isupper():
                     continue
                 surface = text[s:e]
-                if surface.isupper() and len(surface) > 3 and gaz.alias(surface) is None:
+                if surface.isupper() and gaz.alias(surface) is None:
                     continue  # shouting headlines and acronyms, not names
                 if _overlaps((s, e), avoid):
                     continue

@@ -11,7 +11,7 @@ from __future__ import annotations
 import math
 import re
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from streams.nlp.geo.gazetteer import Gazetteer, Place
 from streams.nlp.geo.names import norm
@@ -40,9 +40,14 @@ class Resolved:
 
 @dataclass(slots=True)
 class Context:
+    """Votes of the article's resolved mentions, also split by surface form: a name's own
+    mentions must not vote for their own reading ('Georgia' x4 electing the country)."""
+
     countries: Counter
     admin1s: Counter
     source_cc: str | None
+    countries_by_key: dict[str, Counter] = field(default_factory=dict)
+    admin1s_by_key: dict[str, Counter] = field(default_factory=dict)
 
 
 def _cue(text: str, m: Mention, gaz: Gazetteer) -> bool:
@@ -72,7 +77,7 @@ def _contains(container: Place, c: Place) -> bool:
 
 
 def _score(c: Place, m: Mention, key: str, text: str, gaz: Gazetteer, ctx: Context,
-           container: Mention | None, own: Place | None) -> float:
+           container: Mention | None) -> float:
     s = W_POP * math.log10(c.population + 10) + FEATURE_PRIOR.get(c.feature, 0.0)
     if key in gaz.primary and norm(c.name) == key:
         s += W_PRIMARY
@@ -85,15 +90,15 @@ def _score(c: Place, m: Mention, key: str, text: str, gaz: Gazetteer, ctx: Conte
         s += W_PREFER
     if container is not None and any(_contains(p, c) for p in container.candidates[:3]):
         s += W_CONTAINER
-    # context votes, minus this mention's own vote from the previous pass
-    countries, admin1s = ctx.countries, ctx.admin1s
-    n_c = countries.get(c.country_code, 0) - (1 if own and own.country_code == c.country_code
-                                              else 0)
-    total_c = max(1, sum(countries.values()) - (1 if own else 0))
+    # context votes of the other names in the article
+    own_c = ctx.countries_by_key.get(key, Counter())
+    own_a = ctx.admin1s_by_key.get(key, Counter())
+    n_c = ctx.countries.get(c.country_code, 0) - own_c.get(c.country_code, 0)
+    total_c = max(1, sum(ctx.countries.values()) - sum(own_c.values()))
     if c.country_code and n_c > 0:
         s += W_COUNTRY * (0.5 + 0.5 * n_c / total_c)
     if c.admin1_key and c.feature != "admin1":
-        n_a = admin1s.get(c.admin1_key, 0) - (1 if own and own.admin1_key == c.admin1_key else 0)
+        n_a = ctx.admin1s.get(c.admin1_key, 0) - own_a.get(c.admin1_key, 0)
         if n_a > 0:
             s += W_ADMIN1 * min(1.0, 0.5 + 0.25 * n_a)
     if ctx.source_cc and c.country_code == ctx.source_cc:
@@ -102,7 +107,7 @@ def _score(c: Place, m: Mention, key: str, text: str, gaz: Gazetteer, ctx: Conte
 
 
 def _pick(m: Mention, i: int, text: str, gaz: Gazetteer, ctx: Context,
-          containers: dict[int, Mention], own: Place | None) -> tuple[Place, float] | None:
+          containers: dict[int, Mention]) -> tuple[Place, float] | None:
     if not m.candidates:
         return None
     if m.demonym:
@@ -110,24 +115,26 @@ def _pick(m: Mention, i: int, text: str, gaz: Gazetteer, ctx: Context,
     key = norm(m.text)
     cands = m.candidates[:MAX_CANDIDATES] if len(m.candidates) <= MAX_CANDIDATES else \
         sorted(m.candidates, key=lambda c: -c.population)[:MAX_CANDIDATES]
-    scores = [_score(c, m, key, text, gaz, ctx, containers.get(i), own) for c in cands]
+    scores = [_score(c, m, key, text, gaz, ctx, containers.get(i)) for c in cands]
     best = max(range(len(cands)), key=scores.__getitem__)
     z = sum(math.exp((s - scores[best]) / TEMPERATURE) for s in scores)
     return cands[best], 1.0 / z
 
 
-def _context(picked: list[tuple[Place, float] | None], source_cc: str | None) -> Context:
-    countries: Counter = Counter()
-    admin1s: Counter = Counter()
-    for r in picked:
+def _context(mentions: list[Mention], picked: list[tuple[Place, float] | None],
+             source_cc: str | None) -> Context:
+    ctx = Context(Counter(), Counter(), source_cc)
+    for m, r in zip(mentions, picked, strict=True):
         if r is None:
             continue
-        place = r[0]
+        place, key = r[0], norm(m.text)
         if place.country_code:
-            countries[place.country_code] += 1
+            ctx.countries[place.country_code] += 1
+            ctx.countries_by_key.setdefault(key, Counter())[place.country_code] += 1
         if place.admin1_key:
-            admin1s[place.admin1_key] += 1
-    return Context(countries, admin1s, source_cc)
+            ctx.admin1s[place.admin1_key] += 1
+            ctx.admin1s_by_key.setdefault(key, Counter())[place.admin1_key] += 1
+    return ctx
 
 
 def resolve(text: str, mentions: list[Mention], gaz: Gazetteer,
@@ -135,11 +142,10 @@ def resolve(text: str, mentions: list[Mention], gaz: Gazetteer,
     """Resolve each mention (None where the gazetteer has no entry), in input order."""
     containers = _containers(text, mentions)
     empty = Context(Counter(), Counter(), source_cc)
-    picked = [_pick(m, i, text, gaz, empty, containers, None) for i, m in enumerate(mentions)]
+    picked = [_pick(m, i, text, gaz, empty, containers) for i, m in enumerate(mentions)]
     for _ in range(2):
-        ctx = _context(picked, source_cc)
-        picked = [_pick(m, i, text, gaz, ctx, containers, p[0] if p else None)
-                  for i, (m, p) in enumerate(zip(mentions, picked, strict=True))]
+        ctx = _context(mentions, picked, source_cc)
+        picked = [_pick(m, i, text, gaz, ctx, containers) for i, m in enumerate(mentions)]
     # one sense per discourse: a surface form keeps the reading its most confident mention got
     best: dict[str, tuple[Place, float]] = {}
     for m, p in zip(mentions, picked, strict=True):
