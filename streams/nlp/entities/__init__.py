@@ -24,6 +24,7 @@ from streams.nlp.entities.spans import (
     find_regions,
     model_mentions,
     split_span,
+    title_before,
 )
 
 __all__ = ["extract_entities"]
@@ -84,6 +85,7 @@ def extract_entities(
         for i, (a, b) in enumerate(split_span(doc, start, end, label)):
             # Pieces split off a longer span carry little evidence for its label.
             mention = Mention(a, b, label, weight=1.0 if i == 0 else 0.3)
+            mention.person_cue = title_before(doc, a)
             mentions.append(annotate(mention, regions))
     mentions = _apply_layout(doc, mentions, regions)
     mentions.extend(annotate(m, regions) for m in defined_acronyms(doc, mentions))

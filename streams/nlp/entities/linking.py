@@ -21,6 +21,8 @@ _PLACE_LIKE = frozenset({"GPE", "LOC", "NORP", "FAC"})
 NATION_PRIOR = 2.0
 # A full multi-word form is tagged more reliably than a bare surname or a city.
 MULTIWORD_WEIGHT = 3.0
+# "President Vaclav Havel", "batsman Brian Lara": a title before a name is evidence of a person.
+PERSON_CUE_WEIGHT = 2.0
 
 
 @dataclass(slots=True)
@@ -46,6 +48,8 @@ class Cluster:
             if m.end - m.start > 1:
                 w *= MULTIWORD_WEIGHT
             out[m.label] += w
+            if m.person_cue:
+                out["PERSON"] += PERSON_CUE_WEIGHT
         return out
 
 

@@ -41,6 +41,7 @@ class Mention:
     in_quote: bool = False
     quote_fragment: bool = False
     in_headline: bool = False
+    person_cue: bool = False  # a title or job word stands right before it ("President X")
     key: str = ""
 
 
@@ -203,6 +204,17 @@ def split_span(doc: Doc, start: int, end: int, label: str) -> list[tuple[int, in
         if trimmed is not None:
             out.append(trimmed)
     return out
+
+
+def title_before(doc: Doc, start: int) -> bool:
+    """True if the tokens right before ``start`` form a title ("Czech President", "striker")."""
+    tset = titles()
+    for k in range(1, max_title_len() + 1):
+        if start - k < 0:
+            break
+        if tuple(t.lower_ for t in doc[start - k:start]) in tset:
+            return True
+    return False
 
 
 def model_mentions(doc: Doc) -> list[tuple[int, int, str]]:
