@@ -10,7 +10,7 @@ from __future__ import annotations
 from spacy.lang.en.stop_words import STOP_WORDS
 from spacy.tokens import Doc
 
-from streams.nlp.entities.layout import layout_names
+from streams.nlp.entities.layout import TEAM_IF_TAGGED, layout_names
 from streams.nlp.entities.linking import Cluster, cluster_mentions
 from streams.nlp.entities.normalize import norm_key
 from streams.nlp.entities.propagate import propagate
@@ -50,6 +50,9 @@ def _apply_layout(doc: Doc, mentions: list[Mention], regions: Regions) -> list[M
     fixed = layout_names(doc, regions.title)
     if not fixed:
         return mentions
+    spans = {(m.start, m.end) for m in mentions}
+    fixed = [(s, e, "ORG" if lab == TEAM_IF_TAGGED else lab) for s, e, lab in fixed
+             if lab != TEAM_IF_TAGGED or (s, e) in spans]
     taken = [False] * len(doc)
     for s, e, _ in fixed:
         for k in range(s, e):

@@ -25,6 +25,7 @@ from streams.nlp.entities.resources import (
 _NUMBER = re.compile(r"^\d+$")
 _DECIMAL = re.compile(r"^(\d*\.\d+|\d+/\d+)$")
 DATELINE_LINES = 4  # a dateline sits within the first lines of an article
+TEAM_IF_TAGGED = "ORG?"  # a lineup's head: a team if the model saw a name there at all
 MIN_LINEUP = 3  # entries a list needs to count as a lineup (a headline has one or two parts)
 
 
@@ -186,6 +187,9 @@ def layout_names(doc: Doc, title: list[bool]) -> list[tuple[int, int, str]]:
         players = _players(codes, spans, doc)
         if players:
             out.extend((s, e, "PERSON") for s, e in players)
+            s, e = spans[0]
+            if norm_key(doc[s:e].text) not in nations:
+                out.append((s, e, TEAM_IF_TAGGED))
             continue
         if li < DATELINE_LINES and not title[spans[0][0]]:
             m = dateline.match(codes)
