@@ -10,7 +10,7 @@ from __future__ import annotations
 from spacy.lang.en.stop_words import STOP_WORDS
 from spacy.tokens import Doc
 
-from streams.nlp.entities.layout import TEAM_IF_TAGGED, layout_names
+from streams.nlp.entities.layout import PERSON_IF_UNTAGGED, TEAM_IF_TAGGED, layout_names
 from streams.nlp.entities.linking import Cluster, cluster_mentions
 from streams.nlp.entities.normalize import norm_key
 from streams.nlp.entities.propagate import propagate
@@ -50,9 +50,18 @@ def _apply_layout(doc: Doc, mentions: list[Mention], regions: Regions) -> list[M
     fixed = layout_names(doc, regions.title)
     if not fixed:
         return mentions
-    spans = {(m.start, m.end) for m in mentions}
-    fixed = [(s, e, "ORG" if lab == TEAM_IF_TAGGED else lab) for s, e, lab in fixed
-             if lab != TEAM_IF_TAGGED or (s, e) in spans]
+    tagged = {(m.start, m.end): m.label for m in mentions}
+    overlapping = {k for m in mentions for k in range(m.start, m.end)}
+
+    def resolve(s: int, e: int, label: str) -> str | None:
+        if label == TEAM_IF_TAGGED:  # a lineup's head: a team only if the model saw a name
+            return "ORG" if (s, e) in tagged else None
+        if label == PERSON_IF_UNTAGGED:  # a ranked competitor, unless the model saw an org
+            untagged = not any(k in overlapping for k in range(s, e))
+            return "PERSON" if untagged or tagged.get((s, e)) == "PERSON" else None
+        return label
+
+    fixed = [(s, e, lab) for s, e, raw in fixed if (lab := resolve(s, e, raw)) is not None]
     taken = [False] * len(doc)
     for s, e, _ in fixed:
         for k in range(s, e):

@@ -27,6 +27,8 @@ _DECIMAL = re.compile(r"^(\d*\.\d+|\d+/\d+)$")
 DATELINE_LINES = 4  # a dateline sits within the first lines of an article
 TEAM_IF_TAGGED = "ORG?"  # a lineup's head: a team if the model saw a name there at all
 MIN_LINEUP = 3  # entries a list needs to count as a lineup (a headline has one or two parts)
+LINEUP_SHARE = 0.8  # share of a lineup's entries that must parse as one player each
+PERSON_IF_UNTAGGED = "PERSON?"  # a ranked competitor: a person unless the model said ORG etc.
 
 
 @functools.cache
@@ -45,7 +47,7 @@ def _grammar() -> tuple[frozenset[str], list[re.Pattern[str]], re.Pattern[str]]:
 def _player_grammar() -> dict[str, re.Pattern[str]]:
     raw = _raw()
     return {k: re.compile(raw[k])
-            for k in ("lineup_head", "lineup_entry", "bracket_player", "scorecard")}
+            for k in ("lineup_head", "lineup_entry", "bracket_player", "scorecard", "ranking")}
 
 
 def _split_top(codes: str, start: int) -> list[tuple[int, int]]:
@@ -73,24 +75,41 @@ def _players(codes: str, spans: list[tuple[int, int]], doc: Doc) -> list[tuple[i
     if not head:
         return []
     entries = _split_top(codes, head.end())
-    if len(entries) < MIN_LINEUP or is_all_caps(doc[spans[0][0]:spans[-1][1]].text):
+    if not entries or is_all_caps(doc[spans[0][0]:spans[-1][1]].text):
         return []
-    if not all(g["lineup_entry"].match(codes[a:b]) for a, b in entries):
+    good = [(a, b) for a, b in entries if g["lineup_entry"].match(codes[a:b])]
+    if len(good) < LINEUP_SHARE * len(entries):
         return []
     out = []
-    marked = 0
-    for a, b in entries:
+    marked = strong = 0
+    for a, b in good:
         sub = codes[a:b]
         n = a + sub.index("N")
         ns, ne = spans[n]
-        if sub.startswith("D-") or (n + 1 < b and codes[n + 1] in "D#") or ne - ns > 1:
-            marked += 1
+        numbered = sub.startswith("D-") or (n + 1 < b and codes[n + 1] in "D#")
+        marked += numbered or ne - ns > 1
+        strong += numbered and ne - ns > 1
         out.append(spans[n])
         if "(" in sub:  # a substitute "( 7 - Yasuto Honda 71 )"; a bare "( Wales )" is a club
             inner = sub[sub.index("(") + 1:sub.rindex(")") if ")" in sub else len(sub)]
             if g["bracket_player"].match(inner):
                 out.append(spans[a + sub.index("(") + 1 + inner.index("N")])
-    return out if 2 * marked >= len(entries) else []
+    if len(entries) >= MIN_LINEUP:
+        return out if 2 * marked >= len(good) else []
+    # A short list ("Kinder - Zoran Savic 18") needs numbered full names throughout.
+    return out if strong == len(good) == len(entries) else []
+
+
+def _ranked(codes: str, spans: list[tuple[int, int]], doc: Doc) -> list[tuple[int, int]]:
+    """Multi-word competitor names on a ranking or leaderboard line."""
+    if not _player_grammar()["ranking"].match(codes):
+        return []
+    out, depth, nations = [], 0, nation_keys()
+    for code, (s, e) in zip(codes, spans, strict=True):
+        depth += (code == "(") - (code == ")")
+        if code == "N" and depth == 0 and e - s > 1 and norm_key(doc[s:e].text) not in nations:
+            out.append((s, e))
+    return out
 
 
 def _is_name_word(text: str) -> bool:
@@ -124,8 +143,11 @@ def _items(doc: Doc, a: int, b: int, fixture: frozenset[str]) -> tuple[str, list
                 if _is_name_word(nxt) or (glued and nxt == "-" and j + 1 < b
                                           and _is_name_word(doc[j + 1].text)):
                     j += 1
-                elif nxt in inner and j + 1 < b and _is_name_word(doc[j + 1].text):
-                    j += 1
+                elif nxt in inner and j + 1 < b and (
+                        _is_name_word(doc[j + 1].text)
+                        or (not doc[j].whitespace_ and doc[j + 1].text == "-"
+                            and j + 2 < b and _is_name_word(doc[j + 2].text))):
+                    j += 1  # "Bank of England", "Nihad al-Boushi"
                 else:
                     break
             codes.append("N")
@@ -190,6 +212,10 @@ def layout_names(doc: Doc, title: list[bool]) -> list[tuple[int, int, str]]:
             s, e = spans[0]
             if norm_key(doc[s:e].text) not in nations:
                 out.append((s, e, TEAM_IF_TAGGED))
+            continue
+        ranked = _ranked(codes, spans, doc)
+        if ranked:
+            out.extend((s, e, PERSON_IF_UNTAGGED) for s, e in ranked)
             continue
         if li < DATELINE_LINES and not title[spans[0][0]]:
             m = dateline.match(codes)
