@@ -193,3 +193,20 @@ def test_salience_prefers_title_and_frequent_entity(nlp):
     apple = _by_mention(ents, "Apple")
     others = [e for e in ents if e is not apple]
     assert others and all(apple["salience"] > e["salience"] for e in others)
+
+
+def test_all_caps_names_are_softened_for_joins():
+    from streams.nlp.entities.linking import soften_caps
+
+    assert soften_caps("LONDON") == "London"
+    assert soften_caps("NY GIANTS") == "NY Giants"
+    assert soften_caps("USA") == "USA"
+
+
+def test_alias_file_names_frequent_entities(nlp):
+    text = "The U.S. economy grew. Officials in the United States said growth would slow."
+    doc = nlp(text)
+    ents = extract_entities(doc)
+    us = _by_mention(ents, "U.S.")
+    assert us["name"] == "United States"
+    assert [m["text"] for m in us["mentions"]] == ["U.S.", "United States"]

@@ -160,4 +160,14 @@ def _pick_name(cl: Cluster, doc: Doc) -> str:
         return (not is_all_caps(text), m.end - m.start, -m.start)
 
     best = max(cl.mentions, key=rank)
-    return " ".join(doc[best.start:best.end].text.split())
+    name = " ".join(doc[best.start:best.end].text.split())
+    return soften_caps(name) if is_all_caps(name) else name
+
+
+def soften_caps(name: str) -> str:
+    """"LONDON" -> "London", "NY GIANTS" -> "NY Giants": an all-caps headline form made
+    joinable; words of up to three letters stay upper case as likely acronyms."""
+    return " ".join(
+        "-".join(p.capitalize() if len(p) > 3 and p.isalpha() else p for p in w.split("-"))
+        for w in name.split()
+    )
