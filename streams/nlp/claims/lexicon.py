@@ -38,6 +38,22 @@ def topic_preps() -> dict[str, frozenset[str]]:
 
 
 @functools.cache
+def adjective_cues() -> frozenset[str]:
+    """Predicate adjectives that report a belief or stance ("confident that", "critical of")."""
+    return frozenset(r[0] for r in _rows("adj_cues.tsv"))
+
+
+@functools.cache
+def noun_cues() -> dict[str, frozenset[str]]:
+    """Cue noun -> prepositions whose object is the content ("support for X")."""
+    out = {}
+    for row in _rows("noun_cues.tsv"):
+        preps = row[1] if len(row) > 1 else ""
+        out[row[0]] = frozenset(p for p in preps.split(",") if p)
+    return out
+
+
+@functools.cache
 def according_phrases() -> tuple[tuple[str, ...], ...]:
     """Multi-word source markers such as "according to", as lower-case word tuples."""
     return tuple(tuple(r[0].lower().split()) for r in _rows("according.tsv"))

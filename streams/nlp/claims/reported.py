@@ -11,7 +11,15 @@ from dataclasses import dataclass, field
 
 from spacy.tokens import Doc, Token
 
-from .lexicon import according_phrases, cue_classes, pronoun_labels, role_nouns, topic_preps
+from .lexicon import (
+    according_phrases,
+    adjective_cues,
+    cue_classes,
+    noun_cues,
+    pronoun_labels,
+    role_nouns,
+    topic_preps,
+)
 from .textcache import text_of
 
 # Verbs whose direct object is the listener, not the content ("told reporters").
@@ -20,6 +28,7 @@ _LISTENER_OBJECT = frozenset(
      "thank", "show"}
 )
 _WEAK_OBJECTS = frozenset({"it", "this", "that", "so", "something", "anything", "nothing", "what"})
+_ADJ_PREPS = frozenset({"of", "about", "on", "with", "in", "to", "toward", "towards"})
 _END_PUNCT = frozenset({".", "!", "?"})
 _SHORT_ANSWERS = frozenset({"yes", "no", "so"})
 _EDGE_PUNCT = frozenset(",;:-\u2014\u2013")
@@ -155,6 +164,53 @@ def _object_tokens(verb: Token) -> list[Token]:
     return []
 
 
+def _noun_cue(tok: Token) -> Attribution | None:
+    """"Trump's vow to build a wall", "the claim by officials that ...", "her support for X"."""
+    preps = noun_cues().get(tok.lemma_.lower())
+    if preps is None:
+        return None
+    src = None
+    content: list[Token] = []
+    for c in tok.children:
+        if c.dep_ == "poss":
+            src = c
+        elif c.dep_ == "prep" and c.lower_ in ("by", "from") and src is None:
+            src = next((g for g in c.children if g.dep_ == "pobj"), None)
+        elif c.dep_ in ("acl", "ccomp") and c.i > tok.i and not content:
+            content = list(c.subtree)
+        elif c.dep_ == "prep" and c.lower_ in preps and c.i > tok.i and not content:
+            content = [t for g in c.children if g.dep_ in ("pobj", "pcomp") for t in g.subtree]
+    if src is None or not content or not plausible_source(src):
+        return None
+    span = _span_of(_same_paragraph(tok, content))
+    if span is None:
+        return None
+    return Attribution(span[0], span[1], tok, tok.text, src, "speech")
+
+
+def _adjective_cue(tok: Token) -> Attribution | None:
+    """"Cruz is confident that ...", "Republicans were critical of her emails"."""
+    if tok.dep_ != "acomp" or tok.lemma_.lower() not in adjective_cues():
+        return None
+    content: list[Token] = []
+    for c in tok.children:
+        if c.dep_ in ("ccomp", "xcomp") and c.i > tok.i:
+            content = list(c.subtree)
+            break
+        if c.dep_ == "prep" and c.i > tok.i and c.lower_ in _ADJ_PREPS:
+            content = [t for g in c.children if g.dep_ in ("pobj", "pcomp") for t in g.subtree]
+            break
+    if not content:
+        return None
+    src = find_subject(tok.head)
+    if src is None or not plausible_source(src):
+        return None
+    span = _span_of(_same_paragraph(tok, content))
+    if span is None:
+        return None
+    return Attribution(span[0], span[1], tok, tok.text, src, "belief")
+
+
 def _according(doc: Doc) -> list[Attribution]:
     """'according to X' (and similar) attached to a clause."""
     out = []
@@ -189,6 +245,16 @@ def find_attributions(doc: Doc) -> list[Attribution]:
     cues = cue_classes()
     out: list[Attribution] = []
     for tok in doc:
+        if tok.pos_ == "ADJ":
+            att = _adjective_cue(tok)
+            if att is not None:
+                out.append(att)
+            continue
+        if tok.pos_ == "NOUN":
+            att = _noun_cue(tok)
+            if att is not None:
+                out.append(att)
+            continue
         if tok.pos_ not in ("VERB", "AUX") and tok.dep_ != "ROOT":
             continue
         cls = cues.get(tok.lemma_.lower())
