@@ -19,6 +19,8 @@ from streams.nlp.entities.spans import Mention
 _PLACE_LIKE = frozenset({"GPE", "LOC", "NORP", "FAC"})
 # A country's name names the country unless most mentions say otherwise ("Wales" the side).
 NATION_PRIOR = 2.0
+# The curated alias file's label for a frequent entity ("U.N." is an ORG).
+ALIAS_PRIOR = 2.0
 # A full multi-word form is tagged more reliably than a bare surname or a city.
 MULTIWORD_WEIGHT = 3.0
 # "President Vaclav Havel", "batsman Brian Lara": a title before a name is evidence of a person.
@@ -57,6 +59,8 @@ def _decide_label(cl: Cluster, doc: Doc) -> str:
     votes = cl.votes(doc)
     if cl.key in nation_keys():
         votes["GPE"] += NATION_PRIOR
+    if cl.alias_label:
+        votes[cl.alias_label] += ALIAS_PRIOR
     if not votes:
         return cl.alias_label or cl.mentions[0].label
     best = max(votes.values())
