@@ -27,6 +27,9 @@ DEMONYM_DATASETS = frozenset({"trnews", "gwn", "lgl"})
 # GeoWebNews keeps adjectival uses ("Irish farmers") but drops its "Demonym" class (people:
 # "Canadians"), so plural demonyms are not scored there.
 PEOPLE_EXCLUDED = frozenset({"gwn"})
+# LGL, TR-News and GeoWebNews ("Embedded_Non_Lit") annotate a place inside an organisation's
+# name; GeoVirus does not.
+EMBEDDED_DATASETS = frozenset({"lgl", "trnews", "gwn"})
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -35,6 +38,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--limit", type=int, default=None, help="first N documents only")
     parser.add_argument("--demonyms", choices=("auto", "on", "off"), default="auto",
                         help="score demonym places: auto = only on datasets that annotate them")
+    parser.add_argument("--embedded", choices=("auto", "on", "off"), default="auto",
+                        help="score places that open an organisation's name ('Ohio' in 'Ohio "
+                             "Department of Health'): auto = only on datasets that annotate them")
     parser.add_argument("--predictions", type=Path, default=None,
                         help="also write the project's predictions as JSONL here")
 
@@ -201,15 +207,17 @@ def _entities(doc) -> list[dict]:
     return extract_entities(doc)
 
 
-def project_predict(nlp, text: str, dataset: str, demonyms: str) -> list[dict]:
+def project_predict(nlp, text: str, dataset: str, demonyms: str, embedded: str = "auto",
+                    ) -> list[dict]:
     from streams.nlp.geo import load_gazetteer
     from streams.nlp.geo.tag import tag_mentions
 
     gaz = load_gazetteer()
     keep_demonyms = demonyms == "on" or (demonyms == "auto" and dataset in DEMONYM_DATASETS)
+    keep_embedded = embedded == "on" or (embedded == "auto" and dataset in EMBEDDED_DATASETS)
     out = []
     for m, r in tag_mentions(text, _entities(nlp(text)), gaz):
-        if m.demonym and not keep_demonyms:
+        if (m.demonym and not keep_demonyms) or (m.source == "embedded" and not keep_embedded):
             continue
         if m.demonym and demonyms == "auto" and dataset in PEOPLE_EXCLUDED and \
                 m.text.endswith("s") and gaz.demonym(m.text[:-1]) is not None:
@@ -262,7 +270,7 @@ def run(args: argparse.Namespace) -> int:
     for d in tqdm(docs, desc="geo eval", file=sys.stderr, unit="doc"):
         ds, gold, ign = d["dataset"], d["toponyms"], d.get("ignore_spans", [])
         t0 = time.perf_counter()
-        pred = project_predict(nlp, d["text"], ds, args.demonyms)
+        pred = project_predict(nlp, d["text"], ds, args.demonyms, args.embedded)
         times.append(time.perf_counter() - t0)
         if pred_fh:
             pred_fh.write(json.dumps({"id": d["id"], "toponyms": pred}) + "\n")

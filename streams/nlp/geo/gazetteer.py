@@ -38,6 +38,7 @@ class Gazetteer:
         self.stopnames: frozenset[str] = data["stopnames"]
         self.generic: frozenset[str] = data["generic"]
         self.regions: frozenset[str] = data["regions"]
+        self.institution_words: frozenset[str] = data["institution_words"]
         self.admin1_cues_after: list[str] = data["admin1_cues_after"]
         self.admin1_cues_before: list[str] = data["admin1_cues_before"]
         self.size = len(data["name"])

@@ -17,6 +17,8 @@ PLACE_LABELS = frozenset({"GPE", "LOC", "FAC"})
 DEMONYM_LABELS = frozenset({"NORP"})
 SCAN_MIN_POPULATION = 100_000
 SCAN_FEATURES = frozenset({"country", "admin1", "continent"})
+EMBEDDED_MIN_POPULATION = 10_000
+MISREAD_PERSON_MIN_POPULATION = 50_000
 _MAX_WORDS = 4
 _CAP_RUN = re.compile(r"[A-Z][\w.'\u2019&-]*(?:[ ](?:[A-Z][\w.'\u2019&-]*|of|de|del|la|upon|on))*")
 _WORD = re.compile(r"\S+")
@@ -32,7 +34,7 @@ class Mention:
     start: int
     end: int
     text: str
-    source: str  # "entity", "scan", "dateline" or "demonym"
+    source: str  # "entity", "scan", "dateline", "embedded" (in an organisation's name), "demonym"
     candidates: list[Place] = field(default_factory=list)
 
     @property
@@ -109,8 +111,11 @@ def recognise(text: str, entities: list[dict], gaz: Gazetteer) -> list[Mention]:
                         continue  # "Highway"; "Jordan" after "Michael Jordan" is the person
                     cands = gaz.candidates(surface)
                     demo = None if cands else gaz.demonym(surface)
+                    head = None if cands or demo else _leading_place(text, s, e, gaz, False)
                     if demo is not None:  # "Sri Lankan" tagged as GPE
                         mentions.append(Mention(s, e, surface, "demonym", [demo]))
+                    elif head is not None:  # "Alachua County Sheriff" tagged as GPE
+                        mentions.append(head)
                     else:
                         mentions.append(Mention(s, e, surface, "entity", cands))
                     taken.append((s, e))
@@ -122,11 +127,71 @@ def recognise(text: str, entities: list[dict], gaz: Gazetteer) -> list[Mention]:
                     taken.append((s, e))
             else:
                 blocked.append(span)
+                hit = None
+                if label == "ORG":
+                    hit = _leading_place(text, *span, gaz, True)
+                elif label == "PERSON" and _lone_word(ent):
+                    hit = _misread_person(text, span, gaz, persons)
+                if hit is not None and not _overlaps((hit.start, hit.end), taken):
+                    mentions.append(hit)
+                    taken.append((hit.start, hit.end))
     mentions.extend(_datelines(text, gaz, taken + blocked))
     taken.extend((m.start, m.end) for m in mentions)
     mentions.extend(_scan(text, gaz, taken + blocked))
     mentions.sort(key=lambda m: m.start)
     return mentions
+
+
+def _placeish(surface: str, cands: list[Place], gaz: Gazetteer, min_pop: int) -> bool:
+    """Whether a name found inside another name is surely a place on its own."""
+    key = norm(surface)
+    if not cands or key in gaz.stopnames or key in gaz.generic or surface.isupper():
+        return False
+    for c in cands[:3]:
+        if c.feature in SCAN_FEATURES or (c.feature == "city" and c.population >= min_pop):
+            return True
+        if c.feature == "admin2" and " " in surface:
+            return True
+    return False
+
+
+def _leading_place(text: str, start: int, end: int, gaz: Gazetteer,
+                   need_institution: bool) -> Mention | None:
+    """The place that opens a longer name: 'Ohio' in 'Ohio Department of Development'."""
+    s0, e0 = _trim(text, start, end, gaz)
+    words = [(w.start() + s0, w.end() + s0) for w in _WORD.finditer(text[s0:e0])]
+    if len(words) < 2:
+        return None
+    if need_institution and not any(norm(text[a:b]).rstrip("s") in gaz.institution_words
+                                    or norm(text[a:b]) in gaz.institution_words
+                                    for a, b in words[1:]):
+        return None
+    for n in range(min(_MAX_WORDS, len(words) - 1), 0, -1):
+        s, e = _trim(text, words[0][0], words[n - 1][1], gaz)
+        surface = text[s:e]
+        cands = gaz.candidates(surface)
+        if _placeish(surface, cands, gaz, EMBEDDED_MIN_POPULATION):
+            return Mention(s, e, surface, "embedded" if need_institution else "entity", cands)
+    return None
+
+
+def _lone_word(ent: dict) -> bool:
+    return all(" " not in m["text"].strip() for m in ent.get("mentions", [])) and \
+        " " not in ent.get("name", "").strip()
+
+
+def _misread_person(text: str, span: tuple[int, int], gaz: Gazetteer,
+                    persons: set[str]) -> Mention | None:
+    """A one-word 'person' that is a sizeable place and no one's name in the article
+    ('A Gainesville restaurant was robbed'); small models often read towns as surnames."""
+    s, e = _trim(text, *span, gaz)
+    surface = text[s:e]
+    if norm(surface) in persons:
+        return None
+    cands = gaz.candidates(surface)
+    if _placeish(surface, cands, gaz, MISREAD_PERSON_MIN_POPULATION):
+        return Mention(s, e, surface, "entity", cands)
+    return None
 
 
 def _datelines(text: str, gaz: Gazetteer, avoid: list[tuple[int, int]]) -> list[Mention]:

@@ -9,6 +9,7 @@ from streams.nlp.geo.resolve import Resolved, resolve
 
 # ccTLDs that differ from the ISO code; generic TLDs (.com, .org) carry no country.
 _TLD_CC = {"uk": "GB"}
+EMBEDDED_WEIGHT = 0.6
 
 
 def source_country(domain: str | None) -> str | None:
@@ -47,6 +48,8 @@ def geotag(text: str, entities: list[dict], *, source_domain: str | None = None,
                 "mentions": [], "confidence": 0.0,
             }
         rec["mentions"].append({"start": m.start, "end": m.end, "text": m.text})
-        rec["confidence"] = max(rec["confidence"], round(r.confidence, 3))
+        # a place only named inside an organisation's name is weaker evidence of a story's place
+        conf = r.confidence * (EMBEDDED_WEIGHT if m.source == "embedded" else 1.0)
+        rec["confidence"] = max(rec["confidence"], round(conf, 3))
     places = sorted(groups.values(), key=lambda p: p["mentions"][0]["start"])
     return places, focus(places)
