@@ -210,3 +210,15 @@ def test_alias_file_names_frequent_entities(nlp):
     us = _by_mention(ents, "U.S.")
     assert us["name"] == "United States"
     assert [m["text"] for m in us["mentions"]] == ["U.S.", "United States"]
+
+
+def test_name_inside_quoted_speech_is_kept(nlp):
+    text = (
+        "\u201cI talked to Jerome Powell this morning,\u201d the senator told reporters. "
+        "The senator called the plan a \u201cSilent Tax On Families\u201d."
+    )
+    doc = nlp(text)
+    ents = extract_entities(doc)
+    _check_offsets(doc, ents)
+    assert _by_mention(ents, "Jerome Powell")["label"] == "PERSON"
+    assert not any("Tax" in e["name"] or "Families" in e["name"] for e in ents)

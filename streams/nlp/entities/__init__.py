@@ -68,7 +68,8 @@ def _apply_layout(doc: Doc, mentions: list[Mention], regions: Regions) -> list[M
             taken[k] = True
     kept = [m for m in mentions if not any(taken[m.start:m.end])]
     for s, e, label in fixed:
-        kept.append(annotate(Mention(s, e, label, source="layout", weight=LAYOUT_WEIGHT), regions))
+        mention = Mention(s, e, label, source="layout", weight=LAYOUT_WEIGHT)
+        kept.append(annotate(mention, regions, doc))
     kept.sort(key=lambda m: m.start)
     return kept
 
@@ -98,9 +99,9 @@ def extract_entities(
             # Pieces split off a longer span carry little evidence for its label.
             mention = Mention(a, b, label, weight=1.0 if i == 0 else 0.3)
             mention.person_cue = title_before(doc, a)
-            mentions.append(annotate(mention, regions))
+            mentions.append(annotate(mention, regions, doc))
     mentions = _apply_layout(doc, mentions, regions)
-    mentions.extend(annotate(m, regions) for m in defined_acronyms(doc, mentions))
+    mentions.extend(annotate(m, regions, doc) for m in defined_acronyms(doc, mentions))
     for m in mentions:
         m.key = norm_key(doc[m.start:m.end].text)
 

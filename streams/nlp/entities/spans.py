@@ -27,6 +27,8 @@ _OPEN_QUOTES = {"\u201c": "\u201d", "\u2018": "\u2019", "\u00ab": "\u00bb"}
 _STRAIGHT_QUOTES = {'"', "``", "''"}
 # A straight-quote "quotation" longer than this is taken as an unbalanced mark, not a quote.
 MAX_QUOTE_TOKENS = 150
+# A mention making up this share of its quotation's words is a quoted phrase, not a name.
+FRAGMENT_SHARE = 0.5
 
 
 @dataclass(slots=True)
@@ -50,7 +52,8 @@ class Regions:
     """Per-token context flags for one document."""
 
     quote_id: list[int]  # -1 outside quotations, else the index of the quotation
-    quote_fragment: list[bool]  # token lies in a short or all-title-case quotation
+    quote_fragment: list[bool]  # token lies in an all-title-case quotation (a title, slogan)
+    quotes: list[tuple[int, int]]  # token range inside each quotation
     headline: list[bool]  # token lies in the title or an all-capitals line
     title: list[bool]  # token lies in the title given by the caller
     line_id: list[int]
@@ -97,7 +100,7 @@ def find_regions(doc: Doc, title: str | None) -> Regions:
             open_at = None
     for qi, (s, e) in enumerate(quotes):
         inner = list(doc[s:e])
-        is_fragment = (e - s) <= 8 or _title_case_phrase(inner)
+        is_fragment = _title_case_phrase(inner)
         for k in range(s, e):
             quote_id[k] = qi
             fragment[k] = is_fragment
@@ -119,7 +122,7 @@ def find_regions(doc: Doc, title: str | None) -> Regions:
         if len(words) >= 2 and is_all_caps(" ".join(words)):
             for k in range(a, b):
                 headline[k] = True
-    return Regions(quote_id, fragment, headline, title_flags, line_id)
+    return Regions(quote_id, fragment, quotes, headline, title_flags, line_id)
 
 
 def _strip_title(doc: Doc, start: int, end: int) -> int:
@@ -222,11 +225,17 @@ def model_mentions(doc: Doc) -> list[tuple[int, int, str]]:
     return [(e.start, e.end, e.label_) for e in doc.ents if e.label_ in LABELS]
 
 
-def annotate(m: Mention, regions: Regions) -> Mention:
+def annotate(m: Mention, regions: Regions, doc: Doc) -> Mention:
     """Copy the context flags of a mention's tokens onto it."""
     qs = {regions.quote_id[k] for k in range(m.start, m.end)}
     m.in_quote = len(qs) == 1 and -1 not in qs
-    m.quote_fragment = m.in_quote and regions.quote_fragment[m.start]
+    if m.in_quote:
+        # A scare-quoted phrase ("Voter Base") is most of its quotation; a name in quoted
+        # speech ("I talked to Jerome Powell this morning") is a small part of it.
+        qs, qe = regions.quotes[regions.quote_id[m.start]]
+        words = sum(1 for t in doc[qs:qe] if t.is_alpha) or 1
+        mine = sum(1 for t in doc[m.start:m.end] if t.is_alpha)
+        m.quote_fragment = regions.quote_fragment[m.start] or mine >= FRAGMENT_SHARE * words
     m.in_headline = all(regions.headline[k] for k in range(m.start, m.end))
     return m
 
