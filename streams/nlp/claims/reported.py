@@ -211,6 +211,28 @@ def _adjective_cue(tok: Token) -> Attribution | None:
     return Attribution(span[0], span[1], tok, tok.text, src, "belief")
 
 
+GENERIC = 2
+
+
+def _generic(tok: Token) -> Attribution | None:
+    """Any verb with a person-like subject and a clausal complement (or object)."""
+    src = next((c for c in tok.children if c.dep_ == "nsubj"), None)
+    if src is None or not plausible_source(src):
+        return None
+    comp = [c for c in tok.children if c.dep_ == "ccomp"]
+    if comp:
+        toks = list(min(comp, key=lambda c: _gap(tok, c)).subtree)
+    elif GENERIC > 1:
+        toks = [t for c in tok.children if c.dep_ == "dobj" and c.i > tok.i
+                and c.pos_ != "PRON" for t in c.subtree]
+    else:
+        toks = []
+    span = _span_of(_same_paragraph(tok, toks)) if toks else None
+    if span is None:
+        return None
+    return Attribution(span[0], span[1], tok, _cue_text(tok), src, "generic")
+
+
 def _according(doc: Doc) -> list[Attribution]:
     """'according to X' (and similar) attached to a clause."""
     out = []
@@ -259,6 +281,10 @@ def find_attributions(doc: Doc) -> list[Attribution]:
             continue
         cls = cues.get(tok.lemma_.lower())
         if cls is None:
+            if tok.pos_ == "VERB":
+                att = _generic(tok)
+                if att is not None:
+                    out.append(att)
             continue
         if tok.dep_ == "parataxis" and tok.head is not tok:
             # "The economy, he said, is weak": content is the head clause minus the aside
