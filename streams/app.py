@@ -20,6 +20,8 @@ def create_app(stage: str, settings: Settings) -> faust.App:
     """Build the Faust app for ``stage`` with its agent registered."""
     if stage not in topics.STAGES:
         raise ValueError(f"unknown stage {stage!r}; choose one of {', '.join(topics.STAGES)}")
+    datadir = settings.home / "faust" / stage
+    datadir.mkdir(parents=True, exist_ok=True)
     app = faust.App(
         app_id(settings, stage),
         broker=settings.faust_broker,
@@ -30,7 +32,7 @@ def create_app(stage: str, settings: Settings) -> faust.App:
         topic_replication_factor=settings.replication,
         store="memory://",  # tables are rebuilt from their changelog topics on start
         web_enabled=False,
-        datadir=str(settings.home / "faust" / stage),
+        datadir=str(datadir),
         producer_acks=-1,
         producer_max_request_size=topics.MAX_MESSAGE_BYTES,
         consumer_max_fetch_size=topics.MAX_MESSAGE_BYTES,

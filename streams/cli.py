@@ -71,13 +71,10 @@ def build_parser() -> argparse.ArgumentParser:
     dlq.add_argument("offsets", nargs="*", metavar="PARTITION:OFFSET", help="for show/replay")
     dlq.set_defaults(func=cmd_dlq)
 
-    evals = sub.add_parser("eval", help="score a stage on a benchmark file")
-    eval_sub = evals.add_subparsers(required=True, metavar="BENCH")
-    for name in EVALS:
-        module = importlib.import_module(f"streams.evals.{name}")
-        bench = eval_sub.add_parser(name, help=(module.__doc__ or "").strip().splitlines()[0])
-        module.add_arguments(bench)
-        bench.set_defaults(func=module.run)
+    evals = sub.add_parser("eval", help="score a stage on a benchmark file", add_help=False)
+    evals.add_argument("bench", choices=EVALS, help="which benchmark")
+    evals.add_argument("rest", nargs=argparse.REMAINDER, help="the benchmark's options (--help)")
+    evals.set_defaults(func=cmd_eval)
     return parser
 
 
@@ -149,7 +146,12 @@ def cmd_run(args: argparse.Namespace) -> int:
     started = time.monotonic()
     sink, dlq = topics.name(settings, topics.SINK), topics.name(settings, topics.DLQ)
     starts = {t: asyncio.run(end_offsets(settings, t)) for t in (sink, dlq)}
-    workers = subprocess.Popen(stage_command("all"))
+    log_path = settings.home / "logs" / "workers.log"
+    log_path.parent.mkdir(parents=True, exist_ok=True)
+    signal.signal(signal.SIGTERM, _interrupt)  # so that `finally` stops the workers
+    with open(log_path, "ab") as log:
+        workers = subprocess.Popen(stage_command("all"), stdout=log, stderr=subprocess.STDOUT)
+    print(f"workers started (log: {log_path})", file=sys.stderr)
     try:
         summary = asyncio.run(ingest(settings, args.paths or [str(SAMPLE)]))
         found = asyncio.run(
@@ -175,6 +177,10 @@ def cmd_run(args: argparse.Namespace) -> int:
         f"stop the broker with `newsstream broker stop`"
     )
     return 0 if missing == 0 else 1
+
+
+def _interrupt(signum: int, _frame: object) -> None:
+    raise KeyboardInterrupt
 
 
 async def _await_accounted(
@@ -246,6 +252,16 @@ def cmd_process(args: argparse.Namespace) -> int:
     if dead:
         print(f"{dead} input(s) failed; their dead letters are on stderr", file=sys.stderr)
     return 1 if dead else 0
+
+
+def cmd_eval(args: argparse.Namespace) -> int:
+    """Each benchmark module brings its own options; import it only when it is asked for."""
+    module = importlib.import_module(f"streams.evals.{args.bench}")
+    parser = argparse.ArgumentParser(
+        prog=f"newsstream eval {args.bench}", description=(module.__doc__ or "").strip()
+    )
+    module.add_arguments(parser)
+    return module.run(parser.parse_args(args.rest))
 
 
 def cmd_dlq(args: argparse.Namespace) -> int:

@@ -22,10 +22,7 @@ from streams.stages.runner import Result, StageRunner
 def register(app: faust.App, settings: Settings) -> None:
     table = app.GlobalTable(
         "source-memory",
-        key_type=str,
-        value_type=None,
-        value_serializer="json",
-        key_serializer="json",
+        schema=faust.Schema(key_serializer="json", value_serializer="json"),
         partitions=settings.partitions,
         use_partitioner=True,
     )

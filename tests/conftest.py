@@ -1,0 +1,106 @@
+"""Shared fixtures: a real Apache Kafka broker for the session, and stage workers per module."""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from streams.broker import Broker
+from streams.settings import Settings, load
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def settings_env(settings: Settings) -> dict[str, str]:
+    """Environment that makes a child process see ``settings``."""
+    env = dict(os.environ)
+    env.update(
+        NEWSSTREAM_BROKER=settings.broker,
+        NEWSSTREAM_HOME=str(settings.home),
+        NEWSSTREAM_TOPIC_PREFIX=settings.topic_prefix,
+        NEWSSTREAM_PARTITIONS=str(settings.partitions),
+        NEWSSTREAM_BATCH_WITHIN_S=str(settings.batch_within_s),
+        NEWSSTREAM_MAX_ARTICLE_BYTES=str(settings.max_article_bytes),
+        NEWSSTREAM_STAGE_TIMEOUT_S=str(settings.stage_timeout_s),
+        NEWSSTREAM_LEARN_MIN_ARTICLES=str(settings.learn_min_articles),
+    )
+    return env
+
+
+@pytest.fixture(scope="session")
+def kafka(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Settings]:
+    """A single-node KRaft Apache Kafka on free loopback ports, for the whole session."""
+    home = tmp_path_factory.mktemp("kafka")
+    broker = Broker(home=home / "kafka", port=free_port(), controller_port=free_port())
+    settings = load().replace(broker=f"kafka://{broker.bootstrap}", home=home)
+    broker.start(settings, timeout=120)
+    yield settings
+    broker.stop()
+
+
+class Workers:
+    """Stage workers as child processes, the way ``newsstream worker`` runs them."""
+
+    def __init__(self, settings: Settings, log_dir: Path) -> None:
+        self.settings = settings
+        self.log_dir = log_dir
+        self.procs: dict[str, subprocess.Popen[bytes]] = {}
+
+    def start(self, stage: str) -> None:
+        log = open(self.log_dir / f"{stage}.log", "ab")  # noqa: SIM115 - lives with the process
+        self.procs[stage] = subprocess.Popen(
+            [sys.executable, "-m", "streams", "worker", "--stage", stage],
+            env=settings_env(self.settings),
+            stdout=log,
+            stderr=subprocess.STDOUT,
+        )
+
+    def kill(self, stage: str) -> None:
+        proc = self.procs.pop(stage)
+        proc.kill()
+        proc.wait()
+
+    def stop_all(self) -> None:
+        for proc in self.procs.values():
+            proc.terminate()
+        for proc in self.procs.values():
+            try:
+                proc.wait(30)
+            except subprocess.TimeoutExpired:
+                proc.kill()
+                proc.wait()
+        self.procs.clear()
+
+
+def module_settings(kafka: Settings, tmp_path: Path, **changes: object) -> Settings:
+    """Settings with topics and consumer groups of this module's own (a unique prefix)."""
+    prefix = f"t{uuid.uuid4().hex[:8]}."
+    return kafka.replace(topic_prefix=prefix, home=tmp_path, **changes)
+
+
+@pytest.fixture(scope="module")
+def pipeline(kafka: Settings, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Settings]:
+    """All three stages running (one worker process each) on this module's topics."""
+    import asyncio
+
+    from streams.kafka import ensure_topics
+
+    home = tmp_path_factory.mktemp("pipeline")
+    settings = module_settings(kafka, home, batch_within_s=0.2)
+    asyncio.run(ensure_topics(settings))
+    workers = Workers(settings, home)
+    for stage in ("clean", "extract", "geotag"):
+        workers.start(stage)
+    yield settings
+    workers.stop_all()
