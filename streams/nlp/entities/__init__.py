@@ -26,6 +26,7 @@ from streams.nlp.entities.spans import (
     split_span,
     title_before,
 )
+from streams.nlp.entities.tokens import TokenTable
 
 __all__ = ["extract_entities"]
 
@@ -40,14 +41,17 @@ def _confirmed(cl: Cluster) -> bool:
     quotation fragment or an all-capitals/title line."""
     for m in cl.mentions:
         if m.source == "layout" or (
-                m.source == "model" and not m.quote_fragment and not m.in_headline):
+            m.source == "model" and not m.quote_fragment and not m.in_headline
+        ):
             return True
     return False
 
 
-def _apply_layout(doc: Doc, mentions: list[Mention], regions: Regions) -> list[Mention]:
+def _apply_layout(
+    doc: Doc, tt: TokenTable, mentions: list[Mention], regions: Regions
+) -> list[Mention]:
     """Replace model mentions by the names that line layout fixes (teams, datelines)."""
-    fixed = layout_names(doc, regions.title)
+    fixed = layout_names(doc, tt, regions.title)
     if not fixed:
         return mentions
     tagged = {(m.start, m.end): m.label for m in mentions}
@@ -66,7 +70,7 @@ def _apply_layout(doc: Doc, mentions: list[Mention], regions: Regions) -> list[M
     for s, e, _ in fixed:
         for k in range(s, e):
             taken[k] = True
-    kept = [m for m in mentions if not any(taken[m.start:m.end])]
+    kept = [m for m in mentions if not any(taken[m.start : m.end])]
     for s, e, label in fixed:
         mention = Mention(s, e, label, source="layout", weight=LAYOUT_WEIGHT)
         kept.append(annotate(mention, regions, doc))
@@ -81,7 +85,8 @@ def _keep(cl: Cluster, doc: Doc, regions: Regions) -> bool:
         return False
     # Headline-only: keep place names from a normal-case title, nothing from all-caps lines.
     return cl.label in _HEADLINE_SAFE and not any(
-        doc[m.start:m.end].text.isupper() for m in cl.mentions)
+        doc[m.start : m.end].text.isupper() for m in cl.mentions
+    )
 
 
 def extract_entities(
@@ -92,7 +97,8 @@ def extract_entities(
     ``title`` marks the headline when the text starts with it (its spans need confirmation in
     the body) and feeds salience; ``publisher`` drops the outlet's own credit lines.
     """
-    regions = find_regions(doc, title)
+    tt = TokenTable.of(doc)
+    regions = find_regions(doc, tt, title)
     mentions: list[Mention] = []
     for start, end, label in model_mentions(doc):
         for i, (a, b) in enumerate(split_span(doc, start, end, label)):
@@ -100,14 +106,14 @@ def extract_entities(
             mention = Mention(a, b, label, weight=1.0 if i == 0 else 0.3)
             mention.person_cue = title_before(doc, a)
             mentions.append(annotate(mention, regions, doc))
-    mentions = _apply_layout(doc, mentions, regions)
+    mentions = _apply_layout(doc, tt, mentions, regions)
     mentions.extend(annotate(m, regions, doc) for m in defined_acronyms(doc, mentions))
     for m in mentions:
-        m.key = norm_key(doc[m.start:m.end].text)
+        m.key = norm_key(doc[m.start : m.end].text)
 
     clusters = cluster_mentions(doc, mentions)
     clusters = [cl for cl in clusters if _keep(cl, doc, regions)]
-    propagate(doc, clusters, regions, STOP_WORDS)
+    propagate(tt, clusters, regions, STOP_WORDS)
     if publisher:
         drop_publisher_credits(doc, clusters, publisher)
         clusters = [cl for cl in clusters if cl.mentions]
@@ -117,26 +123,33 @@ def extract_entities(
 
     scores = salience(doc, clusters, title, regions.headline)
     out = []
+    text = doc.text  # built on every access: read once
     emitted: set[tuple[int, int]] = set()
     for cl, sal in zip(clusters, scores, strict=True):
         mentions = []
         for m in cl.mentions:
-            md = _mention_dict(doc, m)
+            md = _mention_dict(doc, text, m)
             key = (md["start"], md["end"])
             if key not in emitted:  # two names in one compound ("London-to-Boston")
                 emitted.add(key)
                 mentions.append(md)
         if mentions:
-            out.append({"id": f"e{len(out) + 1}", "name": cl.name, "label": cl.label,
-                        "mentions": mentions, "salience": sal})
+            out.append(
+                {
+                    "id": f"e{len(out) + 1}",
+                    "name": cl.name,
+                    "label": cl.label,
+                    "mentions": mentions,
+                    "salience": sal,
+                }
+            )
     return out
 
 
-def _mention_dict(doc: Doc, m: Mention) -> dict:
+def _mention_dict(doc: Doc, text: str, m: Mention) -> dict:
     """Offsets of a mention; a name inside a hyphenated compound covers the whole word
     ("Soviet-led", "post-Communist"), as in news treebanks where the compound is one token."""
-    text = doc.text
-    span = doc[m.start:m.end]
+    span = doc[m.start : m.end]
     start, end = span.start_char, span.end_char
     if start > 0 and text[start - 1] == "-":
         while start > 0 and (text[start - 1].isalnum() or text[start - 1] == "-"):

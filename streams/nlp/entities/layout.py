@@ -21,9 +21,11 @@ from streams.nlp.entities.resources import (
     name_particles,
     nation_keys,
 )
+from streams.nlp.entities.tokens import TokenTable
 
 _NUMBER = re.compile(r"^\d+$")
 _DECIMAL = re.compile(r"^(\d*\.\d+|\d+/\d+)$")
+_MARKS = ("(", ")", ",", ";", ".", ":", "-")
 DATELINE_LINES = 4  # a dateline sits within the first lines of an article
 TEAM_IF_TAGGED = "ORG?"  # a lineup's head: a team if the model saw a name there at all
 MIN_LINEUP = 3  # entries a list needs to count as a lineup (a headline has one or two parts)
@@ -46,8 +48,10 @@ def _grammar() -> tuple[frozenset[str], list[re.Pattern[str]], re.Pattern[str]]:
 @functools.cache
 def _player_grammar() -> dict[str, re.Pattern[str]]:
     raw = _raw()
-    return {k: re.compile(raw[k])
-            for k in ("lineup_head", "lineup_entry", "bracket_player", "scorecard", "ranking")}
+    return {
+        k: re.compile(raw[k])
+        for k in ("lineup_head", "lineup_entry", "bracket_player", "scorecard", "ranking")
+    }
 
 
 def _split_top(codes: str, start: int) -> list[tuple[int, int]]:
@@ -67,15 +71,16 @@ def _players(codes: str, spans: list[tuple[int, int]], doc: Doc) -> list[tuple[i
     """Player names in a lineup, a scorer list or a cricket scorecard line."""
     g = _player_grammar()
     words = frozenset(_raw()["scorecard_words"])
-    card = "".join("s" if c == "x" and doc[spans[i][0]].text in words else c
-                   for i, c in enumerate(codes))
+    card = "".join(
+        "s" if c == "x" and doc[spans[i][0]].text in words else c for i, c in enumerate(codes)
+    )
     if g["scorecard"].match(card):
         return [spans[i] for i, c in enumerate(codes) if c == "N"]
     head = g["lineup_head"].match(codes)
     if not head:
         return []
     entries = _split_top(codes, head.end())
-    if not entries or is_all_caps(doc[spans[0][0]:spans[-1][1]].text):
+    if not entries or is_all_caps(doc[spans[0][0] : spans[-1][1]].text):
         return []
     good = [(a, b) for a, b in entries if g["lineup_entry"].match(codes[a:b])]
     if len(good) < LINEUP_SHARE * len(entries):
@@ -91,7 +96,7 @@ def _players(codes: str, spans: list[tuple[int, int]], doc: Doc) -> list[tuple[i
         strong += numbered and ne - ns > 1
         out.append(spans[n])
         if "(" in sub:  # a substitute "( 7 - Yasuto Honda 71 )"; a bare "( Wales )" is a club
-            inner = sub[sub.index("(") + 1:sub.rindex(")") if ")" in sub else len(sub)]
+            inner = sub[sub.index("(") + 1 : sub.rindex(")") if ")" in sub else len(sub)]
             if g["bracket_player"].match(inner):
                 out.append(spans[a + sub.index("(") + 1 + inner.index("N")])
     if len(entries) >= MIN_LINEUP:
@@ -116,16 +121,18 @@ def _is_name_word(text: str) -> bool:
     return text[:1].isupper() and any(c.isalpha() for c in text)
 
 
-def _items(doc: Doc, a: int, b: int, fixture: frozenset[str]) -> tuple[str, list[tuple[int, int]]]:
+def _items(
+    tt: TokenTable, a: int, b: int, fixture: frozenset[str]
+) -> tuple[str, list[tuple[int, int]]]:
     """Code letters of the items in tokens [a, b) and the token range of each item."""
     codes: list[str] = []
     spans: list[tuple[int, int]] = []
     inner = name_connectors() | name_particles()
+    text, ws, space = tt.text, tt.ws, tt.is_space
     k = a
     while k < b:
-        tok = doc[k]
-        t = tok.text
-        if tok.is_space:
+        t = text[k]
+        if space[k]:
             k += 1
             continue
         if t.lower() in fixture and (t.islower() or t.isupper()):
@@ -136,17 +143,27 @@ def _items(doc: Doc, a: int, b: int, fixture: frozenset[str]) -> tuple[str, list
         if _is_name_word(t):
             j = k + 1
             while j < b:
-                nxt = doc[j].text
-                glued = not doc[j - 1].whitespace_  # "AL-AIN", "Al-Ain"
+                nxt = text[j]
+                glued = not ws[j - 1]  # "AL-AIN", "Al-Ain"
                 if nxt.lower() in fixture and (nxt.islower() or nxt.isupper()):
                     break
-                if _is_name_word(nxt) or (glued and nxt == "-" and j + 1 < b
-                                          and _is_name_word(doc[j + 1].text)):
+                if _is_name_word(nxt) or (
+                    glued and nxt == "-" and j + 1 < b and _is_name_word(text[j + 1])
+                ):
                     j += 1
-                elif nxt in inner and j + 1 < b and (
-                        _is_name_word(doc[j + 1].text)
-                        or (not doc[j].whitespace_ and doc[j + 1].text == "-"
-                            and j + 2 < b and _is_name_word(doc[j + 2].text))):
+                elif (
+                    nxt in inner
+                    and j + 1 < b
+                    and (
+                        _is_name_word(text[j + 1])
+                        or (
+                            not ws[j]
+                            and text[j + 1] == "-"
+                            and j + 2 < b
+                            and _is_name_word(text[j + 2])
+                        )
+                    )
+                ):
                     j += 1  # "Bank of England", "Nihad al-Boushi"
                 else:
                     break
@@ -155,52 +172,53 @@ def _items(doc: Doc, a: int, b: int, fixture: frozenset[str]) -> tuple[str, list
             k = j
             continue
         j = k + 1  # a number item is a whole whitespace-delimited word: "9-1-55-1"
-        while j < b and not doc[j - 1].whitespace_ and not doc[j].is_space:
+        while j < b and not ws[j - 1] and not space[j]:
             j += 1
-        word = doc[k:j].text
+        word = tt.span_text(k, j)
         if _NUMBER.match(word):
             codes.append("D")
         elif _DECIMAL.match(word):
             codes.append("F")
         elif any(c.isdigit() for c in word):
             codes.append("#")
-        elif word in ("(", ")", ",", ";", ".", ":", "-"):
+        elif word in _MARKS:
             codes.append(word)
         else:
             j = k + 1
-            codes.append(t if t in ("(", ")", ",", ";", ".", ":", "-") else "x")
+            codes.append(t if t in _MARKS else "x")
         spans.append((k, j))
         k = j
     return "".join(codes), spans
 
 
-def _lines(doc: Doc) -> list[tuple[int, int]]:
+def _lines(tt: TokenTable) -> list[tuple[int, int]]:
     out = []
     a = 0
-    for tok in doc:
-        if "\n" in tok.whitespace_ or (tok.is_space and "\n" in tok.text):
-            out.append((a, tok.i + 1))
-            a = tok.i + 1
-    if a < len(doc):
-        out.append((a, len(doc)))
+    n = len(tt.text)
+    for i in range(n):
+        if "\n" in tt.ws[i] or (tt.is_space[i] and "\n" in tt.text[i]):
+            out.append((a, i + 1))
+            a = i + 1
+    if a < n:
+        out.append((a, n))
     return out
 
 
-def layout_names(doc: Doc, title: list[bool]) -> list[tuple[int, int, str]]:
+def layout_names(doc: Doc, tt: TokenTable, title: list[bool]) -> list[tuple[int, int, str]]:
     """(start, end, label) token spans of team names in result/table/fixture lines and of
     places in a dateline (not in the title)."""
     fixture, team, dateline = _grammar()
     nations = nation_keys()
     out: list[tuple[int, int, str]] = []
-    for li, (a, b) in enumerate(_lines(doc)):
-        codes, spans = _items(doc, a, b, fixture)
+    for li, (a, b) in enumerate(_lines(tt)):
+        codes, spans = _items(tt, a, b, fixture)
         if not codes or "N" not in codes:
             continue
         if any(p.match(codes) for p in team):
             depth = 0
             for i, (code, (s, e)) in enumerate(zip(codes, spans, strict=True)):
                 depth += (code == "(") - (code == ")")
-                if code == "N" and depth > 0 and codes[i + 1:i + 2] in ("D", "#"):
+                if code == "N" and depth > 0 and codes[i + 1 : i + 2] in ("D", "#"):
                     out.append((s, e, "PERSON"))  # scorer with minute: "( Zola 12 , ..."
                 # Clubs are named by city; a nation's name keeps its place label.
                 if code == "N" and depth == 0 and norm_key(doc[s:e].text) not in nations:
@@ -220,8 +238,8 @@ def layout_names(doc: Doc, title: list[bool]) -> list[tuple[int, int, str]]:
         if li < DATELINE_LINES and not title[spans[0][0]]:
             m = dateline.match(codes)
             first = spans[0]
-            if m and doc[first[0]:first[1]].text.isupper():
-                for code, (s, e) in zip(codes[:m.end()], spans, strict=False):
+            if m and doc[first[0] : first[1]].text.isupper():
+                for code, (s, e) in zip(codes[: m.end()], spans, strict=False):
                     if code == "N":
                         out.append((s, e, "GPE"))
     return out

@@ -45,7 +45,7 @@ class Cluster:
             if m.source not in ("model", "layout"):
                 continue
             w = m.weight
-            if m.in_headline or is_all_caps(doc[m.start:m.end].text):
+            if m.in_headline or m.caps:
                 w *= 0.5
             if m.end - m.start > 1:
                 w *= MULTIWORD_WEIGHT
@@ -75,7 +75,7 @@ def _decide_label(cl: Cluster, doc: Doc) -> str:
 
 def _name_tokens(cl: Cluster, doc: Doc) -> list[str]:
     best = max(cl.mentions, key=lambda m: (m.end - m.start, not m.in_headline))
-    return [t.text for t in doc[best.start:best.end]]
+    return [t.text for t in doc[best.start : best.end]]
 
 
 def _initials(words: list[str]) -> str:
@@ -159,17 +159,18 @@ def cluster_mentions(doc: Doc, mentions: list[Mention]) -> list[Cluster]:
 
 def _pick_name(cl: Cluster, doc: Doc) -> str:
     """The fullest form in the article, preferring normal case over an all-caps headline."""
+
     def rank(m: Mention) -> tuple[int, int, int]:
-        text = doc[m.start:m.end].text
+        text = doc[m.start : m.end].text
         return (not is_all_caps(text), m.end - m.start, -m.start)
 
     best = max(cl.mentions, key=rank)
-    name = " ".join(doc[best.start:best.end].text.split())
+    name = " ".join(doc[best.start : best.end].text.split())
     return soften_caps(name) if is_all_caps(name) else name
 
 
 def soften_caps(name: str) -> str:
-    """"LONDON" -> "London", "NY GIANTS" -> "NY Giants": an all-caps headline form made
+    """ "LONDON" -> "London", "NY GIANTS" -> "NY Giants": an all-caps headline form made
     joinable; words of up to three letters stay upper case as likely acronyms."""
     return " ".join(
         "-".join(p.capitalize() if len(p) > 3 and p.isalpha() else p for p in w.split("-"))

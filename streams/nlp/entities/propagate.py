@@ -8,10 +8,9 @@ from __future__ import annotations
 
 from collections import defaultdict
 
-from spacy.tokens import Doc
-
 from streams.nlp.entities.linking import Cluster
 from streams.nlp.entities.spans import Mention, Regions
+from streams.nlp.entities.tokens import TokenTable
 
 
 def _usable(form: tuple[str, ...], min_len: int) -> bool:
@@ -22,7 +21,10 @@ def _usable(form: tuple[str, ...], min_len: int) -> bool:
 
 
 def propagate(
-    doc: Doc, clusters: list[Cluster], regions: Regions, stop_words: set[str] | frozenset[str]
+    tt: TokenTable,
+    clusters: list[Cluster],
+    regions: Regions,
+    stop_words: set[str] | frozenset[str],
 ) -> None:
     """Add unrecognised exact repeats of known forms (case-insensitive in headlines)."""
     forms: dict[tuple[str, ...], set[int]] = defaultdict(set)
@@ -30,7 +32,7 @@ def propagate(
         for m in cl.mentions:
             if m.quote_fragment:
                 continue
-            toks = tuple(t.text for t in doc[m.start:m.end])
+            toks = tuple(tt.text[m.start : m.end])
             forms[toks].add(ci)
             if cl.label == "PERSON" and len(toks) >= 2:
                 forms[toks[-1:]].add(ci)
@@ -49,7 +51,8 @@ def propagate(
         for cands in table.values():
             cands.sort(key=lambda fc: -len(fc[0]))
 
-    n = len(doc)
+    n = len(tt.text)
+    texts, lowers = tt.text, tt.lower
     covered = [False] * n
     for cl in clusters:
         for m in cl.mentions:
@@ -59,10 +62,9 @@ def propagate(
     def capitalised(k: int, line: int) -> bool:
         if k < 0 or k >= n or regions.line_id[k] != line:
             return False
-        t = doc[k]
-        if not t.is_alpha or not t.text[0].isupper():
+        if not tt.is_alpha[k] or not texts[k][0].isupper():
             return False
-        return not (t.is_sent_start and t.lower_ in stop_words)
+        return not (tt.sent_start[k] and lowers[k] in stop_words)
 
     i = 0
     while i < n:
@@ -70,14 +72,13 @@ def propagate(
             i += 1
             continue
         head = regions.headline[i]
-        tok = doc[i]
-        cands = lower.get(tok.lower_, []) if head else exact.get(tok.text, [])
+        cands = lower.get(lowers[i], []) if head else exact.get(texts[i], [])
         hit = None
         for form, ci in cands:
             j = i + len(form)
             if j > n or any(covered[i:j]):
                 continue
-            got = tuple((t.lower_ if head else t.text) for t in doc[i:j])
+            got = tuple(lowers[i:j] if head else texts[i:j])
             if got != form:
                 continue
             line = regions.line_id[i]

@@ -19,19 +19,24 @@ def drop_publisher_credits(doc: Doc, clusters: list[Cluster], publisher: str) ->
     if not pub:
         return
     cues = credit_cues()
-    last_line_start = doc.text.rstrip().rfind("\n") + 1
+    text = doc.text
+    last_line_start = text.rstrip().rfind("\n") + 1
     for cl in clusters:
         keep = []
         for m in cl.mentions:
-            span = doc[m.start:m.end]
+            span = doc[m.start : m.end]
             if not _same_outlet(norm_key(span.text), pub):
                 keep.append(m)
                 continue
-            in_parens = (m.start > 0 and doc[m.start - 1].text == "("
-                         and m.end < len(doc) and doc[m.end].text == ")")
-            line_a = doc.text.rfind("\n", 0, span.start_char) + 1
-            line_b = doc.text.find("\n", span.end_char)
-            line = doc.text[line_a:line_b if line_b >= 0 else len(doc.text)].lower()
+            in_parens = (
+                m.start > 0
+                and doc[m.start - 1].text == "("
+                and m.end < len(doc)
+                and doc[m.end].text == ")"
+            )
+            line_a = text.rfind("\n", 0, span.start_char) + 1
+            line_b = text.find("\n", span.end_char)
+            line = text[line_a : line_b if line_b >= 0 else len(text)].lower()
             credit = any(c in line for c in cues)
             if not (in_parens or credit or span.start_char >= last_line_start):
                 keep.append(m)

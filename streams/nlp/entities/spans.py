@@ -18,10 +18,22 @@ from streams.nlp.entities.resources import (
     separators,
     titles,
 )
+from streams.nlp.entities.tokens import TokenTable
 
 LABELS = frozenset(
-    {"PERSON", "ORG", "GPE", "LOC", "NORP", "FAC", "EVENT", "PRODUCT", "WORK_OF_ART", "LAW",
-     "LANGUAGE"}
+    {
+        "PERSON",
+        "ORG",
+        "GPE",
+        "LOC",
+        "NORP",
+        "FAC",
+        "EVENT",
+        "PRODUCT",
+        "WORK_OF_ART",
+        "LAW",
+        "LANGUAGE",
+    }
 )
 _OPEN_QUOTES = {"\u201c": "\u201d", "\u2018": "\u2019", "\u00ab": "\u00bb"}
 _STRAIGHT_QUOTES = {'"', "``", "''"}
@@ -44,6 +56,7 @@ class Mention:
     quote_fragment: bool = False
     in_headline: bool = False
     person_cue: bool = False  # a title or job word stands right before it ("President X")
+    caps: bool = False  # written in all capitals (a headline or table), weaker evidence
     key: str = ""
 
 
@@ -66,20 +79,21 @@ def _title_case_phrase(tokens: list[Token]) -> bool:
     return all(t.text[0].isupper() or (t.is_stop and len(t) <= 3) for t in words)
 
 
-def find_regions(doc: Doc, title: str | None) -> Regions:
+def find_regions(doc: Doc, tt: TokenTable, title: str | None) -> Regions:
     """Mark quotations, title/headline lines and line numbers for every token."""
-    n = len(doc)
+    n = len(tt.text)
     quote_id = [-1] * n
     fragment = [False] * n
     headline = [False] * n
     title_flags = [False] * n
     line_id = [0] * n
+    texts, ws, space = tt.text, tt.ws, tt.is_space
 
     line = 0
     line_starts: list[int] = [0]
-    for i, tok in enumerate(doc):
+    for i in range(n):
         line_id[i] = line
-        if "\n" in tok.text_with_ws:
+        if "\n" in ws[i] or (space[i] and "\n" in texts[i]):
             line += 1
             line_starts.append(i + 1)
 
@@ -87,8 +101,7 @@ def find_regions(doc: Doc, title: str | None) -> Regions:
     quotes: list[tuple[int, int]] = []
     open_at: int | None = None
     closer: str | None = None
-    for i, tok in enumerate(doc):
-        t = tok.text
+    for i, t in enumerate(texts):
         if open_at is None:
             if t in _OPEN_QUOTES or t in _STRAIGHT_QUOTES:
                 open_at, closer = i, _OPEN_QUOTES.get(t, '"')
@@ -96,29 +109,29 @@ def find_regions(doc: Doc, title: str | None) -> Regions:
             if i - open_at - 1 <= MAX_QUOTE_TOKENS:
                 quotes.append((open_at + 1, i))
             open_at = None
-        if open_at is not None and "\n\n" in tok.whitespace_ + (tok.text if tok.is_space else ""):
+        if open_at is not None and "\n\n" in ws[i] + (t if space[i] else ""):
             open_at = None
     for qi, (s, e) in enumerate(quotes):
-        inner = list(doc[s:e])
-        is_fragment = _title_case_phrase(inner)
+        is_fragment = _title_case_phrase(list(doc[s:e]))
         for k in range(s, e):
             quote_id[k] = qi
             fragment[k] = is_fragment
 
     # Headline: the title where the text starts with it, and any all-capitals line.
-    text = doc.text
-    if title:
+    if title and n:
         t = title.strip()
-        lead = len(text) - len(text.lstrip())
-        if t and text[lead:lead + len(t)] == t:
+        first = next((i for i in range(n) if not space[i]), n)
+        lead = tt.idx[first] if first < n else 0
+        head = tt.span_text(first, n)[: len(t)] if first < n else ""
+        if t and head == t:
             stop = lead + len(t)
-            for tok in doc:
-                if tok.idx >= stop:
+            for i in range(n):
+                if tt.idx[i] >= stop:
                     break
-                headline[tok.i] = title_flags[tok.i] = True
+                headline[i] = title_flags[i] = True
     line_starts.append(n)
     for a, b in zip(line_starts, line_starts[1:], strict=False):
-        words = [tok.text for tok in doc[a:b] if tok.is_alpha]
+        words = [texts[k] for k in range(a, b) if tt.is_alpha[k]]
         if len(words) >= 2 and is_all_caps(" ".join(words)):
             for k in range(a, b):
                 headline[k] = True
@@ -131,7 +144,7 @@ def _strip_title(doc: Doc, start: int, end: int) -> int:
     for _ in range(3):
         found = 0
         for k in range(min(max_title_len(), end - start - 1), 0, -1):
-            cand = tuple(t.lower_ for t in doc[start:start + k])
+            cand = tuple(t.lower_ for t in doc[start : start + k])
             if cand in tset:
                 found = k
                 break
@@ -161,12 +174,20 @@ def _breaks(doc: Doc, k: int, label: str) -> bool:
 
 def _trim(doc: Doc, start: int, end: int, label: str) -> tuple[int, int] | None:
     def junk_lead(tok: Token) -> bool:
-        return (tok.is_punct or tok.is_space or tok.tag_ == "DT"
-                or (tok.is_alpha and tok.text[0].islower()))
+        return (
+            tok.is_punct
+            or tok.is_space
+            or tok.tag_ == "DT"
+            or (tok.is_alpha and tok.text[0].islower())
+        )
 
     def junk_tail(tok: Token) -> bool:
-        return (tok.tag_ == "POS" or tok.is_space or (tok.is_punct and tok.text != ")")
-                or (tok.is_alpha and tok.text[0].islower()))
+        return (
+            tok.tag_ == "POS"
+            or tok.is_space
+            or (tok.is_punct and tok.text != ")")
+            or (tok.is_alpha and tok.text[0].islower())
+        )
 
     while start < end and junk_lead(doc[start]):
         start += 1
@@ -215,7 +236,7 @@ def title_before(doc: Doc, start: int) -> bool:
     for k in range(1, max_title_len() + 1):
         if start - k < 0:
             break
-        if tuple(t.lower_ for t in doc[start - k:start]) in tset:
+        if tuple(t.lower_ for t in doc[start - k : start]) in tset:
             return True
     return False
 
@@ -234,9 +255,10 @@ def annotate(m: Mention, regions: Regions, doc: Doc) -> Mention:
         # speech ("I talked to Jerome Powell this morning") is a small part of it.
         qs, qe = regions.quotes[regions.quote_id[m.start]]
         words = sum(1 for t in doc[qs:qe] if t.is_alpha) or 1
-        mine = sum(1 for t in doc[m.start:m.end] if t.is_alpha)
+        mine = sum(1 for t in doc[m.start : m.end] if t.is_alpha)
         m.quote_fragment = regions.quote_fragment[m.start] or mine >= FRAGMENT_SHARE * words
     m.in_headline = all(regions.headline[k] for k in range(m.start, m.end))
+    m.caps = is_all_caps(doc[m.start : m.end].text)
     return m
 
 
