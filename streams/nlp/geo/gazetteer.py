@@ -46,9 +46,18 @@ class Gazetteer:
     def place(self, idx: int) -> Place:
         d = self._d
         gid = d["gid"][idx]
-        return Place(idx, gid if gid >= 0 else None, d["name"][idx], d["lat"][idx], d["lon"][idx],
-                     d["cc"][idx], d["admin1"][idx], d["a1key"][idx], d["feature"][idx],
-                     d["pop"][idx])
+        return Place(
+            idx,
+            gid if gid >= 0 else None,
+            d["name"][idx],
+            d["lat"][idx],
+            d["lon"][idx],
+            d["cc"][idx],
+            d["admin1"][idx],
+            d["a1key"][idx],
+            d["feature"][idx],
+            d["pop"][idx],
+        )
 
     def candidates(self, text: str) -> list[Place]:
         """Every entry a surface form may name; an alias (nickname, news form) comes first."""

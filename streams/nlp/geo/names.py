@@ -34,9 +34,9 @@ def variants(text: str) -> set[str]:
     out = {key} if key else set()
     for long, short in _ABBREV:
         if key.startswith(long):
-            out.add(short + key[len(long):])
+            out.add(short + key[len(long) :])
         elif key.startswith(short):
-            out.add(long + key[len(short):])
+            out.add(long + key[len(short) :])
     return out
 
 

@@ -22,9 +22,11 @@ MISREAD_PERSON_MIN_POPULATION = 50_000
 _MAX_WORDS = 4
 _CAP_RUN = re.compile(r"[A-Z][\w.'\u2019&-]*(?:[ ](?:[A-Z][\w.'\u2019&-]*|of|de|del|la|upon|on))*")
 _WORD = re.compile(r"\S+")
-_DATELINE = re.compile(r"(?:^|\n)\s*([A-Z][A-Z.'\u2019 &/-]{2,}?)"
-                       r"(?:,\s*([A-Z][\w.]+(?: [A-Z][\w.]+)?))?"
-                       r"\s*(?:\([^)]*\)\s*)?[\u2014\u2013-]{1,2}")
+_DATELINE = re.compile(
+    r"(?:^|\n)\s*([A-Z][A-Z.'\u2019 &/-]{2,}?)"
+    r"(?:,\s*([A-Z][\w.]+(?: [A-Z][\w.]+)?))?"
+    r"\s*(?:\([^)]*\)\s*)?[\u2014\u2013-]{1,2}"
+)
 
 
 @dataclass(slots=True)
@@ -50,12 +52,13 @@ def _trim(text: str, start: int, end: int, gaz: Gazetteer) -> tuple[int, int]:
     for suffix in ("'s", "\u2019s"):
         if text[start:end].endswith(suffix):
             end -= 2
-    if end < len(text) and text[end] == "." and gaz.dotted(text[start:end + 1]):
+    if end < len(text) and text[end] == "." and gaz.dotted(text[start : end + 1]):
         end += 1  # the model left the dot of "Calif." outside
     while end > start and text[end - 1] in ".,;:!?\"')]}-\u201d":
         # keep the dot of abbreviations such as "U.S." or "Mo."
-        if text[end - 1] == "." and (gaz.dotted(text[start:end])
-                                     or re.search(r"\b[A-Z]\.$", text[start:end])):
+        if text[end - 1] == "." and (
+            gaz.dotted(text[start:end]) or re.search(r"\b[A-Z]\.$", text[start:end])
+        ):
             break
         end -= 1
     while start < end and text[start] in "\"'([{\u201c":
@@ -155,16 +158,19 @@ def _placeish(surface: str, cands: list[Place], gaz: Gazetteer, min_pop: int) ->
     return False
 
 
-def _leading_place(text: str, start: int, end: int, gaz: Gazetteer,
-                   need_institution: bool) -> Mention | None:
+def _leading_place(
+    text: str, start: int, end: int, gaz: Gazetteer, need_institution: bool
+) -> Mention | None:
     """The place that opens a longer name: 'Ohio' in 'Ohio Department of Development'."""
     s0, e0 = _trim(text, start, end, gaz)
     words = [(w.start() + s0, w.end() + s0) for w in _WORD.finditer(text[s0:e0])]
     if len(words) < 2:
         return None
-    if need_institution and not any(norm(text[a:b]).rstrip("s") in gaz.institution_words
-                                    or norm(text[a:b]) in gaz.institution_words
-                                    for a, b in words[1:]):
+    if need_institution and not any(
+        norm(text[a:b]).rstrip("s") in gaz.institution_words
+        or norm(text[a:b]) in gaz.institution_words
+        for a, b in words[1:]
+    ):
         return None
     for n in range(min(_MAX_WORDS, len(words) - 1), 0, -1):
         s, e = _trim(text, words[0][0], words[n - 1][1], gaz)
@@ -176,12 +182,15 @@ def _leading_place(text: str, start: int, end: int, gaz: Gazetteer,
 
 
 def _lone_word(ent: dict) -> bool:
-    return all(" " not in m["text"].strip() for m in ent.get("mentions", [])) and \
-        " " not in ent.get("name", "").strip()
+    return (
+        all(" " not in m["text"].strip() for m in ent.get("mentions", []))
+        and " " not in ent.get("name", "").strip()
+    )
 
 
-def _misread_person(text: str, span: tuple[int, int], gaz: Gazetteer,
-                    persons: set[str]) -> Mention | None:
+def _misread_person(
+    text: str, span: tuple[int, int], gaz: Gazetteer, persons: set[str]
+) -> Mention | None:
     """A one-word 'person' that is a sizeable place and no one's name in the article
     ('A Gainesville restaurant was robbed'); small models often read towns as surnames."""
     s, e = _trim(text, *span, gaz)
@@ -227,9 +236,10 @@ def _scan_ok(surface: str, cands: list[Place], gaz: Gazetteer) -> bool:
     if gaz.alias(surface) is not None:
         return True
     top = cands[0]
-    return any(c.feature in SCAN_FEATURES or
-               (c.feature == "city" and c.population >= SCAN_MIN_POPULATION) for c in cands[:3]) \
-        or (top.feature == "admin2" and " " in surface)
+    return any(
+        c.feature in SCAN_FEATURES or (c.feature == "city" and c.population >= SCAN_MIN_POPULATION)
+        for c in cands[:3]
+    ) or (top.feature == "admin2" and " " in surface)
 
 
 def _scan(text: str, gaz: Gazetteer, avoid: list[tuple[int, int]]) -> list[Mention]:

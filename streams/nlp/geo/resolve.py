@@ -27,6 +27,10 @@ W_CONTAINER = 4.0
 W_COUNTRY = 1.4
 W_ADMIN1 = 1.6
 W_SOURCE = 0.8
+W_NEAR = 1.0
+NEAR_KM = 250.0
+# only points that stand for a small area say where nearby namesakes are
+_POINT_FEATURES = frozenset({"city", "admin2"})
 MAX_CANDIDATES = 60
 TEMPERATURE = 1.0
 
@@ -48,14 +52,16 @@ class Context:
     source_cc: str | None
     countries_by_key: dict[str, Counter] = field(default_factory=dict)
     admin1s_by_key: dict[str, Counter] = field(default_factory=dict)
+    points: list[tuple[str, float, float]] = field(default_factory=list)
 
 
 def _cue(text: str, m: Mention, gaz: Gazetteer) -> bool:
     """'Washington state', 'state of New York', 'upstate New York' ask for the division."""
-    after = text[m.end:m.end + 12].lower()
-    before = text[max(0, m.start - 12):m.start].lower()
-    return any(re.match(rf"\s+{re.escape(c)}\b", after) for c in gaz.admin1_cues_after) or \
-        any(re.search(rf"\b{re.escape(c)}\s+$", before) for c in gaz.admin1_cues_before)
+    after = text[m.end : m.end + 12].lower()
+    before = text[max(0, m.start - 12) : m.start].lower()
+    return any(re.match(rf"\s+{re.escape(c)}\b", after) for c in gaz.admin1_cues_after) or any(
+        re.search(rf"\b{re.escape(c)}\s+$", before) for c in gaz.admin1_cues_before
+    )
 
 
 def _containers(text: str, mentions: list[Mention]) -> dict[int, Mention]:
@@ -63,7 +69,7 @@ def _containers(text: str, mentions: list[Mention]) -> dict[int, Mention]:
     out = {}
     for i in range(len(mentions) - 1):
         a, b = mentions[i], mentions[i + 1]
-        if re.fullmatch(r"\s*,\s*", text[a.end:b.start]) and not b.demonym:
+        if re.fullmatch(r"\s*,\s*", text[a.end : b.start]) and not b.demonym:
             out[i] = b
     return out
 
@@ -76,8 +82,15 @@ def _contains(container: Place, c: Place) -> bool:
     return False
 
 
-def _score(c: Place, m: Mention, key: str, text: str, gaz: Gazetteer, ctx: Context,
-           container: Mention | None) -> float:
+def _score(
+    c: Place,
+    m: Mention,
+    key: str,
+    text: str,
+    gaz: Gazetteer,
+    ctx: Context,
+    container: Mention | None,
+) -> float:
     s = W_POP * math.log10(c.population + 10) + FEATURE_PRIOR.get(c.feature, 0.0)
     if key in gaz.primary and norm(c.name) == key:
         s += W_PRIMARY
@@ -103,26 +116,42 @@ def _score(c: Place, m: Mention, key: str, text: str, gaz: Gazetteer, ctx: Conte
             s += W_ADMIN1 * min(1.0, 0.5 + 0.25 * n_a)
     if ctx.source_cc and c.country_code == ctx.source_cc:
         s += W_SOURCE
+    if c.feature in _POINT_FEATURES and ctx.points:
+        near = min(
+            (_km(c.lat, c.lon, la, lo) for k, la, lo in ctx.points if k != key), default=NEAR_KM
+        )
+        s += W_NEAR * max(0.0, 1.0 - near / NEAR_KM)
     return s
 
 
-def _pick(m: Mention, i: int, text: str, gaz: Gazetteer, ctx: Context,
-          containers: dict[int, Mention]) -> tuple[Place, float] | None:
+def _km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
+    """Equirectangular distance: accurate enough below a few hundred km, and cheap."""
+    x = math.radians(lon2 - lon1) * math.cos(math.radians((lat1 + lat2) / 2))
+    return 6371.0 * math.hypot(x, math.radians(lat2 - lat1))
+
+
+def _pick(
+    m: Mention, i: int, text: str, gaz: Gazetteer, ctx: Context, containers: dict[int, Mention]
+) -> tuple[Place, float] | None:
     if not m.candidates:
         return None
     if m.demonym:
         return m.candidates[0], 0.9
     key = norm(m.text)
-    cands = m.candidates[:MAX_CANDIDATES] if len(m.candidates) <= MAX_CANDIDATES else \
-        sorted(m.candidates, key=lambda c: -c.population)[:MAX_CANDIDATES]
+    cands = (
+        m.candidates[:MAX_CANDIDATES]
+        if len(m.candidates) <= MAX_CANDIDATES
+        else sorted(m.candidates, key=lambda c: -c.population)[:MAX_CANDIDATES]
+    )
     scores = [_score(c, m, key, text, gaz, ctx, containers.get(i)) for c in cands]
     best = max(range(len(cands)), key=scores.__getitem__)
     z = sum(math.exp((s - scores[best]) / TEMPERATURE) for s in scores)
     return cands[best], 1.0 / z
 
 
-def _context(mentions: list[Mention], picked: list[tuple[Place, float] | None],
-             source_cc: str | None) -> Context:
+def _context(
+    mentions: list[Mention], picked: list[tuple[Place, float] | None], source_cc: str | None
+) -> Context:
     ctx = Context(Counter(), Counter(), source_cc)
     for m, r in zip(mentions, picked, strict=True):
         if r is None:
@@ -134,11 +163,14 @@ def _context(mentions: list[Mention], picked: list[tuple[Place, float] | None],
         if place.admin1_key:
             ctx.admin1s[place.admin1_key] += 1
             ctx.admin1s_by_key.setdefault(key, Counter())[place.admin1_key] += 1
+        if place.feature in _POINT_FEATURES and r[1] >= 0.5:
+            ctx.points.append((key, place.lat, place.lon))
     return ctx
 
 
-def resolve(text: str, mentions: list[Mention], gaz: Gazetteer,
-            source_cc: str | None = None) -> list[Resolved | None]:
+def resolve(
+    text: str, mentions: list[Mention], gaz: Gazetteer, source_cc: str | None = None
+) -> list[Resolved | None]:
     """Resolve each mention (None where the gazetteer has no entry), in input order."""
     containers = _containers(text, mentions)
     empty = Context(Counter(), Counter(), source_cc)

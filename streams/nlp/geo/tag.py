@@ -22,17 +22,23 @@ def source_country(domain: str | None) -> str | None:
     return _TLD_CC.get(tld, tld.upper())
 
 
-def tag_mentions(text: str, entities: list[dict], gaz: Gazetteer | None = None,
-                 source_domain: str | None = None) -> list[tuple[Mention, Resolved | None]]:
+def tag_mentions(
+    text: str, entities: list[dict], gaz: Gazetteer | None = None, source_domain: str | None = None
+) -> list[tuple[Mention, Resolved | None]]:
     """Every recognised toponym with its resolution (None where unresolved); the eval uses it."""
     gaz = gaz or load_gazetteer()
     mentions = recognise(text, entities, gaz)
-    return list(zip(mentions, resolve(text, mentions, gaz, source_country(source_domain)),
-                    strict=True))
+    return list(
+        zip(mentions, resolve(text, mentions, gaz, source_country(source_domain)), strict=True)
+    )
 
 
-def geotag(text: str, entities: list[dict], *, source_domain: str | None = None,
-           ) -> tuple[list[dict], dict]:
+def geotag(
+    text: str,
+    entities: list[dict],
+    *,
+    source_domain: str | None = None,
+) -> tuple[list[dict], dict]:
     """Return (places, focus) for a cleaned article and its entity records."""
     groups: dict[tuple[int, bool], dict] = {}
     for m, r in tag_mentions(text, entities, source_domain=source_domain):
@@ -42,10 +48,15 @@ def geotag(text: str, entities: list[dict], *, source_domain: str | None = None,
         rec = groups.get((p.idx, m.demonym))
         if rec is None:
             rec = groups[(p.idx, m.demonym)] = {
-                "name": p.name, "geonameid": p.geonameid, "lat": p.lat, "lon": p.lon,
-                "country_code": p.country_code, "admin1": p.admin1,
+                "name": p.name,
+                "geonameid": p.geonameid,
+                "lat": p.lat,
+                "lon": p.lon,
+                "country_code": p.country_code,
+                "admin1": p.admin1,
                 "feature": "demonym" if m.demonym else p.feature,
-                "mentions": [], "confidence": 0.0,
+                "mentions": [],
+                "confidence": 0.0,
             }
         rec["mentions"].append({"start": m.start, "end": m.end, "text": m.text})
         # a place only named inside an organisation's name is weaker evidence of a story's place
