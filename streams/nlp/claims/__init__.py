@@ -100,9 +100,9 @@ def _continues(text: str, prev: _Claim, q: tuple[int, int]) -> bool:
     if prev.kind != "quote" or prev.source is None:
         return False
     ps, _ = _para_bounds(text, q[0])
-    if text[ps:q[0]].strip():
+    if text[ps : q[0]].strip():
         return False
-    between = text[prev.end:ps]
+    between = text[prev.end : ps]
     return between.count("\n") <= 3 and len(between.strip()) < 120
 
 
@@ -118,8 +118,10 @@ def _quote_claims(doc: Doc, atts: list[Attribution], index: EntityIndex) -> list
     for qi, q in enumerate(qspans):
         cands = [(k, a) for k, a in enumerate(atts) if _overlap(a.start, a.end, *q)]
         mixed = [
-            (k, a) for k, a in cands
-            if a.start <= q[0] and a.end >= q[1]
+            (k, a)
+            for k, a in cands
+            if a.start <= q[0]
+            and a.end >= q[1]
             and word_count(text, (a.start, a.end)) - word_count(text, q) >= 3
         ]
         if mixed:
@@ -140,15 +142,18 @@ def _quote_claims(doc: Doc, atts: list[Attribution], index: EntityIndex) -> list
                 prev = claims[-1] if claims else None
                 if c.fallback is None and prev is not None and _continues(text, prev, q):
                     c.cue, c.cue_text, c.source, c.cls = (
-                        prev.cue, prev.cue_text, prev.source, prev.cls)
+                        prev.cue,
+                        prev.cue_text,
+                        prev.source,
+                        prev.cls,
+                    )
         claims.append(c)
     for k, a in enumerate(atts):
         if k in used:
             continue
-        if any(_overlap(a.start, a.end, c.start, c.end) > 0.5 * (a.end - a.start)
-               for c in claims):
+        if any(_overlap(a.start, a.end, c.start, c.end) > 0.5 * (a.end - a.start) for c in claims):
             continue
-        kind = "quote" if has_quote_marks(text[a.start:a.end]) else "reported"
+        kind = "quote" if has_quote_marks(text[a.start : a.end]) else "reported"
         claims.append(_Claim(a.start, a.end, kind, a.cue, a.cue_text, a.source, a.cls))
     claims.sort(key=lambda c: (c.start, c.end))
     return _merge_split(text, claims)
@@ -160,11 +165,16 @@ def _merge_split(text: str, claims: list[_Claim]) -> list[_Claim]:
     for c in claims:
         prev = out[-1] if out else None
         if (
-            prev is not None and prev.kind == "quote" and c.kind == "quote"
-            and c.fragments and prev.fragments
+            prev is not None
+            and prev.kind == "quote"
+            and c.kind == "quote"
+            and c.fragments
+            and prev.fragments
             and (c.cue is None or (prev.cue is not None and c.cue.i == prev.cue.i))
-            and prev.cue is not None and prev.end <= prev.cue.idx < c.start
-            and c.start - prev.end <= 120 and "\n" not in text[prev.end:c.start]
+            and prev.cue is not None
+            and prev.end <= prev.cue.idx < c.start
+            and c.start - prev.end <= 120
+            and "\n" not in text[prev.end : c.start]
         ):
             prev.fragments.append((c.start, c.end))
             prev.end = c.end
@@ -199,15 +209,15 @@ def _extract(doc: Doc, entities: list[dict]) -> list[dict]:
         speaker = mention = None
         if c.source is not None:
             ms = mention_span(c.source)
-            mention = {"start": ms[0], "end": ms[1], "text": text[ms[0]:ms[1]]}
+            mention = {"start": ms[0], "end": ms[1], "text": text[ms[0] : ms[1]]}
             ent = link(c.source, ms, index, skip=(c.start, c.end))
             if ent is not None and ent.label in SPEAKER_LABELS:
                 speaker = {"entity_id": ent.entity_id, "name": ent.name}
         elif c.fallback is not None:
             m = c.fallback
-            mention = {"start": m.start, "end": m.end, "text": text[m.start:m.end]}
+            mention = {"start": m.start, "end": m.end, "text": text[m.start : m.end]}
             speaker = {"entity_id": m.entity_id, "name": m.name}
-        body = text[c.start:c.end]
+        body = text[c.start : c.end]
         rec = {
             "id": "",
             "kind": c.kind,
@@ -217,8 +227,9 @@ def _extract(doc: Doc, entities: list[dict]) -> list[dict]:
             "speaker_mention": mention,
             "cue": c.cue_text,
             "quantity": None,
-            "check_worthiness": score(body, c.kind, c.cls, speaker is not None,
-                                      mention is not None, False),
+            "check_worthiness": score(
+                body, c.kind, c.cls, speaker is not None, mention is not None, False
+            ),
         }
         if len(c.fragments) > 1:
             rec["fragments"] = [{"start": s, "end": e} for s, e in c.fragments]
@@ -238,12 +249,19 @@ def _extract(doc: Doc, entities: list[dict]) -> list[dict]:
             "speaker": speaker,
             "speaker_mention": mention,
             "cue": host["cue"] if host else None,
-            "quantity": {"value": int(q.value) if float(q.value).is_integer() else q.value,
-                         "value_max": (int(q.value_max) if q.value_max is not None
-                                       and float(q.value_max).is_integer() else q.value_max),
-                         "unit": q.unit, "qualifier": q.qualifier},
-            "check_worthiness": score(body, "numeric", None, speaker is not None,
-                                      mention is not None, True),
+            "quantity": {
+                "value": int(q.value) if float(q.value).is_integer() else q.value,
+                "value_max": (
+                    int(q.value_max)
+                    if q.value_max is not None and float(q.value_max).is_integer()
+                    else q.value_max
+                ),
+                "unit": q.unit,
+                "qualifier": q.qualifier,
+            },
+            "check_worthiness": score(
+                body, "numeric", None, speaker is not None, mention is not None, True
+            ),
         }
         records.append((None, rec))  # type: ignore[arg-type]
     out = sorted((r for _, r in records), key=lambda r: (r["span"]["start"], r["span"]["end"]))

@@ -17,11 +17,33 @@ from .lexicon import qualifiers, rate_units
 from .textcache import text_of
 
 LABELS = ("CARDINAL", "MONEY", "PERCENT", "QUANTITY")
-_SCALES = {"hundred": 1e2, "thousand": 1e3, "million": 1e6, "billion": 1e9, "trillion": 1e12,
-           "k": 1e3, "m": 1e6, "bn": 1e9, "mn": 1e6, "tn": 1e12}
-_CURRENCY = {"$": "USD", "us$": "USD", "dollar": "USD", "dollars": "USD", "€": "EUR",
-             "euro": "EUR", "euros": "EUR", "£": "GBP", "pound": "GBP", "pounds": "GBP",
-             "¥": "JPY", "yen": "JPY", "cents": "USD-cent"}
+_SCALES = {
+    "hundred": 1e2,
+    "thousand": 1e3,
+    "million": 1e6,
+    "billion": 1e9,
+    "trillion": 1e12,
+    "k": 1e3,
+    "m": 1e6,
+    "bn": 1e9,
+    "mn": 1e6,
+    "tn": 1e12,
+}
+_CURRENCY = {
+    "$": "USD",
+    "us$": "USD",
+    "dollar": "USD",
+    "dollars": "USD",
+    "€": "EUR",
+    "euro": "EUR",
+    "euros": "EUR",
+    "£": "GBP",
+    "pound": "GBP",
+    "pounds": "GBP",
+    "¥": "JPY",
+    "yen": "JPY",
+    "cents": "USD-cent",
+}
 _RANGE = re.compile(r"\s*(?:-|–|—|\bto\b|\band\b|\bor\b)\s*")
 _NUM = re.compile(r"^\d+(?:\.\d+)?$")
 
@@ -76,8 +98,8 @@ def _number_text(ent: Span) -> tuple[str, str | None, str | None]:
     low = [w.lower() for w in words]
     qual = None
     for phrase, norm in qualifiers():
-        if tuple(low[:len(phrase)]) == phrase:
-            qual, words, low = norm, words[len(phrase):], low[len(phrase):]
+        if tuple(low[: len(phrase)]) == phrase:
+            qual, words, low = norm, words[len(phrase) :], low[len(phrase) :]
             break
     keep = []
     for w, lw in zip(words, low, strict=True):
@@ -101,7 +123,7 @@ def _qualifier_before(ent: Span) -> str | None:
         n = len(phrase)
         if ent.start - n < 0:
             continue
-        if tuple(t.lower_ for t in doc[ent.start - n:ent.start]) == phrase:
+        if tuple(t.lower_ for t in doc[ent.start - n : ent.start]) == phrase:
             return norm
     return None
 
@@ -120,9 +142,9 @@ def _counted(ent: Span) -> str | None:
     if noun is None:
         return None
     unit = noun.lower_
-    after = [t.lower_ for t in doc[noun.i + 1:noun.i + 3]]
+    after = [t.lower_ for t in doc[noun.i + 1 : noun.i + 3]]
     for phrase, suffix in rate_units():
-        if tuple(after[:len(phrase)]) == phrase:
+        if tuple(after[: len(phrase)]) == phrase:
             return unit + suffix
     return unit
 
@@ -134,7 +156,7 @@ def _is_noise(ent: Span) -> bool:
     nxt2 = doc[ent.end + 1].lower_ if ent.end + 1 < len(doc) else ""
     if nxt in ("-", "year") and nxt2.startswith("year") or nxt.startswith("year-old"):
         return True
-    if "=" in text_of(doc)[max(0, ent.start_char - 12):ent.start_char]:
+    if "=" in text_of(doc)[max(0, ent.start_char - 12) : ent.start_char]:
         return True
     return False
 

@@ -38,13 +38,13 @@ def find_quote_spans(text: str) -> list[tuple[int, int]]:
         if open_at is not None:
             # continuation paragraph: skip its re-opening mark
             lead = len(text[ps:pe]) - len(text[ps:pe].lstrip())
-            if text[ps + lead:ps + lead + 2] in ("''", "``"):
+            if text[ps + lead : ps + lead + 2] in ("''", "``"):
                 i = ps + lead + 2
             elif ps + lead < pe and text[ps + lead] in OPEN_MARKS + STRAIGHT:
                 i = ps + lead + 1
         while i < pe:
             ch = text[i]
-            pair = text[i:i + 2]
+            pair = text[i : i + 2]
             if pair in ("''", "``"):
                 # typewriter-style double marks: ``quote'' or ''quote''
                 if open_at is None:
@@ -70,21 +70,23 @@ def find_quote_spans(text: str) -> list[tuple[int, int]]:
             i += 1
         if open_at is not None:
             nxt = paras[k + 1] if k + 1 < len(paras) else None
-            nxt_text = text[nxt[0]:nxt[1]].lstrip() if nxt else ""
-            if not (nxt_text and (nxt_text[0] in OPEN_MARKS + STRAIGHT
-                                  or nxt_text[:2] in ("''", "``"))):
+            nxt_text = text[nxt[0] : nxt[1]].lstrip() if nxt else ""
+            if not (
+                nxt_text and (nxt_text[0] in OPEN_MARKS + STRAIGHT or nxt_text[:2] in ("''", "``"))
+            ):
                 # unclosed at paragraph end: the quote ends with the paragraph
                 if pe - open_at > 1:
                     spans.append((open_at, pe))
                 open_at = None
     # a quote right after "=" is a markup attribute value, not speech
     return [
-        s for s in spans
-        if any(c.isalnum() for c in text[s[0]:s[1]]) and not text[:s[0]].rstrip().endswith("=")
+        s
+        for s in spans
+        if any(c.isalnum() for c in text[s[0] : s[1]]) and not text[: s[0]].rstrip().endswith("=")
     ]
 
 
 def word_count(text: str, span: tuple[int, int]) -> int:
     """Number of whitespace words inside a span, quote marks ignored."""
-    inner = text[span[0]:span[1]].strip(ALL_MARKS + " ")
+    inner = text[span[0] : span[1]].strip(ALL_MARKS + " ")
     return len(inner.split())

@@ -42,10 +42,15 @@ class EntityIndex:
     def overlapping(self, start: int, end: int) -> list[Mention]:
         """Mentions that share a character with [start, end)."""
         hi = bisect.bisect_left(self.starts, end)
-        return [m for m in self.mentions[max(0, hi - 40):hi] if m.end > start]
+        return [m for m in self.mentions[max(0, hi - 40) : hi] if m.end > start]
 
-    def before(self, pos: int, labels: tuple[str, ...], skip: tuple[int, int] | None = None,
-               window: int = 3000) -> list[Mention]:
+    def before(
+        self,
+        pos: int,
+        labels: tuple[str, ...],
+        skip: tuple[int, int] | None = None,
+        window: int = 3000,
+    ) -> list[Mention]:
         """Mentions with one of labels ending before pos, nearest first, inside a window."""
         hi = bisect.bisect_left(self.starts, pos)
         out = []
@@ -79,8 +84,9 @@ def mention_span(tok: Token) -> tuple[int, int]:
     return doc[left.i].idx, tok.idx + len(tok)
 
 
-def link(tok: Token, span: tuple[int, int], index: EntityIndex,
-         skip: tuple[int, int] | None = None) -> Mention | None:
+def link(
+    tok: Token, span: tuple[int, int], index: EntityIndex, skip: tuple[int, int] | None = None
+) -> Mention | None:
     """Entity the speaker mention refers to, or None when the text gives none."""
     direct = index.overlapping(*span)
     if direct:
@@ -99,8 +105,8 @@ def link(tok: Token, span: tuple[int, int], index: EntityIndex,
         text = text_of(tok.doc)
         word = tok.lower_
         for m in cands:  # prefer an entity introduced with this role ("President Obama")
-            before = text[max(0, m.start - 30):m.start].lower().split()[-3:]
-            after = text[m.end:m.end + 40].lower()
+            before = text[max(0, m.start - 30) : m.start].lower().split()[-3:]
+            after = text[m.end : m.end + 40].lower()
             if word in before or (after.startswith(",") and word in after.split()[:5]):
                 return m
         return cands[0]

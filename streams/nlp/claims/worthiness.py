@@ -25,8 +25,14 @@ def _hits(words: list[str], terms: frozenset[str]) -> int:
     return sum(1 for t in terms if (" " + t + " ") in joined)
 
 
-def score(text: str, kind: str, cue_class: str | None, named_speaker: bool,
-          any_speaker: bool, has_number: bool) -> float:
+def score(
+    text: str,
+    kind: str,
+    cue_class: str | None,
+    named_speaker: bool,
+    any_speaker: bool,
+    has_number: bool,
+) -> float:
     """Check-worthiness of one claim; see the module docstring for the rule."""
     words = [w.lower() for w in _WORD.findall(text)]
     terms = worthiness_terms()
