@@ -27,25 +27,38 @@ DEMONYM_DATASETS = frozenset({"trnews", "gwn", "lgl"})
 # GeoWebNews keeps adjectival uses ("Irish farmers") but drops its "Demonym" class (people:
 # "Canadians"), so plural demonyms are not scored there.
 PEOPLE_EXCLUDED = frozenset({"gwn"})
-# LGL, TR-News and GeoWebNews ("Embedded_Non_Lit") annotate a place inside an organisation's
-# name; GeoVirus does not.
-EMBEDDED_DATASETS = frozenset({"lgl", "trnews", "gwn"})
+# All four annotate a place inside an organisation's name ("U.S. Centers for Disease Control",
+# GeoWebNews "Embedded_Non_Lit"); the option exists to measure without them.
+EMBEDDED_DATASETS = frozenset({"lgl", "trnews", "gwn", "geovirus"})
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--data", required=True, help="benchmark JSONL (geo format)")
     parser.add_argument("--json", action="store_true", help="print one JSON object last")
     parser.add_argument("--limit", type=int, default=None, help="first N documents only")
-    parser.add_argument("--demonyms", choices=("auto", "on", "off"), default="auto",
-                        help="score demonym places: auto = only on datasets that annotate them")
-    parser.add_argument("--embedded", choices=("auto", "on", "off"), default="auto",
-                        help="score places that open an organisation's name ('Ohio' in 'Ohio "
-                             "Department of Health'): auto = only on datasets that annotate them")
-    parser.add_argument("--predictions", type=Path, default=None,
-                        help="also write the project's predictions as JSONL here")
+    parser.add_argument(
+        "--demonyms",
+        choices=("auto", "on", "off"),
+        default="auto",
+        help="score demonym places: auto = only on datasets that annotate them",
+    )
+    parser.add_argument(
+        "--embedded",
+        choices=("auto", "on", "off"),
+        default="auto",
+        help="score places that open an organisation's name ('Ohio' in 'Ohio "
+        "Department of Health'): auto = only on datasets that annotate them",
+    )
+    parser.add_argument(
+        "--predictions",
+        type=Path,
+        default=None,
+        help="also write the project's predictions as JSONL here",
+    )
 
 
 # ---------------------------------------------------------------- metrics
+
 
 def haversine_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
     p1, p2 = math.radians(lat1), math.radians(lat2)
@@ -70,8 +83,11 @@ def match(gold: list[dict], pred: list[dict], ignore: list[dict]) -> dict:
             exact[pi] = pool.pop(0)
 
     def fp(matched: dict) -> int:
-        return sum(1 for pi, p in enumerate(pred) if pi not in matched
-                   and not any(_overlap(p, s) > 0 for s in ignore))
+        return sum(
+            1
+            for pi, p in enumerate(pred)
+            if pi not in matched and not any(_overlap(p, s) > 0 for s in ignore)
+        )
 
     out = {"exact_tp": len(exact), "exact_fp": fp(exact), "exact_fn": len(gold) - len(exact)}
     pairs = dict(exact)
@@ -135,9 +151,14 @@ class Tally:
         hits = sum(1 for e in self.errors if e < ACC_KM)
         misses = self.n_gold - len(self.errors)
         return {
-            "n_gold": self.n_gold, "n_resolved": len(self.errors),
-            "precision": pe, "recall": re_, "recognition_f1": fe,
-            "precision_overlap": po, "recall_overlap": ro, "recognition_f1_overlap": fo,
+            "n_gold": self.n_gold,
+            "n_resolved": len(self.errors),
+            "precision": pe,
+            "recall": re_,
+            "recognition_f1": fe,
+            "precision_overlap": po,
+            "recall_overlap": ro,
+            "recognition_f1_overlap": fo,
             "acc_161": hits / self.n_gold if self.n_gold else 0.0,
             "acc_161_matched": hits / len(self.errors) if self.errors else 0.0,
             "mean_km": statistics.fmean(self.errors) if self.errors else None,
@@ -148,6 +169,7 @@ class Tally:
 
 
 # ---------------------------------------------------------------- baseline
+
 
 class PopulationBaseline:
     """README baseline: exact primary-name match (cities >= 15000, countries, US states),
@@ -167,8 +189,10 @@ class PopulationBaseline:
             self.names[c["name"]].append((int(c["population"]), c["latitude"], c["longitude"]))
 
         def med(cs: list[dict]) -> tuple[float, float]:
-            return (statistics.median(x["latitude"] for x in cs),
-                    statistics.median(x["longitude"] for x in cs))
+            return (
+                statistics.median(x["latitude"] for x in cs),
+                statistics.median(x["longitude"] for x in cs),
+            )
 
         for c in gc.get_countries().values():
             if by_cc.get(c["iso"]):
@@ -201,14 +225,20 @@ _TOKEN = re.compile(r"\w+|[^\w\s]")
 
 # ---------------------------------------------------------------- project
 
+
 def _entities(doc) -> list[dict]:
     from streams.nlp.entities import extract_entities
 
     return extract_entities(doc)
 
 
-def project_predict(nlp, text: str, dataset: str, demonyms: str, embedded: str = "auto",
-                    ) -> list[dict]:
+def project_predict(
+    nlp,
+    text: str,
+    dataset: str,
+    demonyms: str,
+    embedded: str = "auto",
+) -> list[dict]:
     from streams.nlp.geo import load_gazetteer
     from streams.nlp.geo.tag import tag_mentions
 
@@ -219,21 +249,39 @@ def project_predict(nlp, text: str, dataset: str, demonyms: str, embedded: str =
     for m, r in tag_mentions(text, _entities(nlp(text)), gaz):
         if (m.demonym and not keep_demonyms) or (m.source == "embedded" and not keep_embedded):
             continue
-        if m.demonym and demonyms == "auto" and dataset in PEOPLE_EXCLUDED and \
-                m.text.endswith("s") and gaz.demonym(m.text[:-1]) is not None:
+        if (
+            m.demonym
+            and demonyms == "auto"
+            and dataset in PEOPLE_EXCLUDED
+            and m.text.endswith("s")
+            and gaz.demonym(m.text[:-1]) is not None
+        ):
             continue
-        out.append({"start": m.start, "end": m.end,
-                    "lat": r.place.lat if r else None, "lon": r.place.lon if r else None})
+        out.append(
+            {
+                "start": m.start,
+                "end": m.end,
+                "lat": r.place.lat if r else None,
+                "lon": r.place.lon if r else None,
+            }
+        )
     return out
 
 
 # ---------------------------------------------------------------- run
 
-_COLS = [("P ex", "precision", 100, 1), ("R ex", "recall", 100, 1),
-         ("F1 ex", "recognition_f1", 100, 1), ("F1 ov", "recognition_f1_overlap", 100, 1),
-         ("acc161 all", "acc_161", 100, 1), ("acc161 m", "acc_161_matched", 100, 1),
-         ("mean km", "mean_km", 1, 0), ("median km", "median_km", 1, 1),
-         ("AUC m", "auc", 1, 3), ("AUC all", "auc_all", 1, 3)]
+_COLS = [
+    ("P ex", "precision", 100, 1),
+    ("R ex", "recall", 100, 1),
+    ("F1 ex", "recognition_f1", 100, 1),
+    ("F1 ov", "recognition_f1_overlap", 100, 1),
+    ("acc161 all", "acc_161", 100, 1),
+    ("acc161 m", "acc_161_matched", 100, 1),
+    ("mean km", "mean_km", 1, 0),
+    ("median km", "median_km", 1, 1),
+    ("AUC m", "auc", 1, 3),
+    ("AUC all", "auc_all", 1, 3),
+]
 
 
 def _table(results: dict) -> str:
@@ -287,8 +335,10 @@ def run(args: argparse.Namespace) -> int:
         results[system] = sc
     results["newsstream"]["docs_per_s_median"] = 1.0 / statistics.median(times) if times else None
     print(_table(results))
-    print(f"docs: {len(docs)}; newsstream (spaCy + entities + geotag) median "
-          f"{results['newsstream']['docs_per_s_median']:.1f} docs/s")
+    print(
+        f"docs: {len(docs)}; newsstream (spaCy + entities + geotag) median "
+        f"{results['newsstream']['docs_per_s_median']:.1f} docs/s"
+    )
     if args.json:
         print(json.dumps(results, sort_keys=True))
     return 0

@@ -22,6 +22,7 @@ MISREAD_PERSON_MIN_POPULATION = 50_000
 _MAX_WORDS = 4
 _CAP_RUN = re.compile(r"[A-Z][\w.'\u2019&-]*(?:[ ](?:[A-Z][\w.'\u2019&-]*|of|de|del|la|upon|on))*")
 _WORD = re.compile(r"\S+")
+_COMPOUND = re.compile(r"-(?:based|born|bound|area|style|made|led|backed|listed)$", re.I)
 _DATELINE = re.compile(
     r"(?:^|\n)\s*([A-Z][A-Z.'\u2019 &/-]{2,}?)"
     r"(?:,\s*([A-Z][\w.]+(?: [A-Z][\w.]+)?))?"
@@ -52,6 +53,9 @@ def _trim(text: str, start: int, end: int, gaz: Gazetteer) -> tuple[int, int]:
     for suffix in ("'s", "\u2019s"):
         if text[start:end].endswith(suffix):
             end -= 2
+    m = _COMPOUND.search(text[start:end])
+    if m:  # "Texas-based", "Paris-born"
+        end = start + m.start()
     if end < len(text) and text[end] == "." and gaz.dotted(text[start : end + 1]):
         end += 1  # the model left the dot of "Calif." outside
     while end > start and text[end - 1] in ".,;:!?\"')]}-\u201d":
@@ -131,13 +135,17 @@ def recognise(text: str, entities: list[dict], gaz: Gazetteer) -> list[Mention]:
             else:
                 blocked.append(span)
                 hit = None
-                if label == "ORG":
-                    hit = _leading_place(text, *span, gaz, True)
-                elif label == "PERSON" and _lone_word(ent):
+                if label in ("PERSON", "ORG") and _lone_word(ent):
                     hit = _misread_person(text, span, gaz, persons)
-                if hit is not None and not _overlaps((hit.start, hit.end), taken):
-                    mentions.append(hit)
-                    taken.append((hit.start, hit.end))
+                if hit is None and label == "ORG":
+                    hit = _leading_place(text, *span, gaz, True)
+                hits = [hit] if hit is not None else []
+                if label == "ORG" and hit is None:
+                    hits = _inner_regions(text, span, gaz)
+                for h in hits:
+                    if not _overlaps((h.start, h.end), taken):
+                        mentions.append(h)
+                        taken.append((h.start, h.end))
     mentions.extend(_datelines(text, gaz, taken + blocked))
     taken.extend((m.start, m.end) for m in mentions)
     mentions.extend(_scan(text, gaz, taken + blocked))
@@ -181,6 +189,30 @@ def _leading_place(
     return None
 
 
+def _inner_regions(text: str, span: tuple[int, int], gaz: Gazetteer) -> list[Mention]:
+    """Countries and first-level divisions anywhere in an organisation's name ('Taco Bell
+    Canada', 'U.S. Army', 'Texas Rangers'); towns only count in institution names."""
+    out: list[Mention] = []
+    for run in _CAP_RUN.finditer(text, span[0], span[1]):
+        words = [(w.start() + run.start(), w.end() + run.start())
+                 for w in _WORD.finditer(run.group())]
+        for i in range(len(words)):
+            for n in range(min(_MAX_WORDS, len(words) - i), 0, -1):
+                s, e = _trim(text, words[i][0], words[i + n - 1][1], gaz)
+                if e <= s or _overlaps((s, e), [(m.start, m.end) for m in out]):
+                    continue
+                surface = text[s:e]
+                cands = gaz.candidates(surface)
+                key = norm(surface)
+                if not cands or key in gaz.stopnames or key in gaz.generic:
+                    continue
+                if cands[0].feature in ("country", "admin1") and \
+                        (not surface.isupper() or gaz.alias(surface) is not None):
+                    out.append(Mention(s, e, surface, "embedded", cands))
+                    break
+    return out
+
+
 def _lone_word(ent: dict) -> bool:
     return (
         all(" " not in m["text"].strip() for m in ent.get("mentions", []))
@@ -191,8 +223,9 @@ def _lone_word(ent: dict) -> bool:
 def _misread_person(
     text: str, span: tuple[int, int], gaz: Gazetteer, persons: set[str]
 ) -> Mention | None:
-    """A one-word 'person' that is a sizeable place and no one's name in the article
-    ('A Gainesville restaurant was robbed'); small models often read towns as surnames."""
+    """A one-word 'person' or 'organisation' that is a sizeable place and no one's name in the
+    article ('A Gainesville restaurant was robbed', 'Edmonton earned a B'); small models often
+    read towns as surnames or as city councils."""
     s, e = _trim(text, *span, gaz)
     surface = text[s:e]
     if norm(surface) in persons:
