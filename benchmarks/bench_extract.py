@@ -55,7 +55,9 @@ def main(argv: list[str] | None = None) -> int:
     med = {k: statistics.median(r[k] for r in runs) for k in runs[0]}
     share = statistics.median(r["post_s"] / r["model_s"] for r in runs)
     result = {
-        "docs": len(texts), "words": words, "runs": args.runs,
+        "docs": len(texts),
+        "words": words,
+        "runs": args.runs,
         "raw_words_per_s": round(words / med["raw_s"]),
         "raw_docs_per_s": round(len(texts) / med["raw_s"], 1),
         "stage_words_per_s": round(words / med["stage_s"]),
@@ -66,10 +68,14 @@ def main(argv: list[str] | None = None) -> int:
     print(f"{len(texts)} docs, {words} words, median of {args.runs} runs")
     print(f"{'system':<28} {'words/s':>9} {'docs/s':>8}")
     print(f"{'raw nlp.pipe':<28} {result['raw_words_per_s']:>9} {result['raw_docs_per_s']:>8}")
-    print(f"{'extract stage (model+post)':<28} {result['stage_words_per_s']:>9} "
-          f"{result['stage_docs_per_s']:>8}")
-    print(f"post-processing: {result['post_ms_per_doc']} ms/doc, "
-          f"{100 * share:.1f}% of the model's time (budget 15%)")
+    print(
+        f"{'extract stage (model+post)':<28} {result['stage_words_per_s']:>9} "
+        f"{result['stage_docs_per_s']:>8}"
+    )
+    print(
+        f"post-processing: {result['post_ms_per_doc']} ms/doc, "
+        f"{100 * share:.1f}% of the model's time (budget 15%)"
+    )
     if args.json:
         print(json.dumps(result, sort_keys=True))
     return 0 if share < 0.15 else 1

@@ -17,8 +17,16 @@ from tqdm import tqdm
 
 # Bench label scheme (CoNLL-2003) for spaCy's OntoNotes labels; others are dropped.
 LABEL_MAP = {
-    "PERSON": "PER", "ORG": "ORG", "GPE": "LOC", "LOC": "LOC", "FAC": "LOC",
-    "NORP": "MISC", "EVENT": "MISC", "PRODUCT": "MISC", "WORK_OF_ART": "MISC", "LAW": "MISC",
+    "PERSON": "PER",
+    "ORG": "ORG",
+    "GPE": "LOC",
+    "LOC": "LOC",
+    "FAC": "LOC",
+    "NORP": "MISC",
+    "EVENT": "MISC",
+    "PRODUCT": "MISC",
+    "WORK_OF_ART": "MISC",
+    "LAW": "MISC",
     "LANGUAGE": "MISC",
 }
 LABELS = ("PER", "ORG", "LOC", "MISC")
@@ -32,8 +40,12 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--json", action="store_true", help="print one JSON summary line last")
     parser.add_argument("--limit", type=int, default=None, help="score only the first N docs")
     parser.add_argument("--batch-size", type=int, default=32, help="nlp.pipe batch size")
-    parser.add_argument("--errors", type=int, default=0,
-                        help="print up to N false positives/negatives of the extractor")
+    parser.add_argument(
+        "--errors",
+        type=int,
+        default=0,
+        help="print up to N false positives/negatives of the extractor",
+    )
 
 
 def read_records(path: str, limit: int | None = None) -> Iterator[dict]:
@@ -57,14 +69,19 @@ def headline_of(text: str) -> str:
 
 def spacy_spans(doc) -> set[Span]:
     """Raw model output mapped to bench labels."""
-    return {(e.start_char, e.end_char, LABEL_MAP[e.label_]) for e in doc.ents
-            if e.label_ in LABEL_MAP}
+    return {
+        (e.start_char, e.end_char, LABEL_MAP[e.label_]) for e in doc.ents if e.label_ in LABEL_MAP
+    }
 
 
 def project_spans(entities: Iterable[dict]) -> set[Span]:
     """Every mention of every extracted entity, with the entity's voted label."""
-    return {(m["start"], m["end"], LABEL_MAP[e["label"]]) for e in entities
-            for m in e["mentions"] if e["label"] in LABEL_MAP}
+    return {
+        (m["start"], m["end"], LABEL_MAP[e["label"]])
+        for e in entities
+        for m in e["mentions"]
+        if e["label"] in LABEL_MAP
+    }
 
 
 def prf(tp: int, pred: int, gold: int) -> dict[str, float]:
@@ -79,8 +96,15 @@ def summarise(tp: Counter, pred: Counter, gold: Counter) -> dict:
     """Overall micro scores and the per-label map."""
     out = prf(sum(tp.values()), sum(pred.values()), sum(gold.values()))
     out.update(tp=sum(tp.values()), pred=sum(pred.values()), gold=sum(gold.values()))
-    out["labels"] = {lab: {**prf(tp[lab], pred[lab], gold[lab]), "tp": tp[lab],
-                           "pred": pred[lab], "gold": gold[lab]} for lab in LABELS}
+    out["labels"] = {
+        lab: {
+            **prf(tp[lab], pred[lab], gold[lab]),
+            "tp": tp[lab],
+            "pred": pred[lab],
+            "gold": gold[lab],
+        }
+        for lab in LABELS
+    }
     return out
 
 
@@ -97,8 +121,9 @@ def run(args: argparse.Namespace) -> int:
     counts = {s: (Counter(), Counter(), Counter()) for s in SYSTEMS}
     shown = 0
     docs = nlp.pipe((r["text"] for r in records), batch_size=args.batch_size)
-    for rec, doc in tqdm(zip(records, docs, strict=True), total=len(records), desc="ner",
-                         unit="doc", file=sys.stderr):
+    for rec, doc in tqdm(
+        zip(records, docs, strict=True), total=len(records), desc="ner", unit="doc", file=sys.stderr
+    ):
         gold = {(e["start"], e["end"], e["label"]) for e in rec["entities"]}
         ents = extract_entities(doc, title=headline_of(rec["text"]))
         preds = {"newsstream": project_spans(ents), "spacy": spacy_spans(doc)}
@@ -118,14 +143,17 @@ def run(args: argparse.Namespace) -> int:
 
     result = {s: summarise(*counts[s]) for s in SYSTEMS}
     print(f"NER eval on {args.data} ({len(records)} docs), entity-level exact match, micro")
-    print(f"{'system':<11} {'label':<6} {'P':>7} {'R':>7} {'F1':>7} "
-          f"{'tp':>6} {'pred':>6} {'gold':>6}")
+    print(
+        f"{'system':<11} {'label':<6} {'P':>7} {'R':>7} {'F1':>7} {'tp':>6} {'pred':>6} {'gold':>6}"
+    )
     for system in SYSTEMS:
         res = result[system]
         for lab in (*LABELS, "micro"):
             m = res if lab == "micro" else res["labels"][lab]
-            print(f"{system:<11} {lab:<6} {m['precision']:>7.4f} {m['recall']:>7.4f} "
-                  f"{m['f1']:>7.4f} {m['tp']:>6} {m['pred']:>6} {m['gold']:>6}")
+            print(
+                f"{system:<11} {lab:<6} {m['precision']:>7.4f} {m['recall']:>7.4f} "
+                f"{m['f1']:>7.4f} {m['tp']:>6} {m['pred']:>6} {m['gold']:>6}"
+            )
     if args.json:
         print(json.dumps(result, sort_keys=True))
     return 0

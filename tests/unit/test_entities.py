@@ -130,10 +130,7 @@ def test_results_table_names_teams_and_lineup_names_players(nlp):
 
 
 def test_country_in_results_line_stays_a_place(nlp):
-    text = (
-        "Japan beat Syria in Tokyo on Friday .\n"
-        "Japan 2 Syria 1\n"
-    )
+    text = "Japan beat Syria in Tokyo on Friday .\nJapan 2 Syria 1\n"
     doc = nlp(text)
     ents = extract_entities(doc)
     assert _by_mention(ents, "Japan")["label"] == "GPE"
