@@ -219,3 +219,22 @@ def test_name_inside_quoted_speech_is_kept(nlp):
     _check_offsets(doc, ents)
     assert _by_mention(ents, "Jerome Powell")["label"] == "PERSON"
     assert not any("Tax" in e["name"] or "Families" in e["name"] for e in ents)
+
+
+def test_publisher_given_as_domain(nlp):
+    from streams.nlp.entities.publisher import domain_label
+
+    assert domain_label("www.bbc.co.uk") == "bbc"
+    assert domain_label("edition.cnn.com") == "cnn"
+    assert domain_label("Reuters") is None
+    text = (
+        "WASHINGTON (Reuters) - The Senate passed the bill on Friday, "
+        "Reuters reported citing two aides.\n"
+        "Reporting by Jane Doe; Editing by Reuters staff"
+    )
+    doc = nlp(text)
+    ents = extract_entities(doc, publisher="reuters.com")
+    _check_offsets(doc, ents)
+    reuters = [m for e in ents for m in e["mentions"] if m["text"] == "Reuters"]
+    # The dateline and credit mentions go; the one in the story stays.
+    assert [m["start"] for m in reuters] == [text.index("Reuters reported")]
