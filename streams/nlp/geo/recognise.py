@@ -18,7 +18,9 @@ DEMONYM_LABELS = frozenset({"NORP"})
 SCAN_MIN_POPULATION = 100_000
 SCAN_FEATURES = frozenset({"country", "admin1", "continent"})
 EMBEDDED_MIN_POPULATION = 10_000
-MISREAD_PERSON_MIN_POPULATION = 50_000
+MISREAD_PERSON_MIN_POPULATION = 20_000
+# labels a small model gives towns it misreads ("Gainesville" as a surname, "Edmonton" as a council)
+MISREAD_LABELS = frozenset({"PERSON", "ORG"})
 _MAX_WORDS = 4
 _CAP_RUN = re.compile(r"[A-Z][\w.'\u2019&-]*(?:[ ](?:[A-Z][\w.'\u2019&-]*|of|de|del|la|upon|on))*")
 _WORD = re.compile(r"\S+")
@@ -135,7 +137,7 @@ def recognise(text: str, entities: list[dict], gaz: Gazetteer) -> list[Mention]:
             else:
                 blocked.append(span)
                 hit = None
-                if label in ("PERSON", "ORG") and _lone_word(ent):
+                if label in MISREAD_LABELS and _lone_word(ent):
                     hit = _misread_person(text, span, gaz, persons)
                 if hit is None and label == "ORG":
                     hit = _leading_place(text, *span, gaz, True)
@@ -156,7 +158,9 @@ def recognise(text: str, entities: list[dict], gaz: Gazetteer) -> list[Mention]:
 def _placeish(surface: str, cands: list[Place], gaz: Gazetteer, min_pop: int) -> bool:
     """Whether a name found inside another name is surely a place on its own."""
     key = norm(surface)
-    if not cands or key in gaz.stopnames or key in gaz.generic or surface.isupper():
+    if not cands or key in gaz.stopnames or key in gaz.generic:
+        return False
+    if surface.isupper() and gaz.alias(surface) is None:
         return False
     for c in cands[:3]:
         if c.feature in SCAN_FEATURES or (c.feature == "city" and c.population >= min_pop):
@@ -194,8 +198,9 @@ def _inner_regions(text: str, span: tuple[int, int], gaz: Gazetteer) -> list[Men
     Canada', 'U.S. Army', 'Texas Rangers'); towns only count in institution names."""
     out: list[Mention] = []
     for run in _CAP_RUN.finditer(text, span[0], span[1]):
-        words = [(w.start() + run.start(), w.end() + run.start())
-                 for w in _WORD.finditer(run.group())]
+        words = [
+            (w.start() + run.start(), w.end() + run.start()) for w in _WORD.finditer(run.group())
+        ]
         for i in range(len(words)):
             for n in range(min(_MAX_WORDS, len(words) - i), 0, -1):
                 s, e = _trim(text, words[i][0], words[i + n - 1][1], gaz)
@@ -206,8 +211,9 @@ def _inner_regions(text: str, span: tuple[int, int], gaz: Gazetteer) -> list[Men
                 key = norm(surface)
                 if not cands or key in gaz.stopnames or key in gaz.generic:
                     continue
-                if cands[0].feature in ("country", "admin1") and \
-                        (not surface.isupper() or gaz.alias(surface) is not None):
+                if cands[0].feature in ("country", "admin1", "continent") and (
+                    not surface.isupper() or gaz.alias(surface) is not None
+                ):
                     out.append(Mention(s, e, surface, "embedded", cands))
                     break
     return out

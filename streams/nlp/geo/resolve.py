@@ -27,6 +27,7 @@ W_CONTAINER = 4.0
 W_COUNTRY = 1.4
 W_ADMIN1 = 1.6
 W_SOURCE = 0.8
+W_NEIGHBOUR = 0.7
 W_NEAR = 1.0
 NEAR_KM = 250.0
 # only points that stand for a small area say where nearby namesakes are
@@ -90,6 +91,7 @@ def _score(
     gaz: Gazetteer,
     ctx: Context,
     container: Mention | None,
+    inner: Mention | None = None,
 ) -> float:
     s = W_POP * math.log10(c.population + 10) + FEATURE_PRIOR.get(c.feature, 0.0)
     if key in gaz.primary and norm(c.name) == key:
@@ -103,6 +105,10 @@ def _score(
         s += W_PREFER
     if container is not None and any(_contains(p, c) for p in container.candidates[:3]):
         s += W_CONTAINER
+    if inner is not None and c.feature in ("admin1", "country"):
+        # "Rochester, New York": the name after the comma is the state that holds the town
+        if any(_contains(c, p) for p in inner.candidates[:MAX_CANDIDATES]):
+            s += W_CONTAINER
     # context votes of the other names in the article
     own_c = ctx.countries_by_key.get(key, Counter())
     own_a = ctx.admin1s_by_key.get(key, Counter())
@@ -110,6 +116,10 @@ def _score(
     total_c = max(1, sum(ctx.countries.values()) - sum(own_c.values()))
     if c.country_code and n_c > 0:
         s += W_COUNTRY * (0.5 + 0.5 * n_c / total_c)
+    elif c.country_code and any(
+        ctx.countries.get(n, 0) > own_c.get(n, 0) for n in gaz.neighbours.get(c.country_code, ())
+    ):
+        s += W_NEIGHBOUR  # "Gaza" in a story about Israel
     if c.admin1_key and c.feature != "admin1":
         n_a = ctx.admin1s.get(c.admin1_key, 0) - own_a.get(c.admin1_key, 0)
         if n_a > 0:
@@ -131,7 +141,13 @@ def _km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
 
 
 def _pick(
-    m: Mention, i: int, text: str, gaz: Gazetteer, ctx: Context, containers: dict[int, Mention]
+    m: Mention,
+    i: int,
+    text: str,
+    gaz: Gazetteer,
+    ctx: Context,
+    containers: dict[int, Mention],
+    inners: dict[int, Mention],
 ) -> tuple[Place, float] | None:
     if not m.candidates:
         return None
@@ -143,7 +159,8 @@ def _pick(
         if len(m.candidates) <= MAX_CANDIDATES
         else sorted(m.candidates, key=lambda c: -c.population)[:MAX_CANDIDATES]
     )
-    scores = [_score(c, m, key, text, gaz, ctx, containers.get(i)) for c in cands]
+    inner = inners.get(i)
+    scores = [_score(c, m, key, text, gaz, ctx, containers.get(i), inner) for c in cands]
     best = max(range(len(cands)), key=scores.__getitem__)
     z = sum(math.exp((s - scores[best]) / TEMPERATURE) for s in scores)
     return cands[best], 1.0 / z
@@ -174,10 +191,11 @@ def resolve(
     """Resolve each mention (None where the gazetteer has no entry), in input order."""
     containers = _containers(text, mentions)
     empty = Context(Counter(), Counter(), source_cc)
-    picked = [_pick(m, i, text, gaz, empty, containers) for i, m in enumerate(mentions)]
+    inners = {i + 1: mentions[i] for i in containers}  # container index -> the name it holds
+    picked = [_pick(m, i, text, gaz, empty, containers, inners) for i, m in enumerate(mentions)]
     for _ in range(2):
         ctx = _context(mentions, picked, source_cc)
-        picked = [_pick(m, i, text, gaz, ctx, containers) for i, m in enumerate(mentions)]
+        picked = [_pick(m, i, text, gaz, ctx, containers, inners) for i, m in enumerate(mentions)]
     # one sense per discourse: a surface form keeps the reading its most confident mention got
     best: dict[str, tuple[Place, float]] = {}
     for m, p in zip(mentions, picked, strict=True):
@@ -197,5 +215,5 @@ def resolve(
 
 
 def containers_free(m: Mention, mentions: list[Mention], containers: dict[int, Mention]) -> bool:
-    """A mention with its own explicit container ('Paris, Texas') keeps its own reading."""
-    return not any(mentions[i] is m for i in containers)
+    """Both halves of 'Paris, Texas' keep their own reading."""
+    return not any(mentions[i] is m or c is m for i, c in containers.items())
