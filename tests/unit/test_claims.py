@@ -163,3 +163,22 @@ def test_scoring_matches_readme_rule() -> None:
     assert res["quote_f1"] == 1.0
     assert res["speaker_accuracy"] == 0.5  # pronoun names never match by name
     assert names_match("Sen. Warren's", "warren") and not names_match("he", "He said")
+
+
+def test_mixed_quote_inside_reported_clause_is_one_claim() -> None:
+    text = "Mayor Ann Cole said the new bridge was “a disaster waiting to happen” for the city."
+    claims, ents = _run(text)
+    speech = _speech(claims)
+    assert len(speech) == 1
+    assert speech[0]["kind"] == "quote"
+    assert speech[0]["text"].startswith("the new bridge was “a disaster")
+    assert speech[0]["speaker"]["entity_id"] == _entity_named(ents, "Cole")["id"]
+
+
+def test_headline_speaker_colon_content() -> None:
+    text = "Senator Marco Rubio: The Tax Plan Will Create Jobs\n\nMore text follows here."
+    claims, _ = _run(text)
+    speech = _speech(claims)
+    assert speech and speech[0]["cue"] == ":"
+    assert speech[0]["text"] == "The Tax Plan Will Create Jobs"
+    assert "Rubio" in speech[0]["speaker_mention"]["text"]
