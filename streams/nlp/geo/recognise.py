@@ -25,10 +25,12 @@ _MAX_WORDS = 4
 _CAP_RUN = re.compile(r"[A-Z][\w.'\u2019&-]*(?:[ ](?:[A-Z][\w.'\u2019&-]*|of|de|del|la|upon|on))*")
 _WORD = re.compile(r"\S+")
 _COMPOUND = re.compile(r"-(?:based|born|bound|area|style|made|led|backed|listed)$", re.I)
+# "COLUMBUS, Ohio (AP) —", "NEWARK --", "BEIRUT:" at the start of the text, of a line, after
+# the headline's full stop or after a byline's date. \x97 is a cp1252 em dash left in old feeds.
 _DATELINE = re.compile(
-    r"(?:^|\n)\s*([A-Z][A-Z.'\u2019 &/-]{2,}?)"
+    r"(?:^|\n|[.!?]\s+|\d{4}\s+)\s*([A-Z][A-Z.'\u2019 &/-]*[A-Z.])"
     r"(?:,\s*([A-Z][\w.]+(?: [A-Z][\w.]+)?))?"
-    r"\s*(?:\([^)]*\)\s*)?[\u2014\u2013-]{1,2}"
+    r"\s*(?:\([^)]*\)\s*)?(?:[\u2014\u2013\u0097:]|-{1,3}\s)"
 )
 
 
@@ -139,16 +141,16 @@ def recognise(text: str, entities: list[dict], gaz: Gazetteer) -> list[Mention]:
                 hit = None
                 if label in MISREAD_LABELS and _lone_word(ent):
                     hit = _misread_person(text, span, gaz, persons)
-                if hit is None and label == "ORG":
-                    hit = _leading_place(text, *span, gaz, True)
                 hits = [hit] if hit is not None else []
-                if label == "ORG" and hit is None:
-                    hits = _inner_regions(text, span, gaz)
+                if not hits and label == "ORG":
+                    lead = _leading_place(text, *span, gaz, True)
+                    hits = [lead] if lead is not None else []
+                    hits += _inner_places(text, span, gaz, hits)
                 for h in hits:
                     if not _overlaps((h.start, h.end), taken):
                         mentions.append(h)
                         taken.append((h.start, h.end))
-    mentions.extend(_datelines(text, gaz, taken + blocked))
+    mentions.extend(_datelines(text, gaz, taken))  # a dateline outranks an ORG reading
     taken.extend((m.start, m.end) for m in mentions)
     mentions.extend(_scan(text, gaz, taken + blocked))
     mentions.sort(key=lambda m: m.start)
@@ -178,11 +180,7 @@ def _leading_place(
     words = [(w.start() + s0, w.end() + s0) for w in _WORD.finditer(text[s0:e0])]
     if len(words) < 2:
         return None
-    if need_institution and not any(
-        norm(text[a:b]).rstrip("s") in gaz.institution_words
-        or norm(text[a:b]) in gaz.institution_words
-        for a, b in words[1:]
-    ):
+    if need_institution and not _has_institution_word(text, words[1][0], e0, gaz):
         return None
     for n in range(min(_MAX_WORDS, len(words) - 1), 0, -1):
         s, e = _trim(text, words[0][0], words[n - 1][1], gaz)
@@ -193,10 +191,14 @@ def _leading_place(
     return None
 
 
-def _inner_regions(text: str, span: tuple[int, int], gaz: Gazetteer) -> list[Mention]:
-    """Countries and first-level divisions anywhere in an organisation's name ('Taco Bell
-    Canada', 'U.S. Army', 'Texas Rangers'); towns only count in institution names."""
+def _inner_places(
+    text: str, span: tuple[int, int], gaz: Gazetteer, found: list[Mention]
+) -> list[Mention]:
+    """Countries, first-level divisions and demonyms anywhere in an organisation's name ('Taco
+    Bell Canada', 'U.S. Army', 'Russian Foreign Ministry'), and towns after 'of' in an
+    institution's name ('City of Charleston')."""
     out: list[Mention] = []
+    institution = _has_institution_word(text, *span, gaz)
     for run in _CAP_RUN.finditer(text, span[0], span[1]):
         words = [
             (w.start() + run.start(), w.end() + run.start()) for w in _WORD.finditer(run.group())
@@ -204,19 +206,36 @@ def _inner_regions(text: str, span: tuple[int, int], gaz: Gazetteer) -> list[Men
         for i in range(len(words)):
             for n in range(min(_MAX_WORDS, len(words) - i), 0, -1):
                 s, e = _trim(text, words[i][0], words[i + n - 1][1], gaz)
-                if e <= s or _overlaps((s, e), [(m.start, m.end) for m in out]):
+                if e <= s or _overlaps((s, e), [(m.start, m.end) for m in out + found]):
                     continue
                 surface = text[s:e]
+                demo = gaz.demonym(surface) if n == 1 else None
+                if demo is not None:
+                    out.append(Mention(s, e, surface, "demonym", [demo]))
+                    break
                 cands = gaz.candidates(surface)
                 key = norm(surface)
                 if not cands or key in gaz.stopnames or key in gaz.generic:
                     continue
-                if cands[0].feature in ("country", "admin1", "continent") and (
-                    not surface.isupper() or gaz.alias(surface) is not None
+                if surface.isupper() and gaz.alias(surface) is None:
+                    continue
+                after_of = text[max(span[0], s - 3) : s] == "of "
+                if cands[0].feature in ("country", "admin1", "continent") or (
+                    institution
+                    and after_of
+                    and _placeish(surface, cands, gaz, EMBEDDED_MIN_POPULATION)
                 ):
                     out.append(Mention(s, e, surface, "embedded", cands))
                     break
     return out
+
+
+def _has_institution_word(text: str, start: int, end: int, gaz: Gazetteer) -> bool:
+    for w in _WORD.finditer(text, start, end):
+        key = norm(w.group())
+        if key in gaz.institution_words or key.rstrip("s") in gaz.institution_words:
+            return True
+    return False
 
 
 def _lone_word(ent: dict) -> bool:
@@ -245,7 +264,7 @@ def _misread_person(
 def _datelines(text: str, gaz: Gazetteer, avoid: list[tuple[int, int]]) -> list[Mention]:
     """'CROMWELL —' / 'HOLLIDAY, Mo. —' datelines open local news and name its place."""
     out = []
-    m = _DATELINE.search(text[:400])
+    m = next((d for d in _DATELINE.finditer(text[:400]) if len(d.group(1)) >= 3), None)
     if not m:
         return out
     for group in (1, 2):
