@@ -161,6 +161,14 @@ def _is_noise(ent: Span) -> bool:
     return False
 
 
+def _year_like(ent: Span, value: float) -> bool:
+    """"2015", "the 2016 general election": a year, unless it counts a plural noun."""
+    if not (1800 <= value <= 2100 and float(value).is_integer()) or "," in ent.text:
+        return False
+    root = ent.root
+    return not (root.dep_ == "nummod" and root.head.tag_ in ("NNS", "NNPS"))
+
+
 def find_quantities(doc) -> list[Quantity]:
     """Numbers worth tracking, in text order."""
     out = []
@@ -188,13 +196,16 @@ def find_quantities(doc) -> list[Quantity]:
         if ent.label_ == "CARDINAL":
             if counted is None and value < 10:
                 continue
-            if counted is None and 1800 <= value <= 2100 and float(value).is_integer():
+            if _year_like(ent, value):
                 continue
             unit = counted
         elif ent.label_ == "QUANTITY":
             unit = counted or unit
         elif unit is None:
             unit = counted
+        prev = doc[ent.start - 1].lower_ if ent.start > 0 else ""
+        if prev in _CURRENCY and not prev.isalpha() and ent.label_ in ("MONEY", "CARDINAL"):
+            unit = _CURRENCY[prev]  # "$" left outside the entity: "$15 wage"
         if unit == "%" or ent.label_ == "PERCENT":
             unit = "%"
         qual = qual or _qualifier_before(ent)
