@@ -119,11 +119,14 @@ def score(gold_docs: list[dict], preds: dict[str, list[dict]]) -> dict:
     rec = tp / n_gold if n_gold else 0.0
     f1 = 2 * prec * rec / (prec + rec) if prec + rec else 0.0
     return {
-        "quote_precision": round(prec, 4), "quote_recall": round(rec, 4),
+        "quote_precision": round(prec, 4),
+        "quote_recall": round(rec, 4),
         "quote_f1": round(f1, 4),
         "speaker_accuracy": round(spk_ok / spk_total, 4) if spk_total else 0.0,
         "speaker_accuracy_matched": round(spk_ok / spk_matched, 4) if spk_matched else 0.0,
-        "pred": n_pred, "gold": n_gold, "matched": tp,
+        "pred": n_pred,
+        "gold": n_gold,
+        "matched": tp,
     }
 
 
@@ -134,7 +137,7 @@ def baseline_quotes(doc) -> list[dict]:
     ents = [e for e in doc.ents if e.label_ in ("PERSON", "ORG")]
     for m in _BASELINE_QUOTE.finditer(text):
         s, e = m.span()
-        if len(text[s + 1:e - 1].split()) < 1:
+        if len(text[s + 1 : e - 1].split()) < 1:
             continue
         span = doc.char_span(s, e, alignment_mode="expand")
         best = None
@@ -181,15 +184,24 @@ def _entities_fn():
 
         return extract_entities
     except ImportError:
+
         def from_ents(doc) -> list[dict]:
             by_name: dict[tuple[str, str], dict] = {}
             for ent in doc.ents:
                 key = (ent.text, ent.label_)
-                e = by_name.setdefault(key, {"id": f"e{len(by_name) + 1}", "name": ent.text,
-                                             "label": ent.label_, "mentions": [],
-                                             "salience": 0.0})
-                e["mentions"].append({"start": ent.start_char, "end": ent.end_char,
-                                      "text": ent.text})
+                e = by_name.setdefault(
+                    key,
+                    {
+                        "id": f"e{len(by_name) + 1}",
+                        "name": ent.text,
+                        "label": ent.label_,
+                        "mentions": [],
+                        "salience": 0.0,
+                    },
+                )
+                e["mentions"].append(
+                    {"start": ent.start_char, "end": ent.end_char, "text": ent.text}
+                )
             return list(by_name.values())
 
         return from_ents
@@ -210,8 +222,13 @@ def run(args: argparse.Namespace) -> int:
     t_post = 0.0
     t0 = time.perf_counter()
     texts = (d["text"] for d in docs)
-    bar = tqdm(zip(docs, nlp.pipe(texts, batch_size=args.batch_size), strict=True),
-               total=len(docs), desc="quotes", file=sys.stderr, unit="doc")
+    bar = tqdm(
+        zip(docs, nlp.pipe(texts, batch_size=args.batch_size), strict=True),
+        total=len(docs),
+        desc="quotes",
+        file=sys.stderr,
+        unit="doc",
+    )
     for rec, doc in bar:
         t1 = time.perf_counter()
         ents = extract_entities(doc)
@@ -222,14 +239,23 @@ def run(args: argparse.Namespace) -> int:
     elapsed = time.perf_counter() - t0
     words = sum(len(d["text"].split()) for d in docs)
     res = {"newsstream": score(docs, ours), "baseline": score(docs, base)}
-    cols = ["quote_precision", "quote_recall", "quote_f1", "speaker_accuracy",
-            "speaker_accuracy_matched", "pred", "matched"]
+    cols = [
+        "quote_precision",
+        "quote_recall",
+        "quote_f1",
+        "speaker_accuracy",
+        "speaker_accuracy_matched",
+        "pred",
+        "matched",
+    ]
     print(f"quotes eval: {len(docs)} docs, {words} words, {res['baseline']['gold']} gold quotes")
     print(f"{'system':<12}" + "".join(f"{c:>26}" for c in cols))
     for name, r in res.items():
         print(f"{name:<12}" + "".join(f"{r[c]:>26}" for c in cols))
-    print(f"time: {elapsed:.1f}s total, {t_post:.1f}s entities+claims post-processing, "
-          f"{words / elapsed:.0f} words/s")
+    print(
+        f"time: {elapsed:.1f}s total, {t_post:.1f}s entities+claims post-processing, "
+        f"{words / elapsed:.0f} words/s"
+    )
     if args.json:
         print(json.dumps(res))
     return 0
