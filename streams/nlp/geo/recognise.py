@@ -269,7 +269,10 @@ def _misread_person(
     if norm(surface) in persons:
         return None
     cands = gaz.candidates(surface)
-    if _placeish(surface, cands, gaz, MISREAD_PERSON_MIN_POPULATION):
+    # only a place's own name, not one of its many alternate spellings ("Hamas" for Hama)
+    key = norm(surface)
+    own = [c for c in cands if norm(c.name) == key or gaz.alias(surface) == c.idx]
+    if _placeish(surface, own, gaz, MISREAD_PERSON_MIN_POPULATION):
         return Mention(s, e, surface, "entity", cands)
     return None
 
