@@ -238,3 +238,15 @@ def test_publisher_given_as_domain(nlp):
     reuters = [m for e in ents for m in e["mentions"] if m["text"] == "Reuters"]
     # The dateline and credit mentions go; the one in the story stays.
     assert [m["start"] for m in reuters] == [text.index("Reuters reported")]
+
+
+def test_initial_shape_and_inner_possessive(nlp):
+    text = (
+        "The county backed Dwight D. Eisenhower in 1952, according to Dave Leip\u2019s Atlas "
+        "of elections.\nNEW YORK is where the atlas is sold."
+    )
+    doc = nlp(text)
+    ents = extract_entities(doc)
+    _check_offsets(doc, ents)
+    assert _by_mention(ents, "Dwight D. Eisenhower")["label"] == "PERSON"
+    assert not any("\u2019s" in m["text"] for e in ents for m in e["mentions"])

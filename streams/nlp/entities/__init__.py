@@ -22,6 +22,7 @@ from streams.nlp.entities.spans import (
     annotate,
     defined_acronyms,
     find_regions,
+    initial_shape,
     model_mentions,
     split_span,
     title_before,
@@ -104,7 +105,7 @@ def extract_entities(
         for i, (a, b) in enumerate(split_span(doc, start, end, label)):
             # Pieces split off a longer span carry little evidence for its label.
             mention = Mention(a, b, label, weight=1.0 if i == 0 else 0.3)
-            mention.person_cue = title_before(doc, a)
+            mention.person_cue = title_before(doc, a) or initial_shape(doc, a, b)
             mentions.append(annotate(mention, regions, doc))
     mentions = _apply_layout(doc, tt, mentions, regions)
     mentions.extend(annotate(m, regions, doc) for m in defined_acronyms(doc, mentions))

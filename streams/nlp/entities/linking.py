@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from spacy.tokens import Doc
 
 from streams.nlp.entities.normalize import is_all_caps, norm_key
-from streams.nlp.entities.resources import aliases, nation_keys
+from streams.nlp.entities.resources import aliases, nation_keys, place_spellings
 from streams.nlp.entities.spans import Mention
 
 _PLACE_LIKE = frozenset({"GPE", "LOC", "NORP", "FAC"})
@@ -170,8 +170,14 @@ def _pick_name(cl: Cluster, doc: Doc) -> str:
 
 
 def soften_caps(name: str) -> str:
-    """ "LONDON" -> "London", "NY GIANTS" -> "NY Giants": an all-caps headline form made
-    joinable; words of up to three letters stay upper case as likely acronyms."""
+    """Make an all-caps headline form joinable: "LONDON" -> "London".
+
+    A known place takes its GeoNames spelling ("NEW YORK" -> "New York"); otherwise words of
+    up to three letters stay upper case as likely acronyms ("NY GIANTS" -> "NY Giants").
+    """
+    known = place_spellings().get(name.lower())
+    if known:
+        return known
     return " ".join(
         "-".join(p.capitalize() if len(p) > 3 and p.isalpha() else p for p in w.split("-"))
         for w in name.split()

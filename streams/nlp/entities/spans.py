@@ -166,6 +166,8 @@ def _breaks(doc: Doc, k: int, label: str) -> bool:
     if tok.text in separators():
         # A hyphen splits only when free-standing ("Wales - Jones"), not in "Coca-Cola".
         return tok.text != "-" or bool(k > 0 and doc[k - 1].whitespace_ and tok.whitespace_)
+    if label == "PERSON" and tok.tag_ == "POS":
+        return True  # "Dave Leip's Atlas": a person's name ends at the possessive
     if tok.is_alpha and tok.text[0].islower():
         allowed = name_particles() if label == "PERSON" else name_particles() | name_connectors()
         return tok.lower_ not in allowed
@@ -237,6 +239,15 @@ def title_before(doc: Doc, start: int) -> bool:
         if start - k < 0:
             break
         if tuple(t.lower_ for t in doc[start - k : start]) in tset:
+            return True
+    return False
+
+
+def initial_shape(doc: Doc, start: int, end: int) -> bool:
+    """True for a personal-name shape with an initial: "B. Lara", "Dwight D. Eisenhower"."""
+    for k in range(start, end - 1):
+        t = doc[k].text
+        if len(t) == 2 and t[0].isupper() and t[1] == "." and doc[k + 1].text[:1].isupper():
             return True
     return False
 
