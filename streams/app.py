@@ -11,11 +11,6 @@ from streams.kafka import client_options
 from streams.settings import Settings
 
 
-def app_id(settings: Settings, stage: str) -> str:
-    """The stage's Faust app id, which is also its consumer group."""
-    return f"{settings.topic_prefix}newsstream-{stage}"
-
-
 def create_app(stage: str, settings: Settings) -> faust.App:
     """Build the Faust app for ``stage`` with its agent registered."""
     if stage not in topics.STAGES:
@@ -23,7 +18,7 @@ def create_app(stage: str, settings: Settings) -> faust.App:
     datadir = settings.home / "faust" / stage
     datadir.mkdir(parents=True, exist_ok=True)
     app = faust.App(
-        app_id(settings, stage),
+        topics.app_id(settings, stage),
         broker=settings.faust_broker,
         broker_credentials=_credentials(settings),
         key_serializer="raw",

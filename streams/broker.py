@@ -103,6 +103,7 @@ class Broker:
             "listener.security.protocol.map": "PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT",
             "log.dirs": str(self.home / "data"),
             "num.partitions": "4",
+            "offsets.topic.num.partitions": "10",  # a fresh broker is ready for groups sooner
             "offsets.topic.replication.factor": str(min(3, len(voters))),
             "transaction.state.log.replication.factor": str(min(3, len(voters))),
             "transaction.state.log.min.isr": str(min(2, len(voters))),

@@ -25,6 +25,10 @@ STAGES: dict[str, tuple[str, str]] = {
 }
 
 
+# The clean stage's per-source memory (a Faust GlobalTable) and its changelog topic.
+SOURCE_MEMORY_TABLE = "source-memory"
+
+
 @dataclass(frozen=True)
 class TopicSpec:
     name: str
@@ -34,6 +38,17 @@ class TopicSpec:
 def name(settings: Settings, base: str) -> str:
     """The full topic name for ``base`` under the configured prefix."""
     return f"{settings.topic_prefix}{base}"
+
+
+def app_id(settings: Settings, stage: str) -> str:
+    """A stage's Faust app id, which is also its consumer group."""
+    return f"{settings.topic_prefix}newsstream-{stage}"
+
+
+def source_memory_changelog(settings: Settings) -> str:
+    """Faust names a table's changelog ``<app id>-<table>-changelog``; we create it up front
+    so that a first start on a fresh cluster does not race Faust's own creation of it."""
+    return f"{app_id(settings, 'clean')}-{SOURCE_MEMORY_TABLE}-changelog"
 
 
 def specs(settings: Settings) -> list[TopicSpec]:
@@ -49,4 +64,6 @@ def specs(settings: Settings) -> list[TopicSpec]:
         SINK: {"cleanup.policy": "compact"},
         DLQ: {"retention.ms": "-1"},
     }
-    return [TopicSpec(name(settings, base), common | configs[base]) for base in ALL]
+    pipeline = [TopicSpec(name(settings, base), common | configs[base]) for base in ALL]
+    memory = TopicSpec(source_memory_changelog(settings), common | {"cleanup.policy": "compact"})
+    return [*pipeline, memory]

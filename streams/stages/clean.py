@@ -11,7 +11,7 @@ import time
 
 import faust
 
-from streams import pipeline
+from streams import pipeline, topics
 from streams.dlq import Failure
 from streams.nlp.errors import InputError
 from streams.nlp.source_memory import SourceMemory
@@ -21,7 +21,7 @@ from streams.stages.runner import Result, StageRunner
 
 def register(app: faust.App, settings: Settings) -> None:
     table = app.GlobalTable(
-        "source-memory",
+        topics.SOURCE_MEMORY_TABLE,
         schema=faust.Schema(key_serializer="json", value_serializer="json"),
         partitions=settings.partitions,
         use_partitioner=True,
