@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import asyncio
+import logging
 import ssl
 from typing import Any
 
@@ -65,6 +66,16 @@ def consumer(settings: Settings, *topic_names: str, **extra: Any) -> AIOKafkaCon
 async def wait_for_broker(settings: Settings, timeout: float = 60.0) -> None:
     """Return when the cluster answers a metadata request; raise BrokerError after ``timeout``."""
     deadline = asyncio.get_running_loop().time() + timeout
+    quiet = logging.getLogger("aiokafka")  # it logs every refused connection while we poll
+    level = quiet.level
+    quiet.setLevel(logging.CRITICAL)
+    try:
+        await _poll(settings, deadline)
+    finally:
+        quiet.setLevel(level)
+
+
+async def _poll(settings: Settings, deadline: float) -> None:
     last: Exception | None = None
     while asyncio.get_running_loop().time() < deadline:
         admin = AIOKafkaAdminClient(**client_options(settings), request_timeout_ms=5000)
@@ -81,9 +92,7 @@ async def wait_for_broker(settings: Settings, timeout: float = 60.0) -> None:
         finally:
             await admin.close()
         await asyncio.sleep(0.5)
-    raise BrokerError(
-        f"no Kafka broker answers at {settings.bootstrap} after {timeout:.0f}s: {last}"
-    )
+    raise BrokerError(f"no Kafka broker answers at {settings.bootstrap}: {last}")
 
 
 def _is_auth_failure(exc: Exception) -> bool:

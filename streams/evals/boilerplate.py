@@ -181,14 +181,18 @@ def run(args: argparse.Namespace) -> int:
             bow[n].append(page_pr(bow1_units(gold), bow1_units(out)))
     result: dict[str, dict[str, Any]] = {}
     print(f"boilerplate eval, field={args.field}, docs={len(records)}")
-    print(f"{'system':<18}{'P':>7}{'R':>7}{'F1':>7}{'±':>7}{'bowP':>7}{'bowR':>7}{'bowF1':>7}"
-          f"{'ms/doc':>9}{'errors':>8}")
+    print(
+        f"{'system':<18}{'P':>7}{'R':>7}{'F1':>7}{'±':>7}{'bowP':>7}{'bowR':>7}{'bowF1':>7}"
+        f"{'ms/doc':>9}{'errors':>8}"
+    )
     for n in names:
         s, b = aggregate(sh4[n]), aggregate(bow[n])
         ms = statistics.median(times[n])
         sd = bootstrap_f1(sh4[n], args.bootstrap)
-        print(f"{n:<18}{s['precision']:7.3f}{s['recall']:7.3f}{s['f1']:7.3f}{sd:7.3f}"
-              f"{b['precision']:7.3f}{b['recall']:7.3f}{b['f1']:7.3f}{ms:9.1f}{errors[n]:8d}")
+        print(
+            f"{n:<18}{s['precision']:7.3f}{s['recall']:7.3f}{s['f1']:7.3f}{sd:7.3f}"
+            f"{b['precision']:7.3f}{b['recall']:7.3f}{b['f1']:7.3f}{ms:9.1f}{errors[n]:8d}"
+        )
         result[n] = {
             "precision": round(s["precision"], 4),
             "recall": round(s["recall"], 4),
