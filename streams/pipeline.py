@@ -60,6 +60,7 @@ def learn(record: dict[str, Any], memory: Any, now: float) -> dict[str, Any]:
         text=record["text"],
         removed=[Removed(r["start"], r["end"], r["reason"]) for r in boiler["removed"]],
         removed_chars=boiler["removed_chars"],
+        segments=tuple((k["start"], k["end"]) for k in boiler["kept"]),
     )
     applied = memory.apply(domain, cleaned, now)
     memory.observe(domain, record["article_id"], cleaned.text, now)
@@ -194,4 +195,5 @@ def _boilerplate(cleaned: Any) -> dict[str, Any]:
     return {
         "removed_chars": cleaned.removed_chars,
         "removed": [{"start": r.start, "end": r.end, "reason": r.reason} for r in cleaned.removed],
+        "kept": [{"start": start, "end": end} for start, end in cleaned.segments],
     }
