@@ -22,6 +22,9 @@ from streams.nlp.boilerplate import segment
 from streams.nlp.boilerplate.spans import Cleaned, Removed, cut, merge_removed, pieces_of
 
 REASON = "learned:source"
+# An article whose sentences are mostly known already is a re-publication or an update of an
+# earlier one, not evidence of boilerplate: it is not counted, and nothing is cut from it.
+REPEAT_SHARE = 0.5
 RECENT_IDS = 8
 MIN_LETTERS = 12
 _NON_WORD = re.compile(r"[\W_]+")
@@ -83,14 +86,13 @@ class SourceMemory:
     def observe(self, domain: str, article_id: str, text: str, now: float) -> None:
         """Count each distinct sentence of ``text`` once for this article of ``domain``."""
         tag = _article_tag(article_id)
-        seen: set[str] = set()
-        for start, end in units(text):
-            key = unit_key(text[start:end])
-            if key is None or key in seen:
-                continue
-            seen.add(key)
+        keys = {k for s, e in units(text) if (k := unit_key(text[s:e])) is not None}
+        entries = {k: self.store.get(self._key(domain, k)) or {} for k in keys}
+        known = sum(1 for entry in entries.values() if entry)
+        if keys and known > REPEAT_SHARE * len(keys):
+            return
+        for key, entry in entries.items():
             store_key = self._key(domain, key)
-            entry = self.store.get(store_key) or {}
             ids = list(entry.get("ids", []))
             if tag in ids:
                 continue
@@ -117,10 +119,12 @@ class SourceMemory:
             recovered = ([(0, cleaned.text)], [])
         pieces, seps = recovered
         learned: list[Removed] = []
+        total = 0
         for offset, text in pieces:
             for start, end in units(text):
+                total += 1
                 if self.count(domain, text[start:end], now) >= self.min_articles - 1e-9:
                     learned.append(Removed(offset + start, offset + end, REASON))
-        if not learned:
+        if not learned or len(learned) > REPEAT_SHARE * total:
             return cleaned
         return cut(pieces, seps, merge_removed(list(cleaned.removed) + learned))

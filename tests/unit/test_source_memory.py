@@ -103,3 +103,14 @@ def test_apply_without_segments_on_untouched_text() -> None:
 
 def test_normalise_domain() -> None:
     assert normalise_domain("https://WWW.Example.com:443/path") == "example.com"
+
+
+def test_republished_copies_do_not_teach_their_own_sentences() -> None:
+    store: dict = {}
+    memory = SourceMemory(store, min_articles=3, half_life_days=30.0)
+    text = article(7)
+    for i in range(10):  # the same story under ten ids: syndication, updates, re-ingests
+        memory.observe("syndicated.example", f"copy-{i}", text, now=1_000.0 + i)
+    cleaned = memory.apply("syndicated.example", clean_text(text), now=2_000.0)
+    assert "Residents packed the hall on night 7" in cleaned.text
+    assert not [r for r in cleaned.removed if r.reason == REASON]
