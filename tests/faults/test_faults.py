@@ -1,0 +1,169 @@
+"""Fault tests against real brokers: the accounting invariant (every ingested article ends
+in the sink or the DLQ; duplicates counted, none lost) under kill -9 of each stage's worker,
+the loss of one broker of three, and a consumer-group rebalance of the extract stage.
+
+Run them alone with ``bin/test -m faults -s`` (``-s`` shows the figures)."""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from aiokafka.admin import AIOKafkaAdminClient
+
+from streams import topics
+from streams.ingest import ingest
+from streams.kafka import client_options, ensure_topics
+from streams.settings import Settings
+from tests.faults.accounting import Accounting, settle, topic_count
+from tests.faults.articles import generate, write_jsonl
+from tests.faults.conftest import Cluster, FaultWorkers, fault_settings
+
+pytestmark = pytest.mark.faults
+
+ARTICLES = 3000
+SETTLE_S = 300.0
+
+STAGE_OUT = {stage: out for stage, (_, out) in topics.STAGES.items()}
+
+
+def say(message: str) -> None:
+    print(message, flush=True)
+
+
+async def ingest_articles(settings: Settings, path: Path, start: int, count: int) -> list[str]:
+    items = generate(count, start=start)
+    summary = await ingest(settings, [str(write_jsonl(path, items))], progress=False)
+    assert summary.dead == 0 and summary.ingested == count
+    return summary.article_ids
+
+
+async def until(
+    probe: Callable[[], object], done: Callable[[int], bool], timeout: float, what: str
+) -> int:
+    deadline = time.monotonic() + timeout
+    value = await probe()  # type: ignore[misc]
+    while not done(value):
+        if time.monotonic() > deadline:
+            raise AssertionError(f"timed out after {timeout}s waiting for {what} (at {value})")
+        await asyncio.sleep(0.3)
+        value = await probe()  # type: ignore[misc]
+    return value  # type: ignore[return-value]
+
+
+def counter(settings: Settings, base: str) -> Callable[[], object]:
+    return lambda: topic_count(settings, base)
+
+
+def check(figures: Accounting, label: str, started: float) -> None:
+    line = figures.line(label) + f" runtime={time.monotonic() - started:.0f}s"
+    say("\nACCOUNTING " + line)
+    assert figures.lost == 0, f"articles lost: {line}"
+    assert figures.strays == 0, f"records for ids never ingested: {line}"
+    assert figures.sink_ids + figures.dlq_ids >= figures.ingested, line
+
+
+async def test_kill9_each_stage_mid_stream(kafka: Settings, tmp_path: Path) -> None:
+    """SIGKILL the worker of each stage (with its NLP pool) while thousands of articles are
+    in flight, then start it again: nothing is lost."""
+    started = time.monotonic()
+    settings = fault_settings(kafka, tmp_path)
+    await ensure_topics(settings)
+    workers = FaultWorkers(settings, tmp_path)
+    try:
+        for stage in topics.STAGES:
+            workers.start(stage)
+        ids = await ingest_articles(settings, tmp_path / "in.jsonl", 0, ARTICLES)
+        say(f"\ningested {len(ids)} articles in {time.monotonic() - started:.0f}s")
+        for stage, out in STAGE_OUT.items():
+            probe = counter(settings, out)
+            before = await probe()  # type: ignore[misc]
+            at = await until(probe, lambda n, b=before: n >= b + 150, 240, f"{stage} output")
+            workers.kill9(stage)
+            say(f"kill -9 {stage} worker with {at}/{ARTICLES} of its output written")
+            assert at < ARTICLES, f"{stage} had finished before it was killed"
+            await asyncio.sleep(1.0)
+            workers.start(stage)
+        figures = await settle(settings, ids, SETTLE_S, on_tick=say)
+        assert all(workers.alive().values()), workers.alive()
+    finally:
+        workers.stop_all()
+    check(figures, "kill -9 each stage", started)
+
+
+async def test_broker_loss_in_three_node_cluster(cluster: Cluster, tmp_path: Path) -> None:
+    """Kill -9 one of three brokers mid-stream (replication 3, min.insync.replicas 2), keep
+    ingesting while it is down, then bring it back: the pipeline keeps flowing, nothing lost."""
+    started = time.monotonic()
+    settings = fault_settings(cluster.settings, tmp_path, replication=3)
+    await ensure_topics(settings)
+    workers = FaultWorkers(settings, tmp_path)
+    half = ARTICLES // 2
+    try:
+        for stage in topics.STAGES:
+            workers.start(stage)
+        ids = await ingest_articles(settings, tmp_path / "a.jsonl", 0, half)
+        sink = counter(settings, topics.SINK)
+        at = await until(sink, lambda n: n >= 200, 240, "the first sink records")
+        victim = 0  # the first bootstrap server: clients must also find the others
+        cluster.kill(victim)
+        down = time.monotonic()
+        say(f"\nkill -9 broker {cluster.brokers[victim].node_id} with {at} records in the sink")
+        ids += await ingest_articles(settings, tmp_path / "b.jsonl", half, ARTICLES - half)
+        say(f"ingested {ARTICLES - half} more with the broker down")
+        grown = await until(sink, lambda n: n >= at + 300, 180, "the sink to grow, broker down")
+        say(f"sink grew {at} -> {grown} in {time.monotonic() - down:.0f}s with a broker down")
+        await cluster.restart(victim)
+        say(f"broker back after {time.monotonic() - down:.0f}s")
+        figures = await settle(settings, ids, SETTLE_S, on_tick=say)
+        assert all(workers.alive().values()), workers.alive()
+    finally:
+        workers.stop_all()
+    check(figures, "broker loss (1 of 3)", started)
+    assert grown >= at + 300
+
+
+async def group_members(settings: Settings, stage: str) -> int:
+    admin = AIOKafkaAdminClient(**client_options(settings), request_timeout_ms=10000)
+    await admin.start()
+    try:
+        described = await admin.describe_consumer_groups([topics.app_id(settings, stage)])
+    finally:
+        await admin.close()
+    groups = described[0].groups if described else []
+    return sum(len(group[5]) for group in groups)  # (error, id, state, type, protocol, members)
+
+
+async def test_extract_rebalance_under_load(kafka: Settings, tmp_path: Path) -> None:
+    """Add a second extract worker under load, then remove the first (graceful stop): the
+    group rebalances twice and nothing is lost."""
+    started = time.monotonic()
+    settings = fault_settings(kafka, tmp_path)
+    await ensure_topics(settings)
+    workers = FaultWorkers(settings, tmp_path)
+    try:
+        for stage in topics.STAGES:
+            workers.start(stage)
+        ids = await ingest_articles(settings, tmp_path / "in.jsonl", 0, ARTICLES)
+        enriched = counter(settings, topics.ENRICHED)
+        at = await until(enriched, lambda n: n >= 200, 240, "extract output")
+        workers.start("extract", "extract-b")
+        say(f"\nadded extract-b with {at}/{ARTICLES} enriched")
+        await until(
+            lambda: group_members(settings, "extract"), lambda n: n >= 2, 120, "two members"
+        )
+        at = await enriched()  # type: ignore[misc]
+        say(f"extract group has 2 members with {at}/{ARTICLES} enriched")
+        await until(enriched, lambda n, a=at: n >= a + 300, 240, "extract output, 2 workers")
+        at = await enriched()  # type: ignore[misc]
+        workers.stop("extract")
+        say(f"removed the first extract worker with {at}/{ARTICLES} enriched")
+        assert at < ARTICLES, "extract had finished before the rebalance"
+        figures = await settle(settings, ids, SETTLE_S, on_tick=say)
+        assert all(workers.alive().values()), workers.alive()
+    finally:
+        workers.stop_all()
+    check(figures, "extract rebalance", started)
