@@ -217,3 +217,16 @@ def test_regions_are_recognised_but_not_turned_into_villages() -> None:
     tagged = tag_mentions(text, [ent("e1", "the Middle East", "LOC", text)])
     assert [(m.text, r) for m, r in tagged] == [("Middle East", None)]
     assert geotag(text, [ent("e1", "the Middle East", "LOC", text)])[0] == []
+
+
+def test_small_town_in_a_name_needs_a_nearby_place_to_confirm_it() -> None:
+    near = "The Haslett Rotary Club met in Lansing on Monday."
+    ents = [ent("e1", "Haslett Rotary Club", "ORG", near), ent("e2", "Lansing", "GPE", near)]
+    places, _ = geotag(near, ents)
+    haslett = by_text(places, "Haslett")
+    assert haslett["admin1"] == "Michigan" and km(haslett, 42.747, -84.401) < 20
+
+    far = "The Haslett Rotary Club met in Paris on Monday."
+    ents = [ent("e1", "Haslett Rotary Club", "ORG", far), ent("e2", "Paris", "GPE", far)]
+    places, _ = geotag(far, ents)
+    assert [p["name"] for p in places] == ["Paris"]

@@ -44,6 +44,9 @@ class Mention:
     text: str
     source: str  # "entity", "scan", "dateline", "embedded" (in an organisation's name), "demonym"
     candidates: list[Place] = field(default_factory=list)
+    # a small town read off a person's or organisation's name: kept only if the resolver finds
+    # it next to the article's other places
+    weak: bool = False
 
     @property
     def demonym(self) -> bool:
@@ -147,11 +150,15 @@ def recognise(text: str, entities: list[dict], gaz: Gazetteer) -> list[Mention]:
                 hit = None
                 if label in MISREAD_LABELS and (_lone_word(ent) or _county_like(ent)):
                     hit = _misread_person(text, span, gaz, persons)
+                    hit = hit or _misread_person(text, span, gaz, persons, 0, weak=True)
                 hits = [hit] if hit is not None else []
-                if not hits and label == "ORG":
+                if not hits and label in ("ORG", "PERSON"):
                     lead = _leading_place(text, *span, gaz, True)
+                    if lead is None and label == "ORG":
+                        lead = _leading_place(text, *span, gaz, False, 0, weak=True)
                     hits = [lead] if lead is not None else []
-                    hits += _inner_places(text, span, gaz, hits)
+                    if label == "ORG":
+                        hits += _inner_places(text, span, gaz, hits)
                 for h in hits:
                     if not _overlaps((h.start, h.end), taken):
                         mentions.append(h)
@@ -179,7 +186,13 @@ def _placeish(surface: str, cands: list[Place], gaz: Gazetteer, min_pop: int) ->
 
 
 def _leading_place(
-    text: str, start: int, end: int, gaz: Gazetteer, need_institution: bool
+    text: str,
+    start: int,
+    end: int,
+    gaz: Gazetteer,
+    need_institution: bool,
+    min_pop: int = EMBEDDED_MIN_POPULATION,
+    weak: bool = False,
 ) -> Mention | None:
     """The place that opens a longer name: 'Ohio' in 'Ohio Department of Development'."""
     s0, e0 = _trim(text, start, end, gaz)
@@ -192,8 +205,11 @@ def _leading_place(
         s, e = _trim(text, words[0][0], words[n - 1][1], gaz)
         surface = text[s:e]
         cands = gaz.candidates(surface)
-        if _placeish(surface, cands, gaz, EMBEDDED_MIN_POPULATION):
-            return Mention(s, e, surface, "embedded" if need_institution else "entity", cands)
+        if weak:
+            key = norm(surface)
+            cands = [c for c in cands if norm(c.name) == key]
+        if _placeish(surface, cands, gaz, min_pop):
+            return Mention(s, e, surface, "embedded", cands, weak=weak)
     return None
 
 
@@ -259,7 +275,12 @@ def _lone_word(ent: dict) -> bool:
 
 
 def _misread_person(
-    text: str, span: tuple[int, int], gaz: Gazetteer, persons: set[str]
+    text: str,
+    span: tuple[int, int],
+    gaz: Gazetteer,
+    persons: set[str],
+    min_pop: int = MISREAD_PERSON_MIN_POPULATION,
+    weak: bool = False,
 ) -> Mention | None:
     """A one-word 'person' or 'organisation' that is a sizeable place and no one's name in the
     article ('A Gainesville restaurant was robbed', 'Edmonton earned a B'); small models often
@@ -272,8 +293,8 @@ def _misread_person(
     # only a place's own name, not one of its many alternate spellings ("Hamas" for Hama)
     key = norm(surface)
     own = [c for c in cands if norm(c.name) == key or gaz.alias(surface) == c.idx]
-    if _placeish(surface, own, gaz, MISREAD_PERSON_MIN_POPULATION):
-        return Mention(s, e, surface, "entity", cands)
+    if _placeish(surface, own, gaz, min_pop):
+        return Mention(s, e, surface, "entity", own if weak else cands, weak=weak)
     return None
 
 

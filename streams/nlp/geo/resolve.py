@@ -29,6 +29,7 @@ W_ADMIN1 = 1.6
 W_SOURCE = 0.8
 W_NEIGHBOUR = 0.7
 W_NEAR = 1.0
+CONFIRM_KM = 60.0
 NEAR_KM = 250.0
 # only points that stand for a small area say where nearby namesakes are
 _POINT_FEATURES = frozenset({"city", "admin2"})
@@ -183,7 +184,7 @@ def _context(
 ) -> Context:
     ctx = Context(Counter(), Counter(), source_cc)
     for m, r in zip(mentions, picked, strict=True):
-        if r is None:
+        if r is None or m.weak:
             continue
         place, key = r[0], norm(m.text)
         if place.country_code:
@@ -211,10 +212,15 @@ def resolve(
     # one sense per discourse: a surface form keeps the reading its most confident mention got
     best: dict[str, tuple[Place, float]] = {}
     for m, p in zip(mentions, picked, strict=True):
-        if p is not None and not m.demonym:
+        if p is not None and not m.demonym and not m.weak:
             key = norm(m.text)
             if key not in best or p[1] > best[key][1]:
                 best[key] = p
+    strong = [
+        (norm(m.text), p[0])
+        for m, p in zip(mentions, picked, strict=True)
+        if p is not None and not m.weak and p[0].feature in _POINT_FEATURES
+    ]
     out: list[Resolved | None] = []
     for m, p in zip(mentions, picked, strict=True):
         if p is None:
@@ -222,8 +228,21 @@ def resolve(
             continue
         if not m.demonym and containers_free(m, mentions, containers):
             p = best.get(norm(m.text), p)
+        if m.weak and not _confirmed(norm(m.text), p[0], best, strong):
+            out.append(None)
+            continue
         out.append(Resolved(m, p[0], p[1]))
     return out
+
+
+def _confirmed(
+    key: str, place: Place, best: dict[str, tuple[Place, float]], strong: list[tuple[str, Place]]
+) -> bool:
+    """A weak mention stands if the same name is a place elsewhere in the article, or if its
+    town lies next to a town the article names outright."""
+    if key in best:
+        return True
+    return any(k != key and _km(place.lat, place.lon, s.lat, s.lon) < CONFIRM_KM for k, s in strong)
 
 
 def containers_free(m: Mention, mentions: list[Mention], containers: dict[int, Mention]) -> bool:

@@ -25,12 +25,12 @@ def source_country(domain: str | None) -> str | None:
 def tag_mentions(
     text: str, entities: list[dict], gaz: Gazetteer | None = None, source_domain: str | None = None
 ) -> list[tuple[Mention, Resolved | None]]:
-    """Every recognised toponym with its resolution (None where unresolved); the eval uses it."""
+    """Every recognised toponym with its resolution (None where unresolved); the eval uses it.
+    Weak mentions the resolver could not confirm are not toponyms and are left out."""
     gaz = gaz or load_gazetteer()
     mentions = recognise(text, entities, gaz)
-    return list(
-        zip(mentions, resolve(text, mentions, gaz, source_country(source_domain)), strict=True)
-    )
+    resolved = resolve(text, mentions, gaz, source_country(source_domain))
+    return [(m, r) for m, r in zip(mentions, resolved, strict=True) if r is not None or not m.weak]
 
 
 def geotag(
