@@ -56,7 +56,9 @@ async def records(
                 offset = begins[tp]
             cons.seek(tp, offset)
         while True:
-            if not follow and all(await cons.position(tp) >= ends[tp] for tp in parts):
+            # A list, not a generator: ``await`` inside a generator expression makes it an
+            # async generator, which ``all()`` cannot iterate.
+            if not follow and all([await cons.position(tp) >= ends[tp] for tp in parts]):
                 return
             batch = await cons.getmany(timeout_ms=500)
             for messages in batch.values():
