@@ -230,3 +230,15 @@ def test_small_town_in_a_name_needs_a_nearby_place_to_confirm_it() -> None:
     ents = [ent("e1", "Haslett Rotary Club", "ORG", far), ent("e2", "Paris", "GPE", far)]
     places, _ = geotag(far, ents)
     assert [p["name"] for p in places] == ["Paris"]
+
+
+def test_a_town_and_its_named_county_pick_each_other() -> None:
+    text = "Deputies in Walker County arrested a man near Huntsville on Friday."
+    ents = [ent("e1", "Walker County", "GPE", text), ent("e2", "Huntsville", "GPE", text)]
+    places, _ = geotag(text, ents)
+    assert by_text(places, "Huntsville")["admin1"] == "Texas"
+    assert by_text(places, "Walker County")["admin1"] == "Texas"
+    # without the county, the bigger Huntsville (Alabama) wins
+    alone = "A man was arrested near Huntsville on Friday."
+    places, _ = geotag(alone, [ent("e1", "Huntsville", "GPE", alone)])
+    assert by_text(places, "Huntsville")["admin1"] == "Alabama"

