@@ -250,3 +250,16 @@ def test_initial_shape_and_inner_possessive(nlp):
     _check_offsets(doc, ents)
     assert _by_mention(ents, "Dwight D. Eisenhower")["label"] == "PERSON"
     assert not any("\u2019s" in m["text"] for e in ents for m in e["mentions"])
+
+
+def test_name_after_a_title_is_a_person_even_when_the_model_misses_it(nlp):
+    text = (
+        "Mayor Ana Ruiz of Denver said the city would hire 40 nurses. "
+        '"We need them now," Ruiz said.'
+    )
+    doc = nlp(text)
+    ents = extract_entities(doc)
+    _check_offsets(doc, ents)
+    ruiz = [e for e in ents if e["name"] == "Ana Ruiz"]
+    assert len(ruiz) == 1 and ruiz[0]["label"] == "PERSON"
+    assert [m["text"] for m in ruiz[0]["mentions"]] == ["Ana Ruiz", "Ruiz"]

@@ -26,6 +26,7 @@ from streams.nlp.entities.spans import (
     model_mentions,
     split_span,
     title_before,
+    titled_names,
 )
 from streams.nlp.entities.tokens import TokenTable
 
@@ -107,6 +108,11 @@ def extract_entities(
             mention = Mention(a, b, label, weight=1.0 if i == 0 else 0.3)
             mention.person_cue = title_before(doc, a) or initial_shape(doc, a, b)
             mentions.append(annotate(mention, regions, doc))
+    taken = {k for m in mentions for k in range(m.start, m.end)}
+    for a, b in titled_names(doc, taken):
+        mention = Mention(a, b, "PERSON", weight=0.5, person_cue=True)
+        mentions.append(annotate(mention, regions, doc))
+    mentions.sort(key=lambda m: m.start)
     mentions = _apply_layout(doc, tt, mentions, regions)
     mentions.extend(annotate(m, regions, doc) for m in defined_acronyms(doc, mentions))
     for m in mentions:

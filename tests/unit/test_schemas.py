@@ -1,0 +1,43 @@
+"""The schema files themselves, and the pipeline's output against them."""
+
+from __future__ import annotations
+
+import pytest
+from jsonschema import Draft202012Validator
+
+from streams.ingest import discover, read_items
+from streams.local import process_items
+from streams.schemas import FILES, SCHEMA_DIR, SchemaError, schema_id, validate, validator
+from streams.settings import REPO_ROOT, load
+
+
+@pytest.mark.parametrize("kind", sorted(FILES))
+def test_schema_files_are_valid_and_versioned(kind: str) -> None:
+    schema = validator(kind).schema
+    Draft202012Validator.check_schema(schema)
+    assert schema["properties"]["schema"]["const"] == schema_id(kind)
+    assert FILES[kind].endswith(".v1.json") and (SCHEMA_DIR / FILES[kind]).exists()
+
+
+def test_validation_names_the_field() -> None:
+    with pytest.raises(SchemaError, match="article_id"):
+        validate("article.raw", {"schema": schema_id("article.raw"), "article_id": 5})
+
+
+def test_sample_corpus_gives_valid_filled_sink_records() -> None:
+    sample = REPO_ROOT / "streams" / "data" / "sample"
+    results = list(process_items(read_items(discover([str(sample)])), load()))
+    records = [r for r, _ in results if r is not None]
+    assert len(records) == len(results) >= 13
+    for record in records:
+        validate("article.geo", record)
+        ids = {e["id"] for e in record["entities"]}
+        for claim in record["claims"]:
+            if claim["speaker"] is not None:
+                assert claim["speaker"]["entity_id"] in ids
+        for item in record["entities"] + record["places"]:
+            for m in item["mentions"]:
+                assert record["text"][m["start"] : m["end"]] == m["text"]
+    assert all(r["entities"] and r["claims"] and r["places"] for r in records)
+    assert any(c["kind"] == "numeric" for r in records for c in r["claims"])
+    assert any(c["speaker"] for r in records for c in r["claims"] if c["kind"] == "quote")
