@@ -16,6 +16,7 @@ import sys
 import time
 from collections import defaultdict
 from pathlib import Path
+from urllib.parse import urlparse
 
 EARTH_RADIUS_KM = 6371.0088
 HALF_CIRCUMFERENCE_KM = 20039.0
@@ -48,6 +49,12 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         default="auto",
         help="score places that open an organisation's name ('Ohio' in 'Ohio "
         "Department of Health'): auto = only on datasets that annotate them",
+    )
+    parser.add_argument(
+        "--no-domain",
+        dest="domain",
+        action="store_false",
+        help="do not pass the article URL's host to geotag as source_domain",
     )
     parser.add_argument(
         "--predictions",
@@ -238,6 +245,7 @@ def project_predict(
     dataset: str,
     demonyms: str,
     embedded: str = "auto",
+    source_domain: str | None = None,
 ) -> list[dict]:
     from streams.nlp.geo import load_gazetteer
     from streams.nlp.geo.tag import tag_mentions
@@ -246,7 +254,7 @@ def project_predict(
     keep_demonyms = demonyms == "on" or (demonyms == "auto" and dataset in DEMONYM_DATASETS)
     keep_embedded = embedded == "on" or (embedded == "auto" and dataset in EMBEDDED_DATASETS)
     out = []
-    for m, r in tag_mentions(text, _entities(nlp(text)), gaz):
+    for m, r in tag_mentions(text, _entities(nlp(text)), gaz, source_domain):
         if (m.demonym and not keep_demonyms) or (m.source == "embedded" and not keep_embedded):
             continue
         if (
@@ -318,7 +326,8 @@ def run(args: argparse.Namespace) -> int:
     for d in tqdm(docs, desc="geo eval", file=sys.stderr, unit="doc"):
         ds, gold, ign = d["dataset"], d["toponyms"], d.get("ignore_spans", [])
         t0 = time.perf_counter()
-        pred = project_predict(nlp, d["text"], ds, args.demonyms, args.embedded)
+        domain = urlparse(d.get("meta", {}).get("url") or "").hostname if args.domain else None
+        pred = project_predict(nlp, d["text"], ds, args.demonyms, args.embedded, domain)
         times.append(time.perf_counter() - t0)
         if pred_fh:
             pred_fh.write(json.dumps({"id": d["id"], "toponyms": pred}) + "\n")
