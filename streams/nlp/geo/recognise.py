@@ -131,8 +131,12 @@ def recognise(text: str, entities: list[dict], gaz: Gazetteer) -> list[Mention]:
                         mentions.append(Mention(s, e, surface, "demonym", [demo]))
                     elif head is not None:  # "Alachua County Sheriff" tagged as GPE
                         mentions.append(head)
-                    else:
+                    elif cands or key in gaz.regions:
                         mentions.append(Mention(s, e, surface, "entity", cands))
+                    else:
+                        # no gazetteer entry: mostly names the model mislabelled ('Pawlenty',
+                        # 'Coronado Meat Market'); leave the span to the other rules
+                        continue
                     taken.append((s, e))
             elif label in DEMONYM_LABELS:
                 s, e = _trim(text, *span, gaz)
@@ -242,7 +246,8 @@ def _inner_places(
                 if surface.isupper() and gaz.alias(surface) is None:
                     continue
                 after_of = text[max(span[0], s - 3) : s] == "of "
-                if cands[0].feature in ("country", "admin1", "continent") or (
+                own = norm(cands[0].name) == key or gaz.alias(surface) is not None
+                if (own and cands[0].feature in ("country", "admin1", "continent")) or (
                     institution
                     and after_of
                     and _placeish(surface, cands, gaz, EMBEDDED_MIN_POPULATION)
@@ -331,8 +336,10 @@ def _scan_ok(surface: str, cands: list[Place], gaz: Gazetteer) -> bool:
     if gaz.alias(surface) is not None:
         return True
     top = cands[0]
+    # a town must be named by its own name; alternate spellings of big cities catch words
     return any(
-        c.feature in SCAN_FEATURES or (c.feature == "city" and c.population >= SCAN_MIN_POPULATION)
+        c.feature in SCAN_FEATURES
+        or (c.feature == "city" and c.population >= SCAN_MIN_POPULATION and norm(c.name) == key)
         for c in cands[:3]
     ) or (top.feature == "admin2" and " " in surface)
 
