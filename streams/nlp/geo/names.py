@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 
@@ -10,6 +11,7 @@ _SEP = re.compile(r"[\s\-\u2010-\u2015/]+")
 _ABBREV = (("saint ", "st "), ("sainte ", "ste "), ("mount ", "mt "), ("fort ", "ft "))
 
 
+@functools.lru_cache(maxsize=1 << 16)
 def norm(text: str) -> str:
     """Fold case, accents, dots and dashes: 'São Paulo' and 'Sao-Paulo' share one key."""
     text = unicodedata.normalize("NFKD", text)

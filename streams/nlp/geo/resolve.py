@@ -103,14 +103,15 @@ def _score(
     gaz: Gazetteer,
     ctx: Context,
     container: Mention | None,
-    inner: Mention | None = None,
+    inner: Mention | None,
+    cue: bool,
+    alias: int | None,
 ) -> float:
     s = W_POP * math.log10(c.population + 10) + FEATURE_PRIOR.get(c.feature, 0.0)
     if key in gaz.primary and norm(c.name) == key:
         s += W_PRIMARY
-    if gaz.alias(m.text) == c.idx:
+    if alias == c.idx:
         s += W_ALIAS
-    cue = _cue(text, m, gaz)
     if cue and c.feature == "admin1":
         s += W_CUE
     elif not cue and gaz.prefer.get(key) == c.idx:
@@ -180,8 +181,9 @@ def _pick(
         if len(m.candidates) <= MAX_CANDIDATES
         else sorted(m.candidates, key=lambda c: -c.population)[:MAX_CANDIDATES]
     )
-    inner = inners.get(i)
-    scores = [_score(c, m, key, text, gaz, ctx, containers.get(i), inner) for c in cands]
+    inner, container = inners.get(i), containers.get(i)
+    cue, alias = _cue(text, m, gaz), gaz.alias(m.text)
+    scores = [_score(c, m, key, text, gaz, ctx, container, inner, cue, alias) for c in cands]
     best = max(range(len(cands)), key=scores.__getitem__)
     b = cands[best]
     weights = [math.exp((s - scores[best]) / TEMPERATURE) for s in scores]
