@@ -1,176 +1,33 @@
-"""Fixtures for the fault tests: a three-node KRaft cluster, and stage workers that can be
-killed with SIGKILL, restarted, and run several to a stage."""
+"""Fixtures for the fault tests: a three-node KRaft cluster per module, and the accounting
+figures of every test, printed in pytest's terminal summary (so they show without ``-s``)."""
 
 from __future__ import annotations
 
-import asyncio
-import os
-import signal
-import subprocess
-import sys
-import time
 from collections.abc import Iterator
-from dataclasses import dataclass
-from pathlib import Path
 
 import pytest
 
-from streams.broker import Broker, new_cluster_id
-from streams.kafka import BrokerError, wait_for_broker
-from streams.settings import Settings, load
-from tests.conftest import free_port, module_settings, settings_env
+from tests.faults.harness import Cluster, start_cluster
 
-# Server properties for a cluster that survives the loss of one broker without losing
-# acknowledged writes: three replicas, and a write is acknowledged by at least two.
-CLUSTER_PROPERTIES = {
-    "default.replication.factor": "3",
-    "min.insync.replicas": "2",
-    "offsets.topic.replication.factor": "3",
-    "transaction.state.log.replication.factor": "3",
-    "transaction.state.log.min.isr": "2",
-    "unclean.leader.election.enable": "false",
-}
-
-
-@dataclass
-class Cluster:
-    brokers: list[Broker]
-    cluster_id: str
-    settings: Settings
-
-    def kill(self, index: int) -> None:
-        """SIGKILL one broker (no clean shutdown, no leadership hand-off)."""
-        self.brokers[index].stop(kill=True)
-
-    async def restart(self, index: int, timeout: float = 120.0) -> None:
-        """Start a killed broker again on its old data; return when it answers."""
-        broker = self.brokers[index]
-        broker.launch(self.cluster_id)
-        single = self.settings.replace(broker=f"kafka://{broker.bootstrap}")
-        await wait_for_broker(single, timeout)
-
-    def stop(self) -> None:
-        for broker in self.brokers:
-            broker.stop()
+FIGURES = pytest.StashKey[list[str]]()
 
 
 @pytest.fixture(scope="module")
 def cluster(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Cluster]:
-    """Three KRaft nodes (each broker and controller) on loopback, replication factor 3,
-    min.insync.replicas 2; settings point at all three."""
-    home = tmp_path_factory.mktemp("cluster")
-    ids = (1, 2, 3)
-    ports = {n: (free_port(), free_port()) for n in ids}
-    voters = [(n, ports[n][1]) for n in ids]
-    brokers = [
-        Broker(
-            home=home / f"kafka-{n}",
-            port=ports[n][0],
-            node_id=n,
-            controller_port=ports[n][1],
-            voters=voters,
-            heap="384m",
-            extra=dict(CLUSTER_PROPERTIES),
-        )
-        for n in ids
-    ]
-    cluster_id = new_cluster_id()
-    bootstrap = ",".join(f"kafka://{b.bootstrap}" for b in brokers)
-    settings = load().replace(broker=bootstrap, home=home, replication=3)
-    for broker in brokers:
-        broker.launch(cluster_id)
-    built = Cluster(brokers, cluster_id, settings)
-    try:
-        for broker in brokers:
-            asyncio.run(
-                wait_for_broker(settings.replace(broker=f"kafka://{broker.bootstrap}"), 150)
-            )
-    except BrokerError:
-        built.stop()
-        raise
+    built = start_cluster(tmp_path_factory.mktemp("cluster"))
     yield built
     built.stop()
 
 
-def worker_env(settings: Settings, home: Path) -> dict[str, str]:
-    env = settings_env(settings)
-    env.update(
-        NEWSSTREAM_HOME=str(home),
-        NEWSSTREAM_REPLICATION=str(settings.replication),
-        NEWSSTREAM_BATCH_SIZE=str(settings.batch_size),
-        NEWSSTREAM_NLP_PROCESSES=str(settings.nlp_processes),
-        NEWSSTREAM_LOG_LEVEL="info",
-    )
-    return env
+@pytest.fixture
+def figures(request: pytest.FixtureRequest) -> list[str]:
+    """Append a test's accounting line here; the terminal summary prints them all."""
+    return request.config.stash.setdefault(FIGURES, [])
 
 
-class FaultWorkers:
-    """Stage workers as child processes, each in its own process group (the worker and its
-    NLP pool children), addressable by a name such as ``extract`` or ``extract-b``."""
-
-    def __init__(self, settings: Settings, log_dir: Path) -> None:
-        self.settings = settings
-        self.log_dir = log_dir
-        self.procs: dict[str, subprocess.Popen[bytes]] = {}
-
-    def start(self, stage: str, name: str | None = None) -> None:
-        name = name or stage
-        home = self.log_dir / "homes" / name
-        home.mkdir(parents=True, exist_ok=True)
-        log = open(self.log_dir / f"{name}.log", "ab")  # noqa: SIM115 - lives with the process
-        self.procs[name] = subprocess.Popen(
-            [sys.executable, "-m", "streams", "worker", "--stage", stage],
-            env=worker_env(self.settings, home),
-            stdout=log,
-            stderr=subprocess.STDOUT,
-            start_new_session=True,
-        )
-
-    def kill9(self, name: str) -> None:
-        """SIGKILL the worker and everything in its process group, as a crashed host would."""
-        proc = self.procs.pop(name)
-        try:
-            os.killpg(proc.pid, signal.SIGKILL)
-        except ProcessLookupError:
-            pass
-        proc.wait()
-
-    def stop(self, name: str, timeout: float = 60.0) -> None:
-        """Graceful stop (SIGTERM): the worker leaves its group, which rebalances."""
-        proc = self.procs.pop(name)
-        proc.terminate()
-        try:
-            proc.wait(timeout)
-        except subprocess.TimeoutExpired:
-            os.killpg(proc.pid, signal.SIGKILL)
-            proc.wait()
-
-    def alive(self) -> dict[str, bool]:
-        return {name: proc.poll() is None for name, proc in self.procs.items()}
-
-    def stop_all(self) -> None:
-        for proc in self.procs.values():
-            proc.terminate()
-        deadline = time.monotonic() + 30
-        for proc in self.procs.values():
-            try:
-                proc.wait(max(0.1, deadline - time.monotonic()))
-            except subprocess.TimeoutExpired:
-                pass
-            try:
-                os.killpg(proc.pid, signal.SIGKILL)  # also any NLP pool children left over
-            except ProcessLookupError:
-                pass
-            proc.wait()
-        self.procs.clear()
-
-    def tail(self, name: str, lines: int = 30) -> str:
-        path = self.log_dir / f"{name}.log"
-        if not path.exists():
-            return ""
-        return "\n".join(path.read_text(errors="replace").splitlines()[-lines:])
-
-
-def fault_settings(base: Settings, home: Path, **changes: object) -> Settings:
-    """Own topics and groups (unique prefix), fast batches."""
-    return module_settings(base, home, batch_within_s=0.2, **changes)
+def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
+    lines = terminalreporter.config.stash.get(FIGURES, [])
+    if lines:
+        terminalreporter.section("fault tests: accounting")
+        for line in lines:
+            terminalreporter.write_line(line)

@@ -2,7 +2,8 @@
 in the sink or the DLQ; duplicates counted, none lost) under kill -9 of each stage's worker,
 the loss of one broker of three, and a consumer-group rebalance of the extract stage.
 
-Run them alone with ``bin/test -m faults -s`` (``-s`` shows the figures)."""
+Each test prints its figures (ingested, in sink, in DLQ, duplicates, lost) in the terminal
+summary. Run them alone with ``bin/test -m faults`` (add ``-s`` to follow them live)."""
 
 from __future__ import annotations
 
@@ -20,11 +21,13 @@ from streams.kafka import client_options, ensure_topics
 from streams.settings import Settings
 from tests.faults.accounting import Accounting, settle, topic_count
 from tests.faults.articles import generate, write_jsonl
-from tests.faults.conftest import Cluster, FaultWorkers, fault_settings
+from tests.faults.harness import Cluster, FaultWorkers, fault_settings
+from tests.integration.kafkautil import send_raw
 
 pytestmark = pytest.mark.faults
 
 ARTICLES = 3000
+BAD_EVERY = 100  # one raw record in a hundred fails the clean stage's schema check -> DLQ
 SETTLE_S = 300.0
 
 STAGE_OUT = {stage: out for stage, (_, out) in topics.STAGES.items()}
@@ -35,10 +38,19 @@ def say(message: str) -> None:
 
 
 async def ingest_articles(settings: Settings, path: Path, start: int, count: int) -> list[str]:
+    """Ingest ``count`` generated articles through ``streams.ingest``, and straight to the raw
+    topic one bad record per BAD_EVERY (keyed by its id, so its dead letter names it); half
+    of the bad records go before the articles and half after. Returns every id sent."""
     items = generate(count, start=start)
+    bad = [
+        (f"fault-bad-{i:05d}".encode(), b'{"schema": "newsstream.article.raw/v1"}')
+        for i in range(start, start + count, BAD_EVERY)
+    ]
+    await send_raw(settings, topics.RAW, bad[::2])
     summary = await ingest(settings, [str(write_jsonl(path, items))], progress=False)
+    await send_raw(settings, topics.RAW, bad[1::2])
     assert summary.dead == 0 and summary.ingested == count
-    return summary.article_ids
+    return summary.article_ids + [key.decode() for key, _ in bad]
 
 
 async def until(
@@ -58,15 +70,19 @@ def counter(settings: Settings, base: str) -> Callable[[], object]:
     return lambda: topic_count(settings, base)
 
 
-def check(figures: Accounting, label: str, started: float) -> None:
+def check(figures: Accounting, ids: list[str], label: str, started: float, log: list[str]) -> None:
     line = figures.line(label) + f" runtime={time.monotonic() - started:.0f}s"
+    log.append(line)
     say("\nACCOUNTING " + line)
     assert figures.lost == 0, f"articles lost: {line}"
     assert figures.strays == 0, f"records for ids never ingested: {line}"
-    assert figures.sink_ids + figures.dlq_ids >= figures.ingested, line
+    bad = sum(i.startswith("fault-bad-") for i in ids)
+    assert (figures.sink_ids, figures.dlq_ids) == (len(ids) - bad, bad), f"misrouted: {line}"
 
 
-async def test_kill9_each_stage_mid_stream(kafka: Settings, tmp_path: Path) -> None:
+async def test_kill9_each_stage_mid_stream(
+    kafka: Settings, tmp_path: Path, figures: list[str]
+) -> None:
     """SIGKILL the worker of each stage (with its NLP pool) while thousands of articles are
     in flight, then start it again: nothing is lost."""
     started = time.monotonic()
@@ -87,14 +103,16 @@ async def test_kill9_each_stage_mid_stream(kafka: Settings, tmp_path: Path) -> N
             assert at < ARTICLES, f"{stage} had finished before it was killed"
             await asyncio.sleep(1.0)
             workers.start(stage)
-        figures = await settle(settings, ids, SETTLE_S, on_tick=say)
+        result = await settle(settings, ids, SETTLE_S, on_tick=say)
         assert all(workers.alive().values()), workers.alive()
     finally:
         workers.stop_all()
-    check(figures, "kill -9 each stage", started)
+    check(result, ids, "kill -9 each stage", started, figures)
 
 
-async def test_broker_loss_in_three_node_cluster(cluster: Cluster, tmp_path: Path) -> None:
+async def test_broker_loss_in_three_node_cluster(
+    cluster: Cluster, tmp_path: Path, figures: list[str]
+) -> None:
     """Kill -9 one of three brokers mid-stream (replication 3, min.insync.replicas 2), keep
     ingesting while it is down, then bring it back: the pipeline keeps flowing, nothing lost."""
     started = time.monotonic()
@@ -118,11 +136,11 @@ async def test_broker_loss_in_three_node_cluster(cluster: Cluster, tmp_path: Pat
         say(f"sink grew {at} -> {grown} in {time.monotonic() - down:.0f}s with a broker down")
         await cluster.restart(victim)
         say(f"broker back after {time.monotonic() - down:.0f}s")
-        figures = await settle(settings, ids, SETTLE_S, on_tick=say)
+        result = await settle(settings, ids, SETTLE_S, on_tick=say)
         assert all(workers.alive().values()), workers.alive()
     finally:
         workers.stop_all()
-    check(figures, "broker loss (1 of 3)", started)
+    check(result, ids, "broker loss (1 of 3)", started, figures)
     assert grown >= at + 300
 
 
@@ -137,7 +155,9 @@ async def group_members(settings: Settings, stage: str) -> int:
     return sum(len(group[5]) for group in groups)  # (error, id, state, type, protocol, members)
 
 
-async def test_extract_rebalance_under_load(kafka: Settings, tmp_path: Path) -> None:
+async def test_extract_rebalance_under_load(
+    kafka: Settings, tmp_path: Path, figures: list[str]
+) -> None:
     """Add a second extract worker under load, then remove the first (graceful stop): the
     group rebalances twice and nothing is lost."""
     started = time.monotonic()
@@ -162,8 +182,8 @@ async def test_extract_rebalance_under_load(kafka: Settings, tmp_path: Path) -> 
         workers.stop("extract")
         say(f"removed the first extract worker with {at}/{ARTICLES} enriched")
         assert at < ARTICLES, "extract had finished before the rebalance"
-        figures = await settle(settings, ids, SETTLE_S, on_tick=say)
+        result = await settle(settings, ids, SETTLE_S, on_tick=say)
         assert all(workers.alive().values()), workers.alive()
     finally:
         workers.stop_all()
-    check(figures, "extract rebalance", started)
+    check(result, ids, "extract rebalance", started, figures)
