@@ -34,6 +34,9 @@ def create_app(stage: str, settings: Settings) -> faust.App:
         consumer_auto_offset_reset="earliest",
         processing_guarantee="at_least_once",
         broker_commit_every=100,
+        # NLP runs off the loop, so heartbeats are never late: a shorter session lets a
+        # restarted worker take over a killed one's partitions sooner.
+        broker_session_timeout=30.0,
         broker_commit_interval=1.0,
     )
     importlib.import_module(f"streams.stages.{stage}").register(app, settings)

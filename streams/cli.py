@@ -58,13 +58,18 @@ def build_parser() -> argparse.ArgumentParser:
     run.set_defaults(func=cmd_run)
 
     tail = sub.add_parser("tail", help="print sink records as JSON lines")
-    tail.add_argument("-n", type=int, default=10, help="last N records per partition (10)")
+    tail.add_argument("-n", type=int, default=10, help="the last N records (10)")
     tail.add_argument("--follow", "-f", action="store_true")
     tail.set_defaults(func=cmd_tail)
 
     process = sub.add_parser("process", help="run the stages in-process, no broker")
     process.add_argument("paths", nargs="*", metavar="PATH", help="default: stdin (JSONL)")
     process.set_defaults(func=cmd_process)
+
+    replay = sub.add_parser("replay", help="re-process articles from articles.raw (backfill)")
+    replay.add_argument("--since", help="ISO time to replay from (default: the beginning)")
+    replay.add_argument("--stage", choices=tuple(topics.STAGES), default="clean")
+    replay.set_defaults(func=cmd_replay)
 
     dlq = sub.add_parser("dlq", help="inspect and re-drive dead letters")
     dlq.add_argument("action", choices=("list", "show", "replay"))
@@ -220,16 +225,27 @@ async def _await_accounted(
 
 
 def cmd_tail(args: argparse.Namespace) -> int:
-    from streams.reader import records
+    from streams.reader import end_offsets, records
 
     settings = load()
     ensure_broker(settings)
+    topic = topics.name(settings, topics.SINK)
+
+    def emit(value: dict[str, Any]) -> None:
+        sys.stdout.buffer.write(orjson.dumps(value) + b"\n")
+        sys.stdout.flush()
 
     async def go() -> None:
-        topic = topics.name(settings, topics.SINK)
-        async for _message, value in records(settings, topic, last=args.n, follow=args.follow):
-            sys.stdout.buffer.write(orjson.dumps(value) + b"\n")
-            sys.stdout.flush()
+        ends = await end_offsets(settings, topic)
+        recent = [
+            (m.timestamp, m.partition, m.offset, v)
+            async for m, v in records(settings, topic, last=args.n)
+        ]
+        for *_, value in sorted(recent, key=lambda r: r[:3])[-args.n :]:
+            emit(value)
+        if args.follow:
+            async for _message, value in records(settings, topic, start=ends, follow=True):
+                emit(value)
 
     asyncio.run(go())
     return 0
@@ -262,6 +278,24 @@ def cmd_eval(args: argparse.Namespace) -> int:
     )
     module.add_arguments(parser)
     return module.run(parser.parse_args(args.rest))
+
+
+def cmd_replay(args: argparse.Namespace) -> int:
+    import datetime as dt
+
+    from streams.replay import rewind
+
+    settings = load()
+    ensure_broker(settings)
+    since = dt.datetime.fromisoformat(args.since) if args.since else None
+    if since is not None and since.tzinfo is None:
+        since = since.replace(tzinfo=dt.UTC)
+    offsets = asyncio.run(rewind(settings, args.stage, since))
+    print(
+        f"{args.stage} stage rewound to {offsets}; start its workers to re-process",
+        file=sys.stderr,
+    )
+    return 0
 
 
 def cmd_dlq(args: argparse.Namespace) -> int:

@@ -17,12 +17,12 @@ from streams.settings import Settings
 async def end_offsets(settings: Settings, topic: str) -> dict[int, int]:
     """Partition -> next offset to be written."""
     async with consumer(settings, enable_auto_commit=False) as cons:
-        parts = await _partitions(cons, topic)
+        parts = await partitions(cons, topic)
         ends = await cons.end_offsets([TopicPartition(topic, p) for p in parts])
     return {tp.partition: offset for tp, offset in ends.items()}
 
 
-async def _partitions(cons: Any, topic: str) -> list[int]:
+async def partitions(cons: Any, topic: str) -> list[int]:
     for _ in range(50):
         parts = cons.partitions_for_topic(topic)
         if parts:
@@ -43,7 +43,7 @@ async def records(
     """Yield ``(message, decoded value)`` from ``start`` offsets (default: the beginning), or
     the ``last`` N per partition; stop at the end unless ``follow``."""
     async with consumer(settings, enable_auto_commit=False) as cons:
-        parts = [TopicPartition(topic, p) for p in await _partitions(cons, topic)]
+        parts = [TopicPartition(topic, p) for p in await partitions(cons, topic)]
         cons.assign(parts)
         ends = await cons.end_offsets(parts)
         begins = await cons.beginning_offsets(parts)

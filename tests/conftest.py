@@ -71,6 +71,12 @@ class Workers:
         proc.kill()
         proc.wait()
 
+    def stop(self, stage: str) -> None:
+        """Graceful stop (SIGTERM): the worker leaves its consumer group."""
+        proc = self.procs.pop(stage)
+        proc.terminate()
+        proc.wait(60)
+
     def stop_all(self) -> None:
         for proc in self.procs.values():
             proc.terminate()

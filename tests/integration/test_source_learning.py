@@ -55,7 +55,7 @@ def clean_only(kafka: Settings, tmp_path_factory: pytest.TempPathFactory) -> Ite
 
 
 async def clean_texts(settings: Settings, ids: set[str]) -> dict[str, str]:
-    out = await collect(settings, topics.CLEAN, have_ids(ids), timeout=180)
+    out = await collect(settings, topics.CLEAN, have_ids(ids), timeout=300)
     return {r["article_id"]: r["text"] for r in out if r["article_id"] in ids}
 
 
@@ -91,3 +91,28 @@ async def test_learned_lines_are_removed_and_survive_a_restart(clean_only: tuple
     text = (await clean_texts(settings, {"gazette.example-200"}))["gazette.example-200"]
     assert FOOTER not in text and SIDEBAR not in text
     assert "Council member" in text
+
+
+async def test_replay_rewinds_the_clean_stage_to_reprocess_raw(clean_only: tuple) -> None:
+    from streams.replay import rewind
+
+    settings, workers = clean_only
+    marker = raw_from_item({"id": "replay-me", "text": body(300)})
+    await send_raw(settings, topics.RAW, [(b"replay-me", encode(marker))])
+    await clean_texts(settings, {"replay-me"})
+    workers.stop("clean")
+    with pytest.raises(RuntimeError, match="workers"):
+        workers.start("clean")
+        await asyncio.sleep(15)  # let it join the group: a live group refuses the rewind
+        await rewind(settings, "clean", None)
+    workers.stop("clean")
+    offsets = await rewind(settings, "clean", None)
+    assert all(offset == 0 for offset in offsets.values())
+    workers.start("clean")
+    again = await collect(
+        settings,
+        topics.CLEAN,
+        lambda values: sum(v["article_id"] == "replay-me" for v in values) >= 2,
+        timeout=180,
+    )
+    assert sum(v["article_id"] == "replay-me" for v in again) >= 2
