@@ -34,11 +34,16 @@ def _pkg_stamp() -> str:
 
 
 def _data_stamp() -> str:
-    """Curated files take part in the cache key, so editing them triggers a rebuild."""
-    return "-".join(
-        str(int(p.stat().st_mtime)) + str(p.stat().st_size)
-        for p in sorted(DATA_DIR.glob("*.[tj]s*"))
-    )  # tsv, txt, json
+    """The curated files and the build code take part in the cache key (by content), so
+    editing any of them triggers a rebuild."""
+    import hashlib
+
+    h = hashlib.sha1()
+    here = Path(__file__).resolve().parent
+    for p in [*sorted(DATA_DIR.iterdir()), here / "build.py", here / "names.py"]:
+        if p.is_file():
+            h.update(p.name.encode() + b"\0" + p.read_bytes())
+    return h.hexdigest()
 
 
 def cache_path() -> Path:
@@ -340,6 +345,9 @@ def write(path: Path | None = None) -> Path:
     with open(tmp, "wb") as fh:
         pickle.dump(data, fh, protocol=pickle.HIGHEST_PROTOCOL)
     tmp.replace(path)
+    for old in path.parent.glob("gazetteer-*.pkl"):  # indexes of older data or code
+        if old != path:
+            old.unlink(missing_ok=True)
     return path
 
 

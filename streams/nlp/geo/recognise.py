@@ -17,6 +17,8 @@ PLACE_LABELS = frozenset({"GPE", "LOC", "FAC"})
 DEMONYM_LABELS = frozenset({"NORP"})
 SCAN_MIN_POPULATION = 100_000
 SCAN_FEATURES = frozenset({"country", "admin1", "continent"})
+# also offer any town's own name to the resolver, to be kept only next to the article's places
+SCAN_WEAK = True
 EMBEDDED_MIN_POPULATION = 10_000
 MISREAD_PERSON_MIN_POPULATION = 20_000
 # labels a small model gives towns it misreads ("Gainesville" as a surname, "Edmonton" as a council)
@@ -327,6 +329,12 @@ def _datelines(text: str, gaz: Gazetteer, avoid: list[tuple[int, int]]) -> list[
     return out
 
 
+def _sentence_start(text: str, s: int) -> bool:
+    """Whether position s opens a sentence or a line, where capitals prove nothing."""
+    before = text[max(0, s - 3) : s].rstrip(" \t\"'\u201c(")
+    return not before or before[-1] in ".!?:\n"
+
+
 def _scan_ok(surface: str, cands: list[Place], gaz: Gazetteer) -> bool:
     key = norm(surface)
     if key in gaz.regions:
@@ -370,6 +378,12 @@ def _scan(text: str, gaz: Gazetteer, avoid: list[tuple[int, int]]) -> list[Menti
                 if _scan_ok(surface, cands, gaz):
                     hit = Mention(s, e, surface, "scan", cands)
                     break
+                if SCAN_WEAK and not _sentence_start(text, s):
+                    key = norm(surface)
+                    own = [c for c in cands if c.feature == "city" and norm(c.name) == key]
+                    if own and key not in gaz.stopnames and key not in gaz.generic:
+                        hit = Mention(s, e, surface, "scan", own, weak=True)
+                        break
             if hit is not None:
                 out.append(hit)
                 avoid = avoid + [(hit.start, hit.end)]
