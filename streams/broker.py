@@ -57,6 +57,8 @@ class Broker:
     heap: str = "512m"
     extra: dict[str, str] = field(default_factory=dict)
     listeners: str | None = None  # full `listeners` value when the default PLAINTEXT one won't do
+    # SCRAM credentials as (mechanism, user, password); KRaft stores them at format time.
+    scram_users: list[tuple[str, str, str]] = field(default_factory=list)
 
     @classmethod
     def from_settings(cls, settings: Settings) -> Broker:
@@ -133,9 +135,20 @@ class Broker:
         if (self.home / "data" / "meta.properties").exists():
             return
         (self.home / "data").mkdir(parents=True, exist_ok=True)
+        scram = [
+            arg
+            for mechanism, user, password in self.scram_users
+            for arg in ("--add-scram", f"{mechanism}=[name={user},password={password}]")
+        ]
         done = subprocess.run(
             self._java(
-                "kafka.tools.StorageTool", "format", "-t", cluster_id, "-c", str(self._config())
+                "kafka.tools.StorageTool",
+                "format",
+                "-t",
+                cluster_id,
+                "-c",
+                str(self._config()),
+                *scram,
             ),
             capture_output=True,
             text=True,

@@ -44,7 +44,8 @@ _CURRENCY = {
     "yen": "JPY",
     "cents": "USD-cent",
 }
-_RANGE = re.compile(r"\s*(?:-|–|—|\bto\b|\band\b|\bor\b)\s*")
+# Leading space only from the start of a run (?<!\s): retrying inside a long run is quadratic.
+_RANGE = re.compile(r"(?:(?<!\s)\s+)?(?:-|–|—|\bto\b|\band\b|\bor\b)\s*")
 _NUM = re.compile(r"^\d+(?:\.\d+)?$")
 
 
