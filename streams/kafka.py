@@ -85,9 +85,13 @@ async def _poll(settings: Settings, deadline: float) -> None:
             return
         except Exception as exc:  # noqa: BLE001 - any failure means "not yet"
             last = exc
+            if not _is_auth_failure(exc):  # aiokafka logs the real cause and says "Unable to
+                exc = await _connect_error(settings) or exc  # bootstrap": ask once more, directly
             if _is_auth_failure(exc):
                 raise BrokerError(
-                    f"broker {settings.bootstrap} refused our credentials: {exc}"
+                    f"authentication with broker {settings.bootstrap} failed ({exc}); check "
+                    "NEWSSTREAM_SECURITY_PROTOCOL, NEWSSTREAM_SASL_MECHANISM, "
+                    "NEWSSTREAM_SASL_USERNAME, NEWSSTREAM_SASL_PASSWORD and NEWSSTREAM_SSL_CAFILE"
                 ) from exc
         finally:
             await admin.close()
@@ -97,7 +101,29 @@ async def _poll(settings: Settings, deadline: float) -> None:
 
 def _is_auth_failure(exc: Exception) -> bool:
     name = type(exc).__name__
-    return "Authentication" in name or "SaslAuthentication" in name or "SSLError" in name
+    return "Authentication" in name or isinstance(exc, ssl.SSLError) or "SSLError" in name
+
+
+async def _connect_error(settings: Settings) -> Exception | None:
+    """What a direct connection to the first bootstrap server fails with (TLS handshake, SASL
+    authentication), or None; only for secured connections, where that is worth telling."""
+    options = client_options(settings)
+    if "security_protocol" not in options:
+        return None
+    from aiokafka.conn import create_conn
+
+    host, _, port = settings.bootstrap.split(",")[0].rpartition(":")
+    try:
+        conn = await create_conn(
+            host,
+            int(port),
+            request_timeout_ms=5000,
+            **{k: v for k, v in options.items() if k != "bootstrap_servers"},
+        )
+    except Exception as exc:  # noqa: BLE001 - the cause is what we are after
+        return exc
+    conn.close()
+    return None
 
 
 async def ensure_topics(settings: Settings) -> None:

@@ -316,6 +316,7 @@ PATTERN_MODULES = [
     "streams.nlp.boilerplate.segment",
     "streams.nlp.geo.names",
     "streams.nlp.geo.recognise",
+    "streams.nlp.geo.resolve",
     "streams.nlp.claims.numbers",
     "streams.nlp.claims.worthiness",
     "streams.nlp.entities.normalize",
