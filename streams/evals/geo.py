@@ -47,8 +47,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         "--embedded",
         choices=("auto", "on", "off"),
         default="auto",
-        help="score places that open an organisation's name ('Ohio' in 'Ohio "
-        "Department of Health'): auto = only on datasets that annotate them",
+        help="score places inside an organisation's name ('Ohio' in 'Ohio Department of "
+        "Health', 'U.S.' in 'U.S. Army'): auto = on the datasets that annotate them (all four)",
     )
     parser.add_argument(
         "--no-domain",
