@@ -20,6 +20,9 @@ from streams.records import decode, now_iso
 from streams.schemas import SchemaError, schema_id, validate
 
 VERSION = "0.1.0"
+# spaCy's tokenizer peels prefixes and suffixes off a word one at a time, each time copying
+# the rest: a 30,000-character run like ")))))..." takes minutes. No real word is this long.
+MAX_WORD_CHARS = 2000
 
 # Stage -> (input kind, output kind).
 KINDS = {
@@ -76,6 +79,12 @@ def enrich_records(records: list[dict[str, Any]]) -> list[dict[str, Any]]:
     from streams.nlp.entities import extract_entities
     from streams.nlp.model import load_nlp
 
+    for record in records:
+        longest = max(map(len, record["text"].split()), default=0)
+        if longest > MAX_WORD_CHARS:
+            raise InputError(
+                f"text has a {longest}-character run without spaces (limit {MAX_WORD_CHARS})"
+            )
     nlp = load_nlp()
     out = []
     for record, doc in zip(records, nlp.pipe(r["text"] for r in records), strict=True):

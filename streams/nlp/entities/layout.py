@@ -129,6 +129,7 @@ def _items(
     spans: list[tuple[int, int]] = []
     inner = name_connectors() | name_particles()
     text, ws, space = tt.text, tt.ws, tt.is_space
+    plain_until = a  # inside a glued word already found to hold no digits: one token at a time
     k = a
     while k < b:
         t = text[k]
@@ -171,6 +172,11 @@ def _items(
             spans.append((k, j))
             k = j
             continue
+        if k < plain_until:  # a suffix of that word has no digits either: same outcome, O(1)
+            codes.append(t if t in _MARKS else "x")
+            spans.append((k, k + 1))
+            k += 1
+            continue
         j = k + 1  # a number item is a whole whitespace-delimited word: "9-1-55-1"
         while j < b and not ws[j - 1] and not space[j]:
             j += 1
@@ -184,6 +190,7 @@ def _items(
         elif word in _MARKS:
             codes.append(word)
         else:
+            plain_until = j
             j = k + 1
             codes.append(t if t in _MARKS else "x")
         spans.append((k, j))
