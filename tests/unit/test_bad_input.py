@@ -44,9 +44,11 @@ GOOD_TEXT = (
     "but that the weight of loaded trucks was speeding up the damage to the steel, said Mayor "
     "Ana Ruiz of Denver, Colorado."
 )
-GOOD_HTML = "<html><body><article>" + "".join(
-    f"<p>{p}</p>" for p in GOOD_TEXT.split("\n\n")
-) + "</article></body></html>"
+GOOD_HTML = (
+    "<html><body><article>"
+    + "".join(f"<p>{p}</p>" for p in GOOD_TEXT.split("\n\n"))
+    + "</article></body></html>"
+)
 
 FUZZ = settings(
     max_examples=60,
@@ -72,11 +74,7 @@ def check_results(payloads: list[bytes], results: list[Any], out_kind: str) -> N
 # --- property tests ---------------------------------------------------------------------------
 
 json_values = st.recursive(
-    st.none()
-    | st.booleans()
-    | st.integers()
-    | st.floats(allow_nan=False)
-    | st.text(max_size=40),
+    st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | st.text(max_size=40),
     lambda inner: st.lists(inner, max_size=4) | st.dictionaries(st.text(max_size=12), inner),
     max_leaves=12,
 )
@@ -238,8 +236,16 @@ def _corpus() -> Iterator[tuple[str, Item, float]]:
     yield "nul-bytes", Item("nasty:nul", orjson.dumps({"text": "abc\x00" * 1000}), "jsonl"), 10
     yield "deep-html", Item("nasty:deep", _nested(100_000).encode(), "html"), 30
     yield "deep-inline-html", Item("nasty:deepb", _nested(50_000, "b").encode(), "html"), 30
-    yield "unclosed-html", Item("nasty:open", ("<div><p><table><tr><td>" * 20_000).encode(), "html"), 30
-    yield "unclosed-comment", Item("nasty:cmt", ("<p>hello</p><!-- " + "x" * 100_000).encode(), "html"), 30
+    yield (
+        "unclosed-html",
+        Item("nasty:open", ("<div><p><table><tr><td>" * 20_000).encode(), "html"),
+        30,
+    )
+    yield (
+        "unclosed-comment",
+        Item("nasty:cmt", ("<p>hello</p><!-- " + "x" * 100_000).encode(), "html"),
+        30,
+    )
     yield "billion-laughs", Item("nasty:lol", _billion_laughs().encode(), "html"), 30
     yield "wrong-json-type", Item("nasty:list", b'["not", "an", "object"]', "jsonl"), 5
     yield "text-is-number", Item("nasty:num", b'{"id": "n", "text": 42}', "jsonl"), 5
@@ -247,12 +253,32 @@ def _corpus() -> Iterator[tuple[str, Item, float]]:
     yield "both-bodies", Item("nasty:both", b'{"text": "a", "html": "<p>a</p>"}', "jsonl"), 5
     yield "unknown-field", Item("nasty:unk", b'{"text": "a b c", "evil": 1}', "jsonl"), 5
     yield "huge-int", Item("nasty:int", b'{"id": ' + b"9" * 5000 + b', "text": "a"}', "jsonl"), 5
-    yield "deep-json", Item("nasty:dj", b'{"text": "a", "id": ' + b"[" * 100_000 + b"]" * 100_000 + b"}", "jsonl"), 10
+    yield (
+        "deep-json",
+        Item("nasty:dj", b'{"text": "a", "id": ' + b"[" * 100_000 + b"]" * 100_000 + b"}", "jsonl"),
+        10,
+    )
     yield "empty-object", Item("nasty:empty", b"{}", "jsonl"), 5
-    yield "long-id", Item("nasty:id", orjson.dumps({"id": "i" * 100_000, "text": GOOD_TEXT}), "jsonl"), 60
+    yield (
+        "long-id",
+        Item("nasty:id", orjson.dumps({"id": "i" * 100_000, "text": GOOD_TEXT}), "jsonl"),
+        60,
+    )
     for name, junk in PATHOLOGICAL.items():
-        yield f"text-{name}", Item(f"nasty:{name}", orjson.dumps({"id": name, "text": junk}), "jsonl"), 60
-        yield f"prose-{name}", Item(f"nasty:p-{name}", orjson.dumps({"id": f"p-{name}", "text": _prose_with(junk)}), "jsonl"), 90
+        yield (
+            f"text-{name}",
+            Item(f"nasty:{name}", orjson.dumps({"id": name, "text": junk}), "jsonl"),
+            60,
+        )
+        yield (
+            f"prose-{name}",
+            Item(
+                f"nasty:p-{name}",
+                orjson.dumps({"id": f"p-{name}", "text": _prose_with(junk)}),
+                "jsonl",
+            ),
+            90,
+        )
     html_quotes = "<p>" + "&quot;" * 100_000 + "</p>"
     yield "html-entity-quotes", Item("nasty:hq", html_quotes.encode(), "html"), 60
 
@@ -340,7 +366,10 @@ def all_patterns() -> dict[str, tuple[re.Pattern[str], int]]:
         for key, value in vars(importlib.import_module(module)).items():
             if isinstance(value, re.Pattern):
                 found[f"{module}.{key}"] = (value, 100_000)
-    found["streams.nlp.geo.recognise._DATELINE"] = (found["streams.nlp.geo.recognise._DATELINE"][0], 400)
+    found["streams.nlp.geo.recognise._DATELINE"] = (
+        found["streams.nlp.geo.recognise._DATELINE"][0],
+        400,
+    )
     for rule in rules.load_rules():
         found[f"rules.json:{rule.reason}"] = (rule.regex, rule.max_chars)
     for marker in ("comments_start", "section_end"):
@@ -401,7 +430,9 @@ def canary(tmp_path: Path) -> Path:
 def hostile_pages(canary: Path) -> dict[str, str]:
     url = canary.as_uri()
     return {
-        "doctype-system": f'<!DOCTYPE html SYSTEM "{url}"><html><body><p>{GOOD_TEXT}</p></body></html>',
+        "doctype-system": (
+            f'<!DOCTYPE html SYSTEM "{url}"><html><body><p>{GOOD_TEXT}</p></body></html>'
+        ),
         "external-entity": (
             f'<?xml version="1.0"?><!DOCTYPE r [<!ENTITY xxe SYSTEM "{url}">]>'
             f"<html><body><p>&xxe;</p><p>{GOOD_TEXT}</p></body></html>"
