@@ -11,6 +11,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import multiprocessing
+import os
 from collections.abc import Callable, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from typing import Any
@@ -26,6 +27,9 @@ log = logging.getLogger(__name__)
 
 Result = dict[str, Any] | Failure
 PostHook = Callable[[list[Result]], list[Result]]
+
+# Exit status of a worker that stopped because a batch's outputs could not be delivered.
+EXIT_UNDELIVERED = 75  # EX_TEMPFAIL: a supervisor should start the worker again
 
 
 def _warm(stage: str) -> None:
@@ -72,11 +76,35 @@ class StageRunner:
             async for events in stream.take_events(
                 self.settings.batch_size, within=self.settings.batch_within_s
             ):
-                await self.handle(events, post)
+                try:
+                    await self.handle(events, post)
+                except Exception:  # noqa: BLE001 - whatever it was, the batch is not done
+                    self._stop_unacked(events)
 
         @app.timer(3600.0)
         async def _noop() -> None:  # keeps Faust from warning that the app has no timers
             return None
+
+    def _stop_unacked(self, events: Sequence[faust.EventT]) -> None:
+        """Exit the process now, without acknowledging ``events``.
+
+        When ``handle`` raises (an output or dead letter the broker refused, a bug), Faust's
+        ``take_events`` would still ack the whole batch as the agent crashes, its offsets get
+        committed, and the restarted agent loses further events too: articles in neither the
+        sink nor the DLQ. Exiting before any other coroutine runs leaves the batch uncommitted,
+        so whoever gets the partitions next (this worker, restarted by its supervisor, or
+        another one after the rebalance) processes it again.
+        """
+        log.critical(
+            "%s: a batch of %d was not delivered; exiting with status %d without acking it",
+            self.stage,
+            len(events),
+            EXIT_UNDELIVERED,
+            exc_info=True,
+        )
+        logging.shutdown()
+        self._reset_pool()
+        os._exit(EXIT_UNDELIVERED)
 
     async def handle(self, events: Sequence[faust.EventT], post: PostHook | None) -> None:
         limit = self.settings.max_article_bytes

@@ -139,6 +139,16 @@ class FaultWorkers:
             os.killpg(proc.pid, signal.SIGKILL)
             proc.wait()
 
+    def restart_dead(self) -> dict[str, int]:
+        """What a supervisor does: start again every worker that exited; their exit codes."""
+        dead = {
+            name: proc.returncode for name, proc in self.procs.items() if proc.poll() is not None
+        }
+        for name in dead:
+            self.procs.pop(name)
+            self.start(name.split("-")[0], name)
+        return dead
+
     def alive(self) -> dict[str, bool]:
         return {name: proc.poll() is None for name, proc in self.procs.items()}
 

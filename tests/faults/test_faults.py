@@ -19,6 +19,7 @@ from streams import topics
 from streams.ingest import ingest
 from streams.kafka import client_options, ensure_topics
 from streams.settings import Settings
+from streams.stages.runner import EXIT_UNDELIVERED
 from tests.faults.accounting import Accounting, settle, topic_count
 from tests.faults.articles import generate, write_jsonl
 from tests.faults.harness import Cluster, FaultWorkers, fault_settings
@@ -187,3 +188,50 @@ async def test_extract_rebalance_under_load(
     finally:
         workers.stop_all()
     check(result, ids, "extract rebalance", started, figures)
+
+
+async def set_topic_config(settings: Settings, base: str, changes: dict[str, str]) -> None:
+    """Set a pipeline topic's whole configuration to its spec plus ``changes``."""
+    from aiokafka.admin.config_resource import ConfigResource, ConfigResourceType
+
+    name = topics.name(settings, base)
+    spec = next(s for s in topics.specs(settings) if s.name == name)
+    admin = AIOKafkaAdminClient(**client_options(settings), request_timeout_ms=10000)
+    await admin.start()
+    try:
+        await admin.alter_configs(
+            [ConfigResource(ConfigResourceType.TOPIC, name, configs=spec.config | changes)]
+        )
+    finally:
+        await admin.close()
+
+
+async def test_rejected_output_is_not_acked(
+    kafka: Settings, tmp_path: Path, figures: list[str]
+) -> None:
+    """The sink refuses writes for a while (its max.message.bytes set too small, a
+    non-retriable error): the geotag worker must not acknowledge the batches whose outputs
+    were refused. It exits instead (status EXIT_UNDELIVERED), and once the sink is fixed a
+    supervisor starts it again: the unacknowledged batches are processed again."""
+    started = time.monotonic()
+    settings = fault_settings(kafka, tmp_path)
+    await ensure_topics(settings)
+    workers = FaultWorkers(settings, tmp_path)
+    count = 1000
+    try:
+        for stage in topics.STAGES:
+            workers.start(stage)
+        ids = await ingest_articles(settings, tmp_path / "in.jsonl", 0, count)
+        sink = counter(settings, topics.SINK)
+        at = await until(sink, lambda n: n >= 100, 240, "the first sink records")
+        await set_topic_config(settings, topics.SINK, {"max.message.bytes": "64"})
+        say(f"\nsink refuses writes from {at}/{count}")
+        await asyncio.sleep(8)
+        await set_topic_config(settings, topics.SINK, {})
+        exited = workers.restart_dead()
+        say(f"sink accepts writes again; workers that exited (restarted): {exited}")
+        assert exited == {"geotag": EXIT_UNDELIVERED}, workers.tail("geotag")
+        result = await settle(settings, ids, SETTLE_S, on_tick=say)
+    finally:
+        workers.stop_all()
+    check(result, ids, "sink refuses writes", started, figures)
