@@ -12,6 +12,8 @@ import asyncio
 import logging
 import multiprocessing
 import os
+import threading
+import time
 from collections.abc import Callable, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from typing import Any
@@ -34,6 +36,7 @@ EXIT_UNDELIVERED = 75  # EX_TEMPFAIL: a supervisor should start the worker again
 
 def _warm(stage: str) -> None:
     """Pool initializer: load models before the first batch arrives."""
+    _exit_with_parent()
     if stage == "extract":
         from streams.nlp.model import load_nlp
 
@@ -42,6 +45,19 @@ def _warm(stage: str) -> None:
         from streams.nlp.geo import load_gazetteer
 
         load_gazetteer()
+
+
+def _exit_with_parent() -> None:
+    """Make this pool process exit when the worker that started it is gone: after a kill -9
+    of the worker it would otherwise wait on its task queue forever, holding the models."""
+    parent = os.getppid()
+
+    def watch() -> None:
+        while os.getppid() == parent:
+            time.sleep(1.0)
+        os._exit(0)
+
+    threading.Thread(target=watch, name="exit-with-parent", daemon=True).start()
 
 
 class StageRunner:

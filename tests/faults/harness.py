@@ -106,6 +106,7 @@ class FaultWorkers:
         self.settings = settings
         self.log_dir = log_dir
         self.procs: dict[str, subprocess.Popen[bytes]] = {}
+        self.killed: list[int] = []  # process groups of killed workers
 
     def start(self, stage: str, name: str | None = None) -> None:
         name = name or stage
@@ -120,14 +121,22 @@ class FaultWorkers:
             start_new_session=True,
         )
 
-    def kill9(self, name: str) -> None:
-        """SIGKILL the worker and everything in its process group, as a crashed host would."""
+    def kill9(self, name: str) -> int:
+        """SIGKILL the worker's main process, as the OOM killer or ``kill -9`` would; its NLP
+        pool processes must notice and exit by themselves. Returns its process group id."""
         proc = self.procs.pop(name)
-        try:
-            os.killpg(proc.pid, signal.SIGKILL)
-        except ProcessLookupError:
-            pass
+        proc.kill()
         proc.wait()
+        self.killed.append(proc.pid)
+        return proc.pid
+
+    @staticmethod
+    def group(pgid: int) -> list[str]:
+        """Processes still alive in a process group (``pid command`` lines)."""
+        done = subprocess.run(
+            ["ps", "-o", "pid=,args=", "-g", str(pgid)], capture_output=True, text=True
+        )
+        return [line.strip() for line in done.stdout.splitlines() if line.strip()]
 
     def stop(self, name: str, timeout: float = 60.0) -> None:
         """Graceful stop (SIGTERM): the worker leaves its group, which rebalances."""
@@ -167,6 +176,11 @@ class FaultWorkers:
                 pass
             proc.wait()
         self.procs.clear()
+        for pgid in self.killed:  # leftovers of killed workers, if any
+            try:
+                os.killpg(pgid, signal.SIGKILL)
+            except ProcessLookupError:
+                pass
 
     def tail(self, name: str, lines: int = 30) -> str:
         path = self.log_dir / f"{name}.log"

@@ -84,8 +84,8 @@ def check(figures: Accounting, ids: list[str], label: str, started: float, log: 
 async def test_kill9_each_stage_mid_stream(
     kafka: Settings, tmp_path: Path, figures: list[str]
 ) -> None:
-    """SIGKILL the worker of each stage (with its NLP pool) while thousands of articles are
-    in flight, then start it again: nothing is lost."""
+    """SIGKILL the worker of each stage while thousands of articles are in flight, then start
+    it again: nothing is lost, and the killed worker's NLP pool process exits too."""
     started = time.monotonic()
     settings = fault_settings(kafka, tmp_path)
     await ensure_topics(settings)
@@ -106,6 +106,8 @@ async def test_kill9_each_stage_mid_stream(
             workers.start(stage)
         result = await settle(settings, ids, SETTLE_S, on_tick=say)
         assert all(workers.alive().values()), workers.alive()
+        orphans = [p for pgid in workers.killed for p in workers.group(pgid)]
+        assert not orphans, f"processes of killed workers still running: {orphans}"
     finally:
         workers.stop_all()
     check(result, ids, "kill -9 each stage", started, figures)
