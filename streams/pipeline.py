@@ -18,6 +18,7 @@ from streams.dlq import Failure
 from streams.nlp.errors import InputError
 from streams.records import decode, now_iso
 from streams.schemas import SchemaError, schema_id, validate
+from streams.topics import MAX_MESSAGE_BYTES
 
 VERSION = "0.1.0"
 # spaCy's tokenizer peels prefixes and suffixes off a word one at a time, each time copying
@@ -181,6 +182,13 @@ def _parse(payload: bytes, kind: str) -> dict[str, Any] | Failure:
 
 def _finish(stage: str, output: dict[str, Any], kind: str, ms: float) -> dict[str, Any] | Failure:
     output["pipeline"]["stages"].append({"name": stage, "at": now_iso(), "ms": round(ms, 3)})
+    size = len(orjson.dumps(output))
+    if size > MAX_MESSAGE_BYTES:  # the broker would refuse to take it
+        return Failure(
+            "oversize",
+            f"{stage} output of {size} bytes exceeds the message limit of {MAX_MESSAGE_BYTES}",
+            output["article_id"],
+        )
     try:
         validate(kind, output)
     except SchemaError as exc:

@@ -36,6 +36,7 @@ from streams.local import process_items
 from streams.records import encode, raw_from_item
 from streams.schemas import validate
 from streams.settings import load
+from streams.topics import MAX_MESSAGE_BYTES
 
 GOOD_TEXT = (
     "The city council voted on Tuesday to close the old river bridge to heavy trucks, citing "
@@ -312,8 +313,33 @@ def test_nasty_input_ends_in_sink_or_dlq_in_time(warm: None, name: str, item: It
         assert letter["error"]["class"] and letter["error"]["message"].strip()
     else:
         validate("article.geo", record)
+        assert len(encode(record)) < MAX_MESSAGE_BYTES
     # The worker keeps going: the good article right after still reaches the sink.
     assert after_letter is None and after["article_id"] == "good-after"
+
+
+def test_run_on_numbers_do_not_multiply_the_output(warm: None) -> None:
+    """A numeric claim's text is its sentence; thousands of numbers in one run-on sentence
+    must not copy it once each (24 KB in made a 24 MB record before the fix)."""
+    text = "10 to 20 and 30 or 40 - " * 1000
+    payload = _clean_message(text)
+    started = time.monotonic()
+    (enriched,) = pipeline.run_extract([payload])
+    assert time.monotonic() - started < 30
+    assert not isinstance(enriched, Failure)
+    assert len(encode(enriched)) < 20 * len(payload)
+
+
+def test_oversize_output_is_a_failure_not_a_send() -> None:
+    record = raw_from_item({"id": "huge", "text": "word"})
+    out = pipeline._carry(record, "article.clean") | {
+        "text": "x" * (MAX_MESSAGE_BYTES + 1),
+        "boilerplate": {"removed_chars": 0, "removed": []},
+        "pipeline": {"version": pipeline.VERSION, "stages": []},
+    }
+    result = pipeline._finish("clean", out, "article.clean", 1.0)
+    assert isinstance(result, Failure) and result.error_class == "oversize"
+    assert result.article_id == "huge" and "exceeds" in result.message
 
 
 def test_50mb_document_is_rejected_by_size() -> None:

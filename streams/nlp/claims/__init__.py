@@ -200,6 +200,12 @@ def extract_claims(doc: Doc, entities: list[dict]) -> list[dict]:
         release()
 
 
+# A numeric claim's text is its whole sentence: a run-on "sentence" of thousands of numbers
+# would be copied once per number (a 24 KB input made a 24 MB record). No checkable claim is
+# this long, so such numbers are not claims.
+MAX_NUMERIC_SENTENCE_CHARS = 1000
+
+
 def _extract(doc: Doc, entities: list[dict]) -> list[dict]:
     text = text_of(doc)
     index = EntityIndex(entities)
@@ -237,6 +243,8 @@ def _extract(doc: Doc, entities: list[dict]) -> list[dict]:
     spans = [(c.start, c.end, r) for c, r in records]
     for q in find_quantities(doc):
         s, e = _sentence_span(doc, q.start, q.end)
+        if e - s > MAX_NUMERIC_SENTENCE_CHARS:
+            continue
         host = next((r for a, b, r in spans if a <= q.start and q.end <= b), None)
         body = text[s:e]
         speaker = host["speaker"] if host else None
