@@ -137,16 +137,4 @@ async def settle(
     return await account(settings, want)
 
 
-async def wait_for(
-    probe: Callable[[], object], predicate: Callable[[object], bool], timeout: float
-) -> object:
-    """Poll ``await probe()`` until ``predicate(value)`` or timeout; return the last value."""
-    deadline = time.monotonic() + timeout
-    value = await probe()  # type: ignore[misc]
-    while not predicate(value) and time.monotonic() < deadline:
-        await asyncio.sleep(0.5)
-        value = await probe()  # type: ignore[misc]
-    return value
-
-
-__all__ = ["Accounting", "account", "lag", "settle", "sink_count", "wait_for"]
+__all__ = ["Accounting", "account", "lag", "settle", "sink_count", "topic_count"]

@@ -1,6 +1,7 @@
 """Fault tests against real brokers: the accounting invariant (every ingested article ends
 in the sink or the DLQ; duplicates counted, none lost) under kill -9 of each stage's worker,
-the loss of one broker of three, and a consumer-group rebalance of the extract stage.
+the loss of one broker of three, a consumer-group rebalance of the extract stage, and a sink
+that refuses writes for a while. docs/reliability.md has the guarantee and the figures.
 
 Each test prints its figures (ingested, in sink, in DLQ, duplicates, lost) in the terminal
 summary. Run them alone with ``bin/test -m faults`` (add ``-s`` to follow them live)."""
