@@ -94,6 +94,25 @@ def _overlaps(a: tuple[int, int], spans: list[tuple[int, int]]) -> bool:
     return any(a[0] < e and s < a[1] for s, e in spans)
 
 
+class _Mask:
+    """Characters already claimed by a span: overlap tests cost the span's length, not the
+    number of spans, so long lists of names stay linear."""
+
+    def __init__(self, n: int) -> None:
+        self._b = bytearray(n + 1)
+
+    def add(self, s: int, e: int) -> None:
+        self._b[s:e] = b"\x01" * (e - s)
+
+    def hit(self, s: int, e: int) -> bool:
+        return self._b.find(1, s, e) != -1
+
+    def union(self, other: _Mask) -> _Mask:
+        out = _Mask(0)
+        out._b = bytearray(a | b for a, b in zip(self._b, other._b, strict=True))
+        return out
+
+
 def _person_tokens(entities: list[dict]) -> set[str]:
     out: set[str] = set()
     for ent in entities:
@@ -110,8 +129,7 @@ def _person_tokens(entities: list[dict]) -> set[str]:
 def recognise(text: str, entities: list[dict], gaz: Gazetteer) -> list[Mention]:
     """Return toponym mentions in text order, each with its candidate entries (maybe none)."""
     mentions: list[Mention] = []
-    taken: list[tuple[int, int]] = []
-    blocked: list[tuple[int, int]] = []
+    taken, blocked = _Mask(len(text)), _Mask(len(text))
     persons = _person_tokens(entities)
     for ent in entities:
         label = ent.get("label")
@@ -120,7 +138,7 @@ def recognise(text: str, entities: list[dict], gaz: Gazetteer) -> list[Mention]:
             if label in PLACE_LABELS:
                 for s, e in _split_commas(text, *span):
                     s, e = _trim(text, s, e, gaz)
-                    if e <= s or _overlaps((s, e), taken):
+                    if e <= s or taken.hit(s, e):
                         continue
                     surface = text[s:e]
                     key = norm(surface)
@@ -139,20 +157,20 @@ def recognise(text: str, entities: list[dict], gaz: Gazetteer) -> list[Mention]:
                         # no gazetteer entry: mostly names the model mislabelled ('Pawlenty',
                         # 'Coronado Meat Market'); leave the span to the other rules
                         continue
-                    taken.append((s, e))
+                    taken.add(s, e)
             elif label in DEMONYM_LABELS:
                 s, e = _trim(text, *span, gaz)
                 place = gaz.demonym(text[s:e])
-                if place is not None and not _overlaps((s, e), taken):
+                if place is not None and not taken.hit(s, e):
                     mentions.append(Mention(s, e, text[s:e], "demonym", [place]))
-                    taken.append((s, e))
+                    taken.add(s, e)
                 elif place is None and label in MISREAD_LABELS and _lone_word(ent):
                     hit = _misread_person(text, span, gaz, persons)  # "Greer" read as a people
-                    if hit is not None and not _overlaps((hit.start, hit.end), taken):
+                    if hit is not None and not taken.hit(hit.start, hit.end):
                         mentions.append(hit)
-                        taken.append((hit.start, hit.end))
+                        taken.add(hit.start, hit.end)
             else:
-                blocked.append(span)
+                blocked.add(*span)
                 hit = None
                 if label in MISREAD_LABELS and (_lone_word(ent) or _county_like(ent)):
                     hit = _misread_person(text, span, gaz, persons)
@@ -166,12 +184,13 @@ def recognise(text: str, entities: list[dict], gaz: Gazetteer) -> list[Mention]:
                     if label == "ORG":
                         hits += _inner_places(text, span, gaz, hits)
                 for h in hits:
-                    if not _overlaps((h.start, h.end), taken):
+                    if not taken.hit(h.start, h.end):
                         mentions.append(h)
-                        taken.append((h.start, h.end))
+                        taken.add(h.start, h.end)
     mentions.extend(_datelines(text, gaz, taken))  # a dateline outranks an ORG reading
-    taken.extend((m.start, m.end) for m in mentions)
-    mentions.extend(_scan(text, gaz, taken + blocked))
+    for m in mentions:
+        taken.add(m.start, m.end)
+    mentions.extend(_scan(text, gaz, taken.union(blocked)))
     mentions.sort(key=lambda m: m.start)
     return mentions
 
@@ -305,7 +324,7 @@ def _misread_person(
     return None
 
 
-def _datelines(text: str, gaz: Gazetteer, avoid: list[tuple[int, int]]) -> list[Mention]:
+def _datelines(text: str, gaz: Gazetteer, avoid: _Mask) -> list[Mention]:
     """'CROMWELL —' / 'HOLLIDAY, Mo. —' datelines open local news and name its place."""
     out = []
     m = next((d for d in _DATELINE.finditer(text[:400]) if len(d.group(1)) >= 3), None)
@@ -321,7 +340,7 @@ def _datelines(text: str, gaz: Gazetteer, avoid: list[tuple[int, int]]) -> list[
             while e > s and text[e - 1].isspace():
                 e -= 1
             surface = text[s:e]
-            if not surface or _overlaps((s, e), avoid):
+            if not surface or avoid.hit(s, e):
                 continue
             cands = gaz.candidates(surface)
             if cands:
@@ -352,7 +371,7 @@ def _scan_ok(surface: str, cands: list[Place], gaz: Gazetteer) -> bool:
     ) or (top.feature == "admin2" and " " in surface)
 
 
-def _scan(text: str, gaz: Gazetteer, avoid: list[tuple[int, int]]) -> list[Mention]:
+def _scan(text: str, gaz: Gazetteer, avoid: _Mask) -> list[Mention]:
     """Leftmost-longest gazetteer match over capitalised word runs the NER left alone."""
     out: list[Mention] = []
     for run in _CAP_RUN.finditer(text):
@@ -368,7 +387,7 @@ def _scan(text: str, gaz: Gazetteer, avoid: list[tuple[int, int]]) -> list[Menti
                 surface = text[s:e]
                 if surface.isupper() and gaz.alias(surface) is None:
                     continue  # shouting headlines and acronyms, not names
-                if _overlaps((s, e), avoid):
+                if avoid.hit(s, e):
                     continue
                 demo = gaz.demonym(surface)
                 if demo is not None and n == 1:
@@ -386,8 +405,8 @@ def _scan(text: str, gaz: Gazetteer, avoid: list[tuple[int, int]]) -> list[Menti
                         break
             if hit is not None:
                 out.append(hit)
-                avoid = avoid + [(hit.start, hit.end)]
-                i = next((k for k, w in enumerate(words) if w[0] >= hit.end), len(words))
+                avoid.add(hit.start, hit.end)
+                i = next((k for k in range(i, len(words)) if words[k][0] >= hit.end), len(words))
             else:
                 i += 1
     return out

@@ -170,19 +170,44 @@ def _pick(
     ctx: Context,
     containers: dict[int, Mention],
     inners: dict[int, Mention],
+    memo: dict[tuple, tuple[Place, float]],
 ) -> tuple[Place, float] | None:
     if not m.candidates:
         return None
     if m.demonym:
         return m.candidates[0], 0.9
     key = norm(m.text)
+    inner, container = inners.get(i), containers.get(i)
+    cue = _cue(text, m, gaz)
+    # a name repeated with the same evidence gets the same answer (long lists stay linear)
+    memo_key = (
+        key,
+        m.weak,
+        cue,
+        norm(container.text) if container else None,
+        norm(inner.text) if inner else None,
+    )
+    if memo_key not in memo:
+        memo[memo_key] = _best(m, key, text, gaz, ctx, container, inner, cue)
+    return memo[memo_key]
+
+
+def _best(
+    m: Mention,
+    key: str,
+    text: str,
+    gaz: Gazetteer,
+    ctx: Context,
+    container: Mention | None,
+    inner: Mention | None,
+    cue: bool,
+) -> tuple[Place, float]:
     cands = (
         m.candidates[:MAX_CANDIDATES]
         if len(m.candidates) <= MAX_CANDIDATES
         else sorted(m.candidates, key=lambda c: -c.population)[:MAX_CANDIDATES]
     )
-    inner, container = inners.get(i), containers.get(i)
-    cue, alias = _cue(text, m, gaz), gaz.alias(m.text)
+    alias = gaz.alias(m.text)
     scores = [_score(c, m, key, text, gaz, ctx, container, inner, cue, alias) for c in cands]
     best = max(range(len(cands)), key=scores.__getitem__)
     b = cands[best]
@@ -221,6 +246,8 @@ def _context(
     mentions: list[Mention], picked: list[tuple[Place, float] | None], source_cc: str | None
 ) -> Context:
     ctx = Context(Counter(), Counter(), source_cc)
+    seen: set[tuple[str, int]] = set()  # one point per (name, place), however often repeated
+    places = {r[0].idx: r[0] for r in picked if r is not None}
     for m, r in zip(mentions, picked, strict=True):
         if r is None or m.weak:
             continue
@@ -232,7 +259,8 @@ def _context(
             ctx.admin1s[place.admin1_key] += 1
             ctx.admin1s_by_key.setdefault(key, Counter())[place.admin1_key] += 1
         if place.feature in _POINT_FEATURES and r[1] >= CALIBRATION_BASE + CALIBRATION_SCALE / 2:
-            ctx.points.append((key, place.lat, place.lon))
+            seen.add((key, place.idx))
+    ctx.points = [(key, p.lat, p.lon) for key, idx in seen for p in (places[idx],)]
     return ctx
 
 
@@ -245,11 +273,17 @@ def resolve(
     inners = {i + 1: mentions[i] for i in containers}  # container index -> the name it holds
     counties = _counties(mentions)
     empty.counties_by_key = counties
-    picked = [_pick(m, i, text, gaz, empty, containers, inners) for i, m in enumerate(mentions)]
+    memo: dict[tuple, tuple[Place, float]] = {}
+    picked = [
+        _pick(m, i, text, gaz, empty, containers, inners, memo) for i, m in enumerate(mentions)
+    ]
     for _ in range(2):
         ctx = _context(mentions, picked, source_cc)
         ctx.counties_by_key = counties
-        picked = [_pick(m, i, text, gaz, ctx, containers, inners) for i, m in enumerate(mentions)]
+        memo = {}
+        picked = [
+            _pick(m, i, text, gaz, ctx, containers, inners, memo) for i, m in enumerate(mentions)
+        ]
     # one sense per discourse: a surface form keeps the reading its most confident mention got
     best: dict[str, tuple[Place, float]] = {}
     for m, p in zip(mentions, picked, strict=True):
@@ -257,17 +291,20 @@ def resolve(
             key = norm(m.text)
             if key not in best or p[1] > best[key][1]:
                 best[key] = p
-    strong = [
-        (norm(m.text), p[0])
-        for m, p in zip(mentions, picked, strict=True)
-        if p is not None and not m.weak and p[0].feature in _POINT_FEATURES
-    ]
+    strong = list(
+        {
+            (norm(m.text), p[0].idx): (norm(m.text), p[0])
+            for m, p in zip(mentions, picked, strict=True)
+            if p is not None and not m.weak and p[0].feature in _POINT_FEATURES
+        }.values()
+    )
+    in_pairs = {id(mentions[i]) for i in containers} | {id(c) for c in containers.values()}
     out: list[Resolved | None] = []
     for m, p in zip(mentions, picked, strict=True):
         if p is None:
             out.append(None)
             continue
-        if not m.demonym and containers_free(m, mentions, containers):
+        if not m.demonym and id(m) not in in_pairs:  # both halves of 'Paris, Texas' keep theirs
             p = best.get(norm(m.text), p)
         if m.weak and not _confirmed(norm(m.text), p[0], best, strong):
             out.append(None)
@@ -284,8 +321,3 @@ def _confirmed(
     if key in best:
         return True
     return any(k != key and _km(place.lat, place.lon, s.lat, s.lon) < CONFIRM_KM for k, s in strong)
-
-
-def containers_free(m: Mention, mentions: list[Mention], containers: dict[int, Mention]) -> bool:
-    """Both halves of 'Paris, Texas' keep their own reading."""
-    return not any(mentions[i] is m or c is m for i, c in containers.items())
