@@ -112,11 +112,19 @@ def _quote_claims(doc: Doc, atts: list[Attribution], index: EntityIndex) -> list
     qspans = find_quote_spans(text)
     qstarts = [s for s, _ in qspans]
     atts = [a for a in atts if a.cue is None or not _inside(a.cue.idx, qspans, qstarts)]
+    # Attributions by start, so each quote looks only at those that can overlap it (not all:
+    # thousands of quotes and attributions made this quadratic).
+    order = sorted(range(len(atts)), key=lambda k: atts[k].start)
+    att_starts = [atts[k].start for k in order]
+    longest = max((a.end - a.start for a in atts), default=0)
     used: set[int] = set()
     claims: list[_Claim] = []
     absorbed: set[int] = set()
     for qi, q in enumerate(qspans):
-        cands = [(k, a) for k, a in enumerate(atts) if _overlap(a.start, a.end, *q)]
+        near_q = order[
+            bisect.bisect_right(att_starts, q[0] - longest) : bisect.bisect_left(att_starts, q[1])
+        ]
+        cands = [(k, atts[k]) for k in sorted(near_q) if _overlap(atts[k].start, atts[k].end, *q)]
         mixed = [
             (k, a)
             for k, a in cands
