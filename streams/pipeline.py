@@ -35,13 +35,14 @@ KINDS = {
 
 def clean_record(raw: dict[str, Any]) -> dict[str, Any]:
     """article.raw -> article.clean: boilerplate removal, by the input's format."""
-    from streams.nlp.boilerplate import clean_html, clean_text
+    from streams.nlp.boilerplate import clean_html, clean_text, page_title
 
+    record = _carry(raw, "article.clean")
     if raw["format"] == "html":
         cleaned = clean_html(raw["content"], url=raw["source"]["url"])
+        record["title"] = raw["title"] or page_title(raw["content"], raw["source"]["url"])
     else:
         cleaned = clean_text(raw["content"])
-    record = _carry(raw, "article.clean")
     record["text"] = cleaned.text
     record["boilerplate"] = _boilerplate(cleaned)
     record["pipeline"] = {"version": VERSION, "stages": []}

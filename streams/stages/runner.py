@@ -97,10 +97,6 @@ class StageRunner:
                 except Exception:  # noqa: BLE001 - whatever it was, the batch is not done
                     self._stop_unacked(events)
 
-        @app.timer(3600.0)
-        async def _noop() -> None:  # keeps Faust from warning that the app has no timers
-            return None
-
     def _stop_unacked(self, events: Sequence[faust.EventT]) -> None:
         """Exit the process now, without acknowledging ``events``.
 

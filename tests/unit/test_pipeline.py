@@ -58,3 +58,19 @@ def test_process_command_prints_one_valid_record_for_a_text_article() -> None:
     record = orjson.loads(out)
     validate("article.geo", record)
     assert record["entities"] and record["claims"] and record["places"]
+
+
+def test_html_article_without_a_title_takes_the_pages_headline() -> None:
+    html = (
+        "<html><head><title>Ferry fares rise | Example News</title>"
+        '<meta property="og:title" content="Ferry fares rise on the Sound"></head><body>'
+        "<article><h1>Ferry fares rise on the Sound</h1><p>Fares on the state ferries will rise "
+        "by 5 percent in June, officials in Seattle, Washington said on Tuesday.</p></article>"
+        "</body></html>"
+    )
+    (clean,) = pipeline.run_clean([encode(raw_from_item({"id": "h", "html": html}))])
+    assert clean["title"] == "Ferry fares rise on the Sound"
+    (titled,) = pipeline.run_clean(
+        [encode(raw_from_item({"id": "t", "title": "Mine", "html": html}))]
+    )
+    assert titled["title"] == "Mine"

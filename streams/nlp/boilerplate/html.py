@@ -55,3 +55,14 @@ def clean_html(html: str, url: str | None = None) -> Cleaned:
     if not cleaned.text:
         raise InputError("no article text found in html")
     return cleaned
+
+
+def page_title(html: str, url: str | None = None) -> str | None:
+    """The page's headline from its metadata (og:title, <title>, <h1>), for HTML articles
+    ingested without a title; None when the page names none."""
+    try:
+        meta = trafilatura.extract_metadata(html, default_url=url)
+    except Exception:  # noqa: BLE001 - a page without usable metadata simply has no title
+        return None
+    title = (meta.title or "").strip() if meta is not None else ""
+    return title or None
