@@ -21,6 +21,10 @@ class Settings:
     # Broker: NEWSSTREAM_BROKER (kafka://host:port[,host:port]) wins; otherwise the embedded one.
     broker: str = field(default_factory=lambda: _env("BROKER", ""))
     home: Path = field(default_factory=lambda: Path(_env("HOME", str(REPO_ROOT / ".newsstream"))))
+    # Built indexes (the geo gazetteer) live here, shared by every checkout of one user.
+    cache: Path = field(
+        default_factory=lambda: Path(_env("CACHE", str(Path.home() / ".cache" / "newsstream")))
+    )
     broker_port: int = field(default_factory=lambda: int(_env("BROKER_PORT", "19092")))
     broker_heap: str = field(default_factory=lambda: _env("BROKER_HEAP", "512m"))
     topic_prefix: str = field(default_factory=lambda: _env("TOPIC_PREFIX", ""))

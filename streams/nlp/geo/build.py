@@ -22,6 +22,7 @@ from collections import defaultdict
 from importlib import metadata
 from pathlib import Path
 
+from streams import settings
 from streams.nlp.geo.names import alias_key, is_latin, norm, variants
 
 DATA_DIR = Path(__file__).resolve().parents[2] / "data" / "geo"
@@ -50,7 +51,7 @@ def cache_path() -> Path:
     """Where the built index lives: a per-user cache, keyed by package versions and data files."""
     import hashlib
 
-    root = Path(os.environ.get("NEWSSTREAM_CACHE", Path.home() / ".cache" / "newsstream"))
+    root = settings.load().cache
     key = hashlib.sha1(f"{BUILD_VERSION}-{_pkg_stamp()}-{_data_stamp()}".encode()).hexdigest()
     return root / "geo" / f"gazetteer-{key[:12]}.pkl"
 
