@@ -161,10 +161,14 @@ class StageRunner:
         return results
 
     async def _call(self, payloads: list[bytes]) -> list[Result]:
+        """Run ``payloads`` in the pool, split into one chunk per NLP process, in order."""
         loop = asyncio.get_running_loop()
-        future = loop.run_in_executor(self.pool, self.run, payloads)
+        size = -(-len(payloads) // max(1, self.settings.nlp_processes))
+        chunks = [payloads[i : i + size] for i in range(0, len(payloads), size)]
+        futures = [loop.run_in_executor(self.pool, self.run, chunk) for chunk in chunks]
         try:
-            return await asyncio.wait_for(future, self.settings.stage_timeout_s)
+            done = await asyncio.wait_for(asyncio.gather(*futures), self.settings.stage_timeout_s)
+            return [result for chunk in done for result in chunk]
         except Exception as exc:  # a crashed pool process: fail the batch, keep the worker
             if isinstance(exc, TimeoutError):
                 raise
