@@ -79,6 +79,10 @@ def test_appeal_inside_lede_paragraph_keeps_lede_sentence() -> None:
         ("Chris Doe - Nov 19, 2019, 10:31 pm CST", "byline"),
         ("Leave a comment", "comments"),
         ("We use cookies to improve your experience.", "cookie"),
+        ("Crews set a backfire near Chelan, Washington, on Thursday. ( AP )", "caption"),
+        ("A nurse at a clinic in Manila. ( AP Photo/Jun Dela Cruz )", "caption"),
+        ("Sign up for our Morning Trade Brief, delivered at 7 a.m.", "newsletter"),
+        ("Share this on Facebook | Share on WhatsApp | Share on X", "share"),
     ],
 )
 def test_rules_match_boilerplate(unit: str, reason: str) -> None:
@@ -92,6 +96,8 @@ def test_rules_match_boilerplate(unit: str, reason: str) -> None:
         "More than 100 people were evacuated from the building.",
         "The game starts at 7:30 pm.",
         "See you in court, the lawyer told reporters.",
+        "Thousands of residents signed up for the new ferry pass, officials said.",
+        "She shared the photo on Facebook, where it drew 3,000 comments.",
         LEDE,
     ],
 )
