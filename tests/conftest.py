@@ -57,11 +57,15 @@ class Workers:
         self.log_dir = log_dir
         self.procs: dict[str, subprocess.Popen[bytes]] = {}
 
+    def env(self) -> dict[str, str]:
+        """The child processes' environment."""
+        return settings_env(self.settings)
+
     def start(self, stage: str) -> None:
         log = open(self.log_dir / f"{stage}.log", "ab")  # noqa: SIM115 - lives with the process
         self.procs[stage] = subprocess.Popen(
             [sys.executable, "-m", "streams", "worker", "--stage", stage],
-            env=settings_env(self.settings),
+            env=self.env(),
             stdout=log,
             stderr=subprocess.STDOUT,
         )

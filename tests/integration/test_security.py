@@ -126,14 +126,8 @@ def secure_env(settings: Settings, password: str | None = None) -> dict[str, str
 
 
 class SecureWorkers(Workers):
-    def start(self, stage: str) -> None:
-        log = open(self.log_dir / f"{stage}.log", "ab")  # noqa: SIM115 - lives with the process
-        self.procs[stage] = subprocess.Popen(
-            [sys.executable, "-m", "streams", "worker", "--stage", stage],
-            env=secure_env(self.settings),
-            stdout=log,
-            stderr=subprocess.STDOUT,
-        )
+    def env(self) -> dict[str, str]:
+        return secure_env(self.settings)
 
 
 def test_article_flows_over_sasl_ssl(secure: Settings, tmp_path: Path) -> None:
