@@ -8,6 +8,7 @@ import faust
 
 from streams import topics
 from streams.kafka import client_options
+from streams.refetch import refetch_undelivered
 from streams.settings import Settings
 
 
@@ -40,6 +41,7 @@ def create_app(stage: str, settings: Settings) -> faust.App:
         broker_commit_interval=1.0,
     )
     importlib.import_module(f"streams.stages.{stage}").register(app, settings)
+    refetch_undelivered(app)
     return app
 
 

@@ -1,0 +1,69 @@
+"""Make Faust fetch again the records it fetched but did not deliver.
+
+faust-streaming 0.15's consumer can take records from aiokafka for a partition it is not
+delivering at that moment (paused while a table recovers after a rebalance, or flow stopped)
+and then drop them without moving the partition back. aiokafka's position is then past them.
+Faust's later "seek to committed offsets" puts it right only for a partition whose committed
+offset is above 0; on a partition with no commit yet the records are skipped. A restarted
+clean worker (whose GlobalTable recovers on every start) sat idle with articles waiting, and
+once later articles were acknowledged their commits would have skipped the dropped ones.
+
+The fix wraps the consumer's ``getmany``: it remembers the offsets of every fetch and, once
+the batch is handed on, seeks each partition back to its first offset that was not delivered,
+so the records come again (at-least-once: a re-delivered record is processed twice, never
+lost).
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Hashable, Iterable, Mapping
+from typing import Any, TypeVar
+
+import faust
+from faust.types import TP
+
+K = TypeVar("K", bound=Hashable)
+
+
+def first_undelivered(
+    fetched: Mapping[K, Iterable[int]], delivered: Mapping[K, set[int]]
+) -> dict[K, int]:
+    """Per partition, the lowest fetched offset that was not delivered (where to seek back)."""
+    seeks: dict[K, int] = {}
+    for tp, offsets in fetched.items():
+        missed = [o for o in offsets if o not in delivered.get(tp, set())]
+        if missed:
+            seeks[tp] = min(missed)
+    return seeks
+
+
+def refetch_undelivered(app: faust.App) -> None:
+    """Install the wrapper on ``app``'s consumer (before the worker starts)."""
+    consumer = app.consumer
+    wait_next_records = consumer._wait_next_records
+    getmany = consumer.getmany
+    fetched: dict[TP, list[int]] = {}
+
+    async def recording(timeout: float) -> tuple[Any, Any]:
+        records, active = await wait_next_records(timeout)
+        for tp, batch in (records or {}).items():
+            fetched.setdefault(tp, []).extend(record.offset for record in batch)
+        return records, active
+
+    async def getmany_refetching(timeout: float) -> AsyncIterator[tuple[TP, Any]]:
+        fetched.clear()
+        generation = app.consumer_generation_id
+        delivered: dict[TP, set[int]] = {}
+        async for tp, message in getmany(timeout=timeout):
+            delivered.setdefault(tp, set()).add(message.offset)
+            yield tp, message
+        if app.consumer_generation_id != generation:
+            return  # a new assignment resets every position to the committed offset anyway
+        assigned = consumer.assignment()
+        seeks = {tp: o for tp, o in first_undelivered(fetched, delivered).items() if tp in assigned}
+        if seeks:
+            consumer.log.info("Fetching again records fetched but not delivered: %r", seeks)
+            await consumer.seek_wait(seeks)
+
+    consumer._wait_next_records = recording
+    consumer.getmany = getmany_refetching
