@@ -13,7 +13,6 @@ from typing import Any
 from streams import pipeline
 from streams.dlq import Failure, dead_letter
 from streams.ingest import Item, to_raw
-from streams.nlp.errors import InputError
 from streams.nlp.source_memory import SourceMemory
 from streams.records import encode
 from streams.settings import Settings
@@ -41,7 +40,8 @@ def _batch(
 ) -> Iterator[tuple[dict[str, Any] | None, dict[str, Any] | None]]:
     outcomes = [to_raw(item, settings.max_article_bytes) for item in items]
     raws = [o.raw for o in outcomes if o.raw is not None]
-    results: list[Any] = [_learn(r, memory) for r in pipeline.run_clean([encode(r) for r in raws])]
+    cleaned = pipeline.run_clean([encode(r) for r in raws])
+    results: list[Any] = [pipeline.learn(r, memory, time.time()) for r in cleaned]
     failed_in = ["clean" if isinstance(r, Failure) else "" for r in results]
     for stage in ("extract", "geotag"):
         live = [i for i, r in enumerate(results) if not isinstance(r, Failure)]
@@ -61,12 +61,3 @@ def _batch(
             yield None, letter
         else:
             yield result, None
-
-
-def _learn(result: Any, memory: SourceMemory) -> Any:
-    if isinstance(result, Failure):
-        return result
-    try:
-        return pipeline.learn(result, memory, time.time())
-    except InputError as exc:
-        return Failure("input", str(exc), result["article_id"])

@@ -49,12 +49,28 @@ def clean_record(raw: dict[str, Any]) -> dict[str, Any]:
     return record
 
 
-def learn(record: dict[str, Any], memory: Any, now: float) -> dict[str, Any]:
-    """Remove what this source repeats in many articles, then count this article's sentences.
+def learn(result: dict[str, Any] | Failure, memory: Any, now: float) -> dict[str, Any] | Failure:
+    """Per-source learning for one clean-stage result; never raises.
 
-    ``memory`` is a :class:`streams.nlp.source_memory.SourceMemory`; records without a source
-    domain are passed through unchanged.
+    ``memory`` is a :class:`streams.nlp.source_memory.SourceMemory`. Failures pass through;
+    records without a source domain pass unchanged. It runs where the table is (on the event
+    loop, after the pool), so its output is validated again here.
     """
+    if isinstance(result, Failure):
+        return result
+    try:
+        out = _learn(result, memory, now)
+        validate("article.clean", out)
+    except InputError as exc:
+        return Failure("input", str(exc), result["article_id"])
+    except SchemaError as exc:
+        message = f"per-source learning produced an invalid article.clean: {exc}"
+        return Failure("schema", message, result["article_id"])
+    return out
+
+
+def _learn(record: dict[str, Any], memory: Any, now: float) -> dict[str, Any]:
+    """Remove what this source repeats in many articles, then count this article's sentences."""
     from streams.nlp.boilerplate import Cleaned, Removed
 
     domain = record["source"]["domain"]

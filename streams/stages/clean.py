@@ -12,8 +12,6 @@ import time
 import faust
 
 from streams import pipeline, topics
-from streams.dlq import Failure
-from streams.nlp.errors import InputError
 from streams.nlp.source_memory import SourceMemory
 from streams.settings import Settings
 from streams.stages.runner import Result, StageRunner
@@ -34,15 +32,6 @@ def register(app: faust.App, settings: Settings) -> None:
 
     def learn(results: list[Result]) -> list[Result]:
         now = time.time()
-        out: list[Result] = []
-        for result in results:
-            if isinstance(result, Failure):
-                out.append(result)
-                continue
-            try:
-                out.append(pipeline.learn(result, memory, now))
-            except InputError as exc:
-                out.append(Failure("input", str(exc), result["article_id"]))
-        return out
+        return [pipeline.learn(result, memory, now) for result in results]
 
     StageRunner(app, "clean", settings).agent(app, post=learn)
