@@ -20,6 +20,7 @@ from collections.abc import AsyncIterator, Hashable, Iterable, Mapping
 from typing import Any, TypeVar
 
 import faust
+from aiokafka.errors import IllegalStateError
 from faust.types import TP
 
 K = TypeVar("K", bound=Hashable)
@@ -63,7 +64,10 @@ def refetch_undelivered(app: faust.App) -> None:
         seeks = {tp: o for tp, o in first_undelivered(fetched, delivered).items() if tp in assigned}
         if seeks:
             consumer.log.info("Fetching again records fetched but not delivered: %r", seeks)
-            await consumer.seek_wait(seeks)
+            try:
+                await consumer.seek_wait(seeks)
+            except IllegalStateError:  # revoked meanwhile: its next owner starts from a commit
+                consumer.log.info("Partitions were revoked before the seek; not needed")
 
     consumer._wait_next_records = recording
     consumer.getmany = getmany_refetching
