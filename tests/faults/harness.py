@@ -9,11 +9,14 @@ import signal
 import subprocess
 import sys
 import time
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
+from streams import topics
 from streams.broker import Broker, new_cluster_id
-from streams.kafka import BrokerError, wait_for_broker
+from streams.kafka import BrokerError, ensure_topics, wait_for_broker
 from streams.settings import Settings, load
 from tests.conftest import free_port, module_settings, settings_env
 
@@ -192,3 +195,19 @@ class FaultWorkers:
 def fault_settings(base: Settings, home: Path, **changes: object) -> Settings:
     """Own topics and groups (unique prefix), fast batches."""
     return module_settings(base, home, batch_within_s=0.2, **changes)
+
+
+@asynccontextmanager
+async def running_pipeline(
+    base: Settings, home: Path, **changes: object
+) -> AsyncIterator[tuple[Settings, FaultWorkers]]:
+    """Topics of this test's own, one worker per stage, all stopped on the way out."""
+    settings = fault_settings(base, home, **changes)
+    await ensure_topics(settings)
+    workers = FaultWorkers(settings, home)
+    try:
+        for stage in topics.STAGES:
+            workers.start(stage)
+        yield settings, workers
+    finally:
+        workers.stop_all()

@@ -18,12 +18,12 @@ from aiokafka.admin import AIOKafkaAdminClient
 
 from streams import topics
 from streams.ingest import ingest
-from streams.kafka import client_options, ensure_topics
+from streams.kafka import client_options
 from streams.settings import Settings
 from streams.stages.runner import EXIT_UNDELIVERED
 from tests.faults.accounting import Accounting, settle, topic_count
 from tests.faults.articles import generate, write_jsonl
-from tests.faults.harness import Cluster, FaultWorkers, fault_settings
+from tests.faults.harness import Cluster, running_pipeline
 from tests.integration.kafkautil import send_raw
 
 pytestmark = pytest.mark.faults
@@ -88,12 +88,7 @@ async def test_kill9_each_stage_mid_stream(
     """SIGKILL the worker of each stage while thousands of articles are in flight, then start
     it again: nothing is lost, and the killed worker's NLP pool process exits too."""
     started = time.monotonic()
-    settings = fault_settings(kafka, tmp_path)
-    await ensure_topics(settings)
-    workers = FaultWorkers(settings, tmp_path)
-    try:
-        for stage in topics.STAGES:
-            workers.start(stage)
+    async with running_pipeline(kafka, tmp_path) as (settings, workers):
         ids = await ingest_articles(settings, tmp_path / "in.jsonl", 0, ARTICLES)
         say(f"\ningested {len(ids)} articles in {time.monotonic() - started:.0f}s")
         for stage, out in STAGE_OUT.items():
@@ -109,8 +104,6 @@ async def test_kill9_each_stage_mid_stream(
         assert all(workers.alive().values()), workers.alive()
         orphans = [p for pgid in workers.killed for p in workers.group(pgid)]
         assert not orphans, f"processes of killed workers still running: {orphans}"
-    finally:
-        workers.stop_all()
     check(result, ids, "kill -9 each stage", started, figures)
 
 
@@ -120,13 +113,8 @@ async def test_broker_loss_in_three_node_cluster(
     """Kill -9 one of three brokers mid-stream (replication 3, min.insync.replicas 2), keep
     ingesting while it is down, then bring it back: the pipeline keeps flowing, nothing lost."""
     started = time.monotonic()
-    settings = fault_settings(cluster.settings, tmp_path, replication=3)
-    await ensure_topics(settings)
-    workers = FaultWorkers(settings, tmp_path)
     half = ARTICLES // 2
-    try:
-        for stage in topics.STAGES:
-            workers.start(stage)
+    async with running_pipeline(cluster.settings, tmp_path, replication=3) as (settings, workers):
         ids = await ingest_articles(settings, tmp_path / "a.jsonl", 0, half)
         sink = counter(settings, topics.SINK)
         at = await until(sink, lambda n: n >= 200, 240, "the first sink records")
@@ -142,8 +130,6 @@ async def test_broker_loss_in_three_node_cluster(
         say(f"broker back after {time.monotonic() - down:.0f}s")
         result = await settle(settings, ids, SETTLE_S, on_tick=say)
         assert all(workers.alive().values()), workers.alive()
-    finally:
-        workers.stop_all()
     check(result, ids, "broker loss (1 of 3)", started, figures)
     assert grown >= at + 300
 
@@ -165,12 +151,7 @@ async def test_extract_rebalance_under_load(
     """Add a second extract worker under load, then remove the first (graceful stop): the
     group rebalances twice and nothing is lost."""
     started = time.monotonic()
-    settings = fault_settings(kafka, tmp_path)
-    await ensure_topics(settings)
-    workers = FaultWorkers(settings, tmp_path)
-    try:
-        for stage in topics.STAGES:
-            workers.start(stage)
+    async with running_pipeline(kafka, tmp_path) as (settings, workers):
         ids = await ingest_articles(settings, tmp_path / "in.jsonl", 0, ARTICLES)
         enriched = counter(settings, topics.ENRICHED)
         at = await until(enriched, lambda n: n >= 200, 240, "extract output")
@@ -188,8 +169,6 @@ async def test_extract_rebalance_under_load(
         assert at < ARTICLES, "extract had finished before the rebalance"
         result = await settle(settings, ids, SETTLE_S, on_tick=say)
         assert all(workers.alive().values()), workers.alive()
-    finally:
-        workers.stop_all()
     check(result, ids, "extract rebalance", started, figures)
 
 
@@ -217,13 +196,8 @@ async def test_rejected_output_is_not_acked(
     were refused. It exits instead (status EXIT_UNDELIVERED), and once the sink is fixed a
     supervisor starts it again: the unacknowledged batches are processed again."""
     started = time.monotonic()
-    settings = fault_settings(kafka, tmp_path)
-    await ensure_topics(settings)
-    workers = FaultWorkers(settings, tmp_path)
     count = 1000
-    try:
-        for stage in topics.STAGES:
-            workers.start(stage)
+    async with running_pipeline(kafka, tmp_path) as (settings, workers):
         ids = await ingest_articles(settings, tmp_path / "in.jsonl", 0, count)
         sink = counter(settings, topics.SINK)
         at = await until(sink, lambda n: n >= 100, 240, "the first sink records")
@@ -235,6 +209,4 @@ async def test_rejected_output_is_not_acked(
         say(f"sink accepts writes again; workers that exited (restarted): {exited}")
         assert exited == {"geotag": EXIT_UNDELIVERED}, workers.tail("geotag")
         result = await settle(settings, ids, SETTLE_S, on_tick=say)
-    finally:
-        workers.stop_all()
     check(result, ids, "sink refuses writes", started, figures)
