@@ -68,6 +68,17 @@ class Context:
     points: list[tuple[str, float, float]] = field(default_factory=list)
 
 
+@dataclass(frozen=True, slots=True)
+class Evidence:
+    """What the text around one mention says, for scoring its candidates."""
+
+    key: str  # the normalised name
+    cue: bool  # "Washington state": the division is asked for
+    container: Mention | None  # "Paris, Texas": the mention after the comma
+    inner: Mention | None  # the mention before the comma, when this one is "Texas"
+    alias: int | None  # the entry a curated alias names
+
+
 def _cue(text: str, m: Mention, gaz: Gazetteer) -> bool:
     """'Washington state', 'state of New York', 'upstate New York' ask for the division."""
     after = text[m.end : m.end + 12].lower()
@@ -95,26 +106,16 @@ def _contains(container: Place, c: Place) -> bool:
     return False
 
 
-def _score(
-    c: Place,
-    m: Mention,
-    key: str,
-    text: str,
-    gaz: Gazetteer,
-    ctx: Context,
-    container: Mention | None,
-    inner: Mention | None,
-    cue: bool,
-    alias: int | None,
-) -> float:
+def _score(c: Place, ev: Evidence, gaz: Gazetteer, ctx: Context) -> float:
+    key, container, inner = ev.key, ev.container, ev.inner
     s = W_POP * math.log10(c.population + 10) + FEATURE_PRIOR.get(c.feature, 0.0)
     if key in gaz.primary and norm(c.name) == key:
         s += W_PRIMARY
-    if alias == c.idx:
+    if ev.alias == c.idx:
         s += W_ALIAS
-    if cue and c.feature == "admin1":
+    if ev.cue and c.feature == "admin1":
         s += W_CUE
-    elif not cue and gaz.prefer.get(key) == c.idx:
+    elif not ev.cue and gaz.prefer.get(key) == c.idx:
         s += W_PREFER
     if container is not None and any(_contains(p, c) for p in container.candidates[:3]):
         s += W_CONTAINER
@@ -176,39 +177,28 @@ def _pick(
         return None
     if m.demonym:
         return m.candidates[0], 0.9
-    key = norm(m.text)
     inner, container = inners.get(i), containers.get(i)
-    cue = _cue(text, m, gaz)
+    ev = Evidence(norm(m.text), _cue(text, m, gaz), container, inner, gaz.alias(m.text))
     # a name repeated with the same evidence gets the same answer (long lists stay linear)
     memo_key = (
-        key,
+        ev.key,
         m.weak,
-        cue,
+        ev.cue,
         norm(container.text) if container else None,
         norm(inner.text) if inner else None,
     )
     if memo_key not in memo:
-        memo[memo_key] = _best(m, key, text, gaz, ctx, container, inner, cue)
+        memo[memo_key] = _best(m, ev, gaz, ctx)
     return memo[memo_key]
 
 
-def _best(
-    m: Mention,
-    key: str,
-    text: str,
-    gaz: Gazetteer,
-    ctx: Context,
-    container: Mention | None,
-    inner: Mention | None,
-    cue: bool,
-) -> tuple[Place, float]:
+def _best(m: Mention, ev: Evidence, gaz: Gazetteer, ctx: Context) -> tuple[Place, float]:
     cands = (
         m.candidates[:MAX_CANDIDATES]
         if len(m.candidates) <= MAX_CANDIDATES
         else sorted(m.candidates, key=lambda c: -c.population)[:MAX_CANDIDATES]
     )
-    alias = gaz.alias(m.text)
-    scores = [_score(c, m, key, text, gaz, ctx, container, inner, cue, alias) for c in cands]
+    scores = [_score(c, ev, gaz, ctx) for c in cands]
     best = max(range(len(cands)), key=scores.__getitem__)
     b = cands[best]
     weights = [math.exp((s - scores[best]) / TEMPERATURE) for s in scores]
