@@ -185,6 +185,21 @@ def _object_tokens(verb: Token) -> list[Token]:
     return []
 
 
+def _objects(prep: Token) -> list[Token]:
+    """The words a preposition governs: "of [her emails]", "for [building a wall]"."""
+    return [t for g in prep.children if g.dep_ in ("pobj", "pcomp") for t in g.subtree]
+
+
+def _attribution(
+    tok: Token, content: list[Token], cue: str, src: Token, kind: str
+) -> Attribution | None:
+    """The attribution of ``content`` (kept within the cue's paragraph) to ``src``."""
+    span = _span_of(_same_paragraph(tok, content))
+    if span is None:
+        return None
+    return Attribution(span[0], span[1], tok, cue, src, kind)
+
+
 def _noun_cue(tok: Token) -> Attribution | None:
     """ "Trump's vow to build a wall", "the claim by officials that ...", "her support for X"."""
     preps = noun_cues().get(tok.lemma_.lower())
@@ -200,13 +215,10 @@ def _noun_cue(tok: Token) -> Attribution | None:
         elif c.dep_ in ("acl", "ccomp") and c.i > tok.i and not content:
             content = list(c.subtree)
         elif c.dep_ == "prep" and c.lower_ in preps and c.i > tok.i and not content:
-            content = [t for g in c.children if g.dep_ in ("pobj", "pcomp") for t in g.subtree]
+            content = _objects(c)
     if src is None or not content or not plausible_source(src):
         return None
-    span = _span_of(_same_paragraph(tok, content))
-    if span is None:
-        return None
-    return Attribution(span[0], span[1], tok, tok.text, src, "speech")
+    return _attribution(tok, content, tok.text, src, "speech")
 
 
 def _adjective_cue(tok: Token) -> Attribution | None:
@@ -219,17 +231,14 @@ def _adjective_cue(tok: Token) -> Attribution | None:
             content = list(c.subtree)
             break
         if c.dep_ == "prep" and c.i > tok.i and c.lower_ in _ADJ_PREPS:
-            content = [t for g in c.children if g.dep_ in ("pobj", "pcomp") for t in g.subtree]
+            content = _objects(c)
             break
     if not content:
         return None
     src = find_subject(tok.head)
     if src is None or not plausible_source(src):
         return None
-    span = _span_of(_same_paragraph(tok, content))
-    if span is None:
-        return None
-    return Attribution(span[0], span[1], tok, tok.text, src, "belief")
+    return _attribution(tok, content, tok.text, src, "belief")
 
 
 def _generic(tok: Token) -> Attribution | None:
@@ -245,10 +254,7 @@ def _generic(tok: Token) -> Attribution | None:
     if not comp:
         return None
     toks = list(min(comp, key=lambda c: _gap(tok, c)).subtree)
-    span = _span_of(_same_paragraph(tok, toks))
-    if span is None:
-        return None
-    return Attribution(span[0], span[1], tok, _cue_text(tok), src, "generic")
+    return _attribution(tok, toks, _cue_text(tok), src, "generic")
 
 
 def _colon_lines(doc: Doc) -> list[Attribution]:
