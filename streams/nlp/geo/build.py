@@ -19,6 +19,7 @@ import sys
 import time
 from array import array
 from collections import defaultdict
+from collections.abc import Iterator
 from importlib import metadata
 from pathlib import Path
 
@@ -136,6 +137,16 @@ class _Builder:
             if self.feature[i] == feature and (cc is None or self.cc[i] == cc)
         ]
         return max(cands, key=lambda i: self.pop[i]) if cands else None
+
+
+def _curated(b: _Builder, name: str) -> Iterator[tuple[str, int]]:
+    """(form, entry) for each row of a curated ``form, target, country, feature`` file."""
+    for form, target, cc, feature in _read_tsv(name):
+        idx = b.find(target, cc, feature)
+        if idx is None:
+            print(f"{name}: target not found: {form} -> {target}", file=sys.stderr)
+            continue
+        yield form, idx
 
 
 def build() -> dict:
@@ -266,13 +277,7 @@ def build() -> dict:
         )
         b.a2[idx] = county_of.get(int(c["geonameid"]), -1)
 
-    aliases: dict[str, int] = {}
-    for alias, target, cc, feature in _read_tsv("aliases.tsv"):
-        idx = b.find(target, cc, feature)
-        if idx is None:
-            print(f"alias target not found: {alias} -> {target}", file=sys.stderr)
-            continue
-        aliases[alias_key(alias)] = idx
+    aliases = {alias_key(alias): idx for alias, idx in _curated(b, "aliases.tsv")}
 
     demonyms: dict[str, int] = {}
     country_idx = {b.cc[i]: i for i in range(len(b.name)) if b.feature[i] == "country"}
@@ -285,11 +290,7 @@ def build() -> dict:
             prev = demonyms.get(key)
             if prev is None or b.pop[prev] < b.pop[idx]:
                 demonyms[key] = idx
-    for form, target, cc, feature in _read_tsv("demonyms.tsv"):
-        idx = b.find(target, cc, feature)
-        if idx is None:
-            print(f"demonym target not found: {form} -> {target}", file=sys.stderr)
-            continue
+    for form, idx in _curated(b, "demonyms.tsv"):
         demonyms[norm(form)] = idx
     # residents of US states, Canadian provinces and Australian states: "Ohioans", "Ontarian"
     for i, feature in enumerate(b.feature):
