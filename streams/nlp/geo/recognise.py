@@ -195,12 +195,18 @@ def recognise(text: str, entities: list[dict], gaz: Gazetteer) -> list[Mention]:
     return mentions
 
 
-def _placeish(surface: str, cands: list[Place], gaz: Gazetteer, min_pop: int) -> bool:
-    """Whether a name found inside another name is surely a place on its own."""
+def _nameable(surface: str, cands: list[Place], gaz: Gazetteer) -> bool:
+    """Whether a surface form can name a place at all: it has entries, is no common word, and
+    is no all-capitals acronym unless the aliases know it."""
     key = norm(surface)
     if not cands or key in gaz.stopnames or key in gaz.generic:
         return False
-    if surface.isupper() and gaz.alias(surface) is None:
+    return not (surface.isupper() and gaz.alias(surface) is None)
+
+
+def _placeish(surface: str, cands: list[Place], gaz: Gazetteer, min_pop: int) -> bool:
+    """Whether a name found inside another name is surely a place on its own."""
+    if not _nameable(surface, cands, gaz):
         return False
     for c in cands[:3]:
         if c.feature in SCAN_FEATURES or (c.feature == "city" and c.population >= min_pop):
@@ -261,11 +267,9 @@ def _inner_places(
                     out.append(Mention(s, e, surface, "demonym", [demo]))
                     break
                 cands = gaz.candidates(surface)
+                if not _nameable(surface, cands, gaz):
+                    continue
                 key = norm(surface)
-                if not cands or key in gaz.stopnames or key in gaz.generic:
-                    continue
-                if surface.isupper() and gaz.alias(surface) is None:
-                    continue
                 after_of = text[max(span[0], s - 3) : s] == "of "
                 own = norm(cands[0].name) == key or gaz.alias(surface) is not None
                 if (own and cands[0].feature in ("country", "admin1", "continent")) or (
