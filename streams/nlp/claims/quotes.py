@@ -10,12 +10,14 @@ from __future__ import annotations
 OPEN_MARKS = "\u201c\u201e\u00ab\u201f"
 CLOSE_MARKS = "\u201d\u00bb"
 STRAIGHT = '"'
+TYPEWRITER = ("``", "''")  # double marks typed as two characters: ``quote'' or ''quote''
 ALL_MARKS = OPEN_MARKS + CLOSE_MARKS + STRAIGHT + "'`"
 
 
 def has_quote_marks(s: str) -> bool:
     """True when s holds a double quote mark (curly, straight or typewriter '' / ``)."""
-    return any(c in OPEN_MARKS + CLOSE_MARKS + STRAIGHT for c in s) or "''" in s or "``" in s
+    single = OPEN_MARKS + CLOSE_MARKS + STRAIGHT
+    return any(c in single for c in s) or any(pair in s for pair in TYPEWRITER)
 
 
 def _paragraphs(text: str) -> list[tuple[int, int]]:
@@ -38,15 +40,14 @@ def find_quote_spans(text: str) -> list[tuple[int, int]]:
         if open_at is not None:
             # continuation paragraph: skip its re-opening mark
             lead = len(text[ps:pe]) - len(text[ps:pe].lstrip())
-            if text[ps + lead : ps + lead + 2] in ("''", "``"):
+            if text[ps + lead : ps + lead + 2] in TYPEWRITER:
                 i = ps + lead + 2
             elif ps + lead < pe and text[ps + lead] in OPEN_MARKS + STRAIGHT:
                 i = ps + lead + 1
         while i < pe:
             ch = text[i]
             pair = text[i : i + 2]
-            if pair in ("''", "``"):
-                # typewriter-style double marks: ``quote'' or ''quote''
+            if pair in TYPEWRITER:
                 if open_at is None:
                     open_at = i
                 elif pair == "''":
@@ -72,7 +73,7 @@ def find_quote_spans(text: str) -> list[tuple[int, int]]:
             nxt = paras[k + 1] if k + 1 < len(paras) else None
             nxt_text = text[nxt[0] : nxt[1]].lstrip() if nxt else ""
             if not (
-                nxt_text and (nxt_text[0] in OPEN_MARKS + STRAIGHT or nxt_text[:2] in ("''", "``"))
+                nxt_text and (nxt_text[0] in OPEN_MARKS + STRAIGHT or nxt_text[:2] in TYPEWRITER)
             ):
                 # unclosed at paragraph end: the quote ends with the paragraph
                 if pe - open_at > 1:
