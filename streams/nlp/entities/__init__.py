@@ -53,7 +53,7 @@ def _apply_layout(
     doc: Doc, tt: TokenTable, mentions: list[Mention], regions: Regions
 ) -> list[Mention]:
     """Replace model mentions by the names that line layout fixes (teams, datelines)."""
-    fixed = layout_names(doc, tt, regions.title)
+    fixed = layout_names(doc, tt, regions.lines, regions.title)
     if not fixed:
         return mentions
     tagged = {(m.start, m.end): m.label for m in mentions}

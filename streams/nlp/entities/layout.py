@@ -198,26 +198,15 @@ def _items(
     return "".join(codes), spans
 
 
-def _lines(tt: TokenTable) -> list[tuple[int, int]]:
-    out = []
-    a = 0
-    n = len(tt.text)
-    for i in range(n):
-        if "\n" in tt.ws[i] or (tt.is_space[i] and "\n" in tt.text[i]):
-            out.append((a, i + 1))
-            a = i + 1
-    if a < n:
-        out.append((a, n))
-    return out
-
-
-def layout_names(doc: Doc, tt: TokenTable, title: list[bool]) -> list[tuple[int, int, str]]:
+def layout_names(
+    doc: Doc, tt: TokenTable, lines: list[tuple[int, int]], title: list[bool]
+) -> list[tuple[int, int, str]]:
     """(start, end, label) token spans of team names in result/table/fixture lines and of
     places in a dateline (not in the title)."""
     fixture, team, dateline = _grammar()
     nations = nation_keys()
     out: list[tuple[int, int, str]] = []
-    for li, (a, b) in enumerate(_lines(tt)):
+    for li, (a, b) in enumerate(lines):
         codes, spans = _items(tt, a, b, fixture)
         if not codes or "N" not in codes:
             continue

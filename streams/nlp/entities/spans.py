@@ -70,6 +70,7 @@ class Regions:
     headline: list[bool]  # token lies in the title or an all-capitals line
     title: list[bool]  # token lies in the title given by the caller
     line_id: list[int]
+    lines: list[tuple[int, int]]  # token range of each line
 
 
 def _title_case_phrase(tokens: list[Token]) -> bool:
@@ -89,13 +90,9 @@ def find_regions(doc: Doc, tt: TokenTable, title: str | None) -> Regions:
     line_id = [0] * n
     texts, ws, space = tt.text, tt.ws, tt.is_space
 
-    line = 0
-    line_starts: list[int] = [0]
-    for i in range(n):
-        line_id[i] = line
-        if "\n" in ws[i] or (space[i] and "\n" in texts[i]):
-            line += 1
-            line_starts.append(i + 1)
+    lines = tt.lines()
+    for li, (a, b) in enumerate(lines):
+        line_id[a:b] = [li] * (b - a)
 
     # Quotations: curly quotes pair explicitly, straight quotes toggle; a blank line resets.
     quotes: list[tuple[int, int]] = []
@@ -129,13 +126,12 @@ def find_regions(doc: Doc, tt: TokenTable, title: str | None) -> Regions:
                 if tt.idx[i] >= stop:
                     break
                 headline[i] = title_flags[i] = True
-    line_starts.append(n)
-    for a, b in zip(line_starts, line_starts[1:], strict=False):
+    for a, b in lines:
         words = [texts[k] for k in range(a, b) if tt.is_alpha[k]]
         if len(words) >= 2 and is_all_caps(" ".join(words)):
             for k in range(a, b):
                 headline[k] = True
-    return Regions(quote_id, fragment, quotes, headline, title_flags, line_id)
+    return Regions(quote_id, fragment, quotes, headline, title_flags, line_id, lines)
 
 
 def _strip_title(doc: Doc, start: int, end: int) -> int:

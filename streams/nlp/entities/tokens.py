@@ -40,3 +40,17 @@ class TokenTable:
         if a >= b:
             return ""
         return "".join(self.text[k] + self.ws[k] for k in range(a, b - 1)) + self.text[b - 1]
+
+    def lines(self) -> list[tuple[int, int]]:
+        """Token ranges of the text's lines: a line ends at a token that holds or is followed
+        by a newline."""
+        out = []
+        a = 0
+        n = len(self.text)
+        for i in range(n):
+            if "\n" in self.ws[i] or (self.is_space[i] and "\n" in self.text[i]):
+                out.append((a, i + 1))
+                a = i + 1
+        if a < n:
+            out.append((a, n))
+        return out
