@@ -15,7 +15,7 @@ import time
 from collections.abc import Callable
 from typing import Any
 
-from streams.evals.boilerplate import read_records
+from streams.evals import read_records
 from streams.nlp.boilerplate import clean_html, clean_text
 from streams.nlp.errors import InputError
 from streams.nlp.source_memory import SourceMemory
@@ -34,8 +34,11 @@ def _time(fn: Callable[[dict[str, Any]], object], records: list[dict[str, Any]],
             best = min(best, time.perf_counter() - t0)
         per_doc.append(best)
     med = statistics.median(per_doc)
-    return {"median_ms": round(med * 1000, 3), "docs_per_s": round(1 / med, 1) if med else None,
-            "total_s": round(sum(per_doc), 3)}
+    return {
+        "median_ms": round(med * 1000, 3),
+        "docs_per_s": round(1 / med, 1) if med else None,
+        "total_s": round(sum(per_doc), 3),
+    }
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -14,7 +14,7 @@ import statistics
 import sys
 import time
 
-from streams.evals.ner import read_records
+from streams.evals import read_records
 from streams.nlp.entities import extract_entities
 from streams.nlp.model import load_nlp
 

@@ -8,7 +8,6 @@ recall over all pages, F1 from the two averages. All systems get the same input 
 from __future__ import annotations
 
 import argparse
-import gzip
 import html as htmllib
 import json
 import random
@@ -17,11 +16,12 @@ import statistics
 import sys
 import time
 from collections import Counter
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from typing import Any
 
 from tqdm import tqdm
 
+from streams.evals import read_records
 from streams.nlp.boilerplate import clean_html, clean_text, visible_text
 from streams.nlp.boilerplate.segment import paragraphs
 from streams.nlp.errors import InputError
@@ -135,17 +135,6 @@ def system_fn(name: str, field: str) -> Callable[[dict[str, Any]], str]:
     if field == "html":
         return lambda r: peer(r["html"], r.get("url"))
     return lambda r: peer(wrap_as_html(r["text_noisy"]), r.get("url"))
-
-
-def read_records(path: str, limit: int | None) -> Iterator[dict[str, Any]]:
-    """Records of a JSONL or JSONL.gz file."""
-    opener = gzip.open if path.endswith(".gz") else open
-    with opener(path, "rt", encoding="utf-8") as fh:
-        for i, line in enumerate(fh):
-            if limit is not None and i >= limit:
-                return
-            if line.strip():
-                yield json.loads(line)
 
 
 # ---------------------------------------------------------------- driver

@@ -18,6 +18,8 @@ from collections import defaultdict
 from pathlib import Path
 from urllib.parse import urlparse
 
+from streams.evals import read_records
+
 EARTH_RADIUS_KM = 6371.0088
 HALF_CIRCUMFERENCE_KM = 20039.0
 ACC_KM = 161.0
@@ -311,13 +313,7 @@ def run(args: argparse.Namespace) -> int:
 
     from streams.nlp.model import load_nlp
 
-    docs = []
-    with open(args.data, encoding="utf-8") as fh:
-        for line in fh:
-            if line.strip():
-                docs.append(json.loads(line))
-            if args.limit and len(docs) >= args.limit:
-                break
+    docs = list(read_records(args.data, args.limit or None))
     nlp = load_nlp()
     baseline = PopulationBaseline()
     tallies = {s: defaultdict(Tally) for s in ("newsstream", "baseline")}

@@ -7,13 +7,14 @@ same Doc, so the difference is the post-processing alone.
 from __future__ import annotations
 
 import argparse
-import gzip
 import json
 import sys
 from collections import Counter
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 
 from tqdm import tqdm
+
+from streams.evals import read_records
 
 # Bench label scheme (CoNLL-2003) for spaCy's OntoNotes labels; others are dropped.
 LABEL_MAP = {
@@ -46,20 +47,6 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         default=0,
         help="print up to N false positives/negatives of the extractor",
     )
-
-
-def read_records(path: str, limit: int | None = None) -> Iterator[dict]:
-    """Bench records in file order."""
-    opener = gzip.open if path.endswith(".gz") else open
-    with opener(path, "rt", encoding="utf-8") as fh:
-        n = 0
-        for line in fh:
-            if not line.strip():
-                continue
-            if limit is not None and n >= limit:
-                return
-            n += 1
-            yield json.loads(line)
 
 
 def headline_of(text: str) -> str:

@@ -10,7 +10,6 @@ character sets, and end-to-end speaker accuracy by span overlap or normalised na
 from __future__ import annotations
 
 import argparse
-import gzip
 import json
 import re
 import sys
@@ -19,6 +18,8 @@ import unicodedata
 from collections.abc import Iterable
 
 from tqdm import tqdm
+
+from streams.evals import read_records
 
 PRONOUNS = frozenset(
     "he she they it we i you his her their its him them us our who this that".split()
@@ -32,12 +33,6 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--json", action="store_true", help="print one JSON object last")
     parser.add_argument("--limit", type=int, default=None, help="score the first N docs only")
     parser.add_argument("--batch-size", type=int, default=32, help="spaCy nlp.pipe batch size")
-
-
-def _read(path: str) -> list[dict]:
-    opener = gzip.open if path.endswith(".gz") else open
-    with opener(path, "rt", encoding="utf-8") as f:
-        return [json.loads(line) for line in f if line.strip()]
 
 
 def _chars(q: dict, key: str) -> set[int]:
@@ -212,7 +207,7 @@ def run(args: argparse.Namespace) -> int:
     from streams.nlp.claims import extract_claims
     from streams.nlp.model import load_nlp
 
-    docs = _read(args.data)
+    docs = list(read_records(args.data))
     if args.limit:
         docs = docs[: args.limit]
     nlp = load_nlp()
