@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import os
+import signal
 import socket
 import subprocess
 import sys
+import time
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
@@ -50,47 +52,66 @@ def kafka(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Settings]:
 
 
 class Workers:
-    """Stage workers as child processes, the way ``newsstream worker`` runs them."""
+    """Stage workers as child processes, the way ``newsstream worker`` runs them, each in its
+    own process group (the worker and its NLP pool children) and addressable by a name such
+    as ``clean`` or ``extract-b``."""
 
     def __init__(self, settings: Settings, log_dir: Path) -> None:
         self.settings = settings
         self.log_dir = log_dir
         self.procs: dict[str, subprocess.Popen[bytes]] = {}
+        self.killed: list[int] = []  # process groups of killed workers
 
-    def env(self) -> dict[str, str]:
-        """The child processes' environment."""
+    def env(self, name: str) -> dict[str, str]:
+        """The environment of the worker called ``name``."""
         return settings_env(self.settings)
 
-    def start(self, stage: str) -> None:
-        log = open(self.log_dir / f"{stage}.log", "ab")  # noqa: SIM115 - lives with the process
-        self.procs[stage] = subprocess.Popen(
+    def start(self, stage: str, name: str | None = None) -> None:
+        name = name or stage
+        log = open(self.log_dir / f"{name}.log", "ab")  # noqa: SIM115 - lives with the process
+        self.procs[name] = subprocess.Popen(
             [sys.executable, "-m", "streams", "worker", "--stage", stage],
-            env=self.env(),
+            env=self.env(name),
             stdout=log,
             stderr=subprocess.STDOUT,
+            start_new_session=True,
         )
 
-    def kill(self, stage: str) -> None:
-        proc = self.procs.pop(stage)
+    def kill(self, name: str) -> int:
+        """SIGKILL the worker's main process, as the OOM killer or ``kill -9`` would; its NLP
+        pool processes must notice and exit by themselves. Returns its process group id."""
+        proc = self.procs.pop(name)
         proc.kill()
         proc.wait()
+        self.killed.append(proc.pid)
+        return proc.pid
 
-    def stop(self, stage: str) -> None:
+    def stop(self, name: str) -> None:
         """Graceful stop (SIGTERM): the worker leaves its consumer group."""
-        proc = self.procs.pop(stage)
+        proc = self.procs.pop(name)
         proc.terminate()
         proc.wait(60)
 
     def stop_all(self) -> None:
         for proc in self.procs.values():
             proc.terminate()
+        deadline = time.monotonic() + 30
         for proc in self.procs.values():
             try:
-                proc.wait(30)
+                proc.wait(max(0.1, deadline - time.monotonic()))
             except subprocess.TimeoutExpired:
-                proc.kill()
-                proc.wait()
+                pass
+            try:
+                os.killpg(proc.pid, signal.SIGKILL)  # also any NLP pool children left over
+            except ProcessLookupError:
+                pass
+            proc.wait()
         self.procs.clear()
+        for pgid in self.killed:  # leftovers of killed workers, if any
+            try:
+                os.killpg(pgid, signal.SIGKILL)
+            except ProcessLookupError:
+                pass
 
 
 def module_settings(kafka: Settings, tmp_path: Path, **changes: object) -> Settings:

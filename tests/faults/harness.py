@@ -7,8 +7,6 @@ import asyncio
 import os
 import signal
 import subprocess
-import sys
-import time
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
@@ -18,7 +16,7 @@ from streams import topics
 from streams.broker import Broker, new_cluster_id
 from streams.kafka import BrokerError, ensure_topics, wait_for_broker
 from streams.settings import Settings, load
-from tests.conftest import free_port, module_settings, settings_env
+from tests.conftest import Workers, free_port, module_settings, settings_env
 
 # Server properties for a cluster that survives the loss of one broker without losing
 # acknowledged writes: three replicas, and a write is acknowledged by at least two.
@@ -101,37 +99,13 @@ def worker_env(settings: Settings, home: Path) -> dict[str, str]:
     return env
 
 
-class FaultWorkers:
-    """Stage workers as child processes, each in its own process group (the worker and its
-    NLP pool children), addressable by a name such as ``extract`` or ``extract-b``."""
+class FaultWorkers(Workers):
+    """Workers with a home of their own each, that a supervisor can restart."""
 
-    def __init__(self, settings: Settings, log_dir: Path) -> None:
-        self.settings = settings
-        self.log_dir = log_dir
-        self.procs: dict[str, subprocess.Popen[bytes]] = {}
-        self.killed: list[int] = []  # process groups of killed workers
-
-    def start(self, stage: str, name: str | None = None) -> None:
-        name = name or stage
+    def env(self, name: str) -> dict[str, str]:
         home = self.log_dir / "homes" / name
         home.mkdir(parents=True, exist_ok=True)
-        log = open(self.log_dir / f"{name}.log", "ab")  # noqa: SIM115 - lives with the process
-        self.procs[name] = subprocess.Popen(
-            [sys.executable, "-m", "streams", "worker", "--stage", stage],
-            env=worker_env(self.settings, home),
-            stdout=log,
-            stderr=subprocess.STDOUT,
-            start_new_session=True,
-        )
-
-    def kill9(self, name: str) -> int:
-        """SIGKILL the worker's main process, as the OOM killer or ``kill -9`` would; its NLP
-        pool processes must notice and exit by themselves. Returns its process group id."""
-        proc = self.procs.pop(name)
-        proc.kill()
-        proc.wait()
-        self.killed.append(proc.pid)
-        return proc.pid
+        return worker_env(self.settings, home)
 
     @staticmethod
     def group(pgid: int) -> list[str]:
@@ -163,27 +137,6 @@ class FaultWorkers:
 
     def alive(self) -> dict[str, bool]:
         return {name: proc.poll() is None for name, proc in self.procs.items()}
-
-    def stop_all(self) -> None:
-        for proc in self.procs.values():
-            proc.terminate()
-        deadline = time.monotonic() + 30
-        for proc in self.procs.values():
-            try:
-                proc.wait(max(0.1, deadline - time.monotonic()))
-            except subprocess.TimeoutExpired:
-                pass
-            try:
-                os.killpg(proc.pid, signal.SIGKILL)  # also any NLP pool children left over
-            except ProcessLookupError:
-                pass
-            proc.wait()
-        self.procs.clear()
-        for pgid in self.killed:  # leftovers of killed workers, if any
-            try:
-                os.killpg(pgid, signal.SIGKILL)
-            except ProcessLookupError:
-                pass
 
     def tail(self, name: str, lines: int = 30) -> str:
         path = self.log_dir / f"{name}.log"

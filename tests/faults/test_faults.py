@@ -95,7 +95,7 @@ async def test_kill9_each_stage_mid_stream(
             probe = counter(settings, out)
             before = await probe()  # type: ignore[misc]
             at = await until(probe, lambda n, b=before: n >= b + 150, 240, f"{stage} output")
-            workers.kill9(stage)
+            workers.kill(stage)
             say(f"kill -9 {stage} worker with {at}/{ARTICLES} of its output written")
             assert at < ARTICLES, f"{stage} had finished before it was killed"
             await asyncio.sleep(1.0)

@@ -73,4 +73,3 @@ async def test_each_restart_consumes_the_article_waiting_on_a_fresh_partition(
             workers.start("clean")  # so the next round starts from a working worker
     print(f"restarts: {ROUNDS}, articles not consumed after a restart: {missing}")
     assert missing == []
-

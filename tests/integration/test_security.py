@@ -126,7 +126,7 @@ def secure_env(settings: Settings, password: str | None = None) -> dict[str, str
 
 
 class SecureWorkers(Workers):
-    def env(self) -> dict[str, str]:
+    def env(self, name: str) -> dict[str, str]:
         return secure_env(self.settings)
 
 
