@@ -41,8 +41,10 @@ def main() -> int:
     args = ap.parse_args()
 
     from streams.nlp.geo import build
+    from streams.settings import load
 
-    path = build.cache_path()
+    cache = load().cache
+    path = build.cache_path(cache)
     if not path.exists():
         t0 = time.perf_counter()
         build.write(path)
@@ -52,7 +54,7 @@ def main() -> int:
 
     before = rss_mb()
     t0 = time.perf_counter()
-    gaz = load_gazetteer()
+    gaz = load_gazetteer(cache)
     load_s = time.perf_counter() - t0
     delta = rss_mb() - before
     print(
@@ -78,7 +80,7 @@ def main() -> int:
     times = []
     for text, ents in inputs:
         t0 = time.perf_counter()
-        geotag(text, ents)
+        geotag(text, ents, gaz)
         times.append(time.perf_counter() - t0)
     med = statistics.median(times)
     print(

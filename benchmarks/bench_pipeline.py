@@ -1,5 +1,5 @@
 """End-to-end cost per article on one core: the whole newsstream pipeline in-process
-(``streams.local.process_items``: clean, extract, geotag, with schema checks) against a plain
+(``streams.inprocess.process_items``: clean, extract, geotag, with schema checks) against a plain
 trafilatura + spaCy loop over the same pages.
 
 Usage: .venv/bin/python benchmarks/bench_pipeline.py --data PAGES.jsonl[.gz] [--runs 3] [--limit N]
@@ -19,8 +19,8 @@ from pathlib import Path
 import orjson
 import trafilatura
 
-from streams.ingest import Item
-from streams.local import process_items
+from streams.inprocess import process_items
+from streams.messages.inputs import Item
 from streams.nlp.model import load_nlp
 from streams.settings import load
 

@@ -1,57 +1,76 @@
-"""The one settings object: every knob is an environment variable ``NEWSSTREAM_<NAME>``."""
+"""The one settings object: every knob is an environment variable ``NEWSSTREAM_<NAME>``,
+typed and checked when the process starts (a bad value names its variable)."""
 
 from __future__ import annotations
 
-import dataclasses
 import os
-from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Literal
 
-REPO_ROOT = Path(__file__).resolve().parent.parent
+from pydantic import Field, SecretStr, ValidationError, field_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+PREFIX = "NEWSSTREAM_"
 
 
-def _env(name: str, default: str) -> str:
-    return os.environ.get(f"NEWSSTREAM_{name}", default)
+def _state_home() -> Path:
+    """The default home: ``$XDG_STATE_HOME/newsstream`` (``~/.local/state/newsstream``)."""
+    base = os.environ.get("XDG_STATE_HOME") or str(Path.home() / ".local" / "state")
+    return Path(base) / "newsstream"
 
 
-@dataclass(frozen=True)
-class Settings:
+def _cache_home() -> Path:
+    """The default cache: ``$XDG_CACHE_HOME/newsstream`` (``~/.cache/newsstream``)."""
+    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
+    return Path(base) / "newsstream"
+
+
+class SettingsError(ValueError):
+    """A ``NEWSSTREAM_*`` variable has a value that cannot be used; the message names it."""
+
+
+class Settings(BaseSettings):
     """Runtime configuration, read from the environment once per process."""
 
+    model_config = SettingsConfigDict(env_prefix=PREFIX, frozen=True, extra="ignore")
+
     # Broker: NEWSSTREAM_BROKER (kafka://host:port[,host:port]) wins; otherwise the embedded one.
-    broker: str = field(default_factory=lambda: _env("BROKER", ""))
-    home: Path = field(default_factory=lambda: Path(_env("HOME", str(REPO_ROOT / ".newsstream"))))
-    # Built indexes (the geo gazetteer) live here, shared by every checkout of one user.
-    cache: Path = field(
-        default_factory=lambda: Path(_env("CACHE", str(Path.home() / ".cache" / "newsstream")))
-    )
-    broker_port: int = field(default_factory=lambda: int(_env("BROKER_PORT", "19092")))
-    broker_heap: str = field(default_factory=lambda: _env("BROKER_HEAP", "512m"))
-    topic_prefix: str = field(default_factory=lambda: _env("TOPIC_PREFIX", ""))
-    partitions: int = field(default_factory=lambda: int(_env("PARTITIONS", "4")))
-    replication: int = field(default_factory=lambda: int(_env("REPLICATION", "1")))
-    raw_retention_ms: int = field(
-        default_factory=lambda: int(_env("RAW_RETENTION_MS", str(-1)))  # keep forever: replay
-    )
-    max_article_bytes: int = field(
-        default_factory=lambda: int(_env("MAX_ARTICLE_BYTES", str(2 * 1024 * 1024)))
-    )
-    batch_size: int = field(default_factory=lambda: int(_env("BATCH_SIZE", "16")))
-    batch_within_s: float = field(default_factory=lambda: float(_env("BATCH_WITHIN_S", "0.5")))
-    stage_timeout_s: float = field(default_factory=lambda: float(_env("STAGE_TIMEOUT_S", "120")))
-    nlp_processes: int = field(default_factory=lambda: int(_env("NLP_PROCESSES", "1")))
+    broker: str = ""
+    # Embedded broker data and logs, worker state.
+    home: Path = Field(default_factory=_state_home)
+    # Built indexes (the geo gazetteer) and the Kafka jars, shared by every run of one user.
+    cache: Path = Field(default_factory=_cache_home)
+    broker_port: int = Field(19092, gt=0, lt=65535)
+    broker_heap: str = Field("512m", pattern=r"^\d+[kmgKMG]$")
+    topic_prefix: str = ""
+    partitions: int = Field(4, ge=1)
+    replication: int = Field(1, ge=1)
+    raw_retention_ms: int = Field(-1, ge=-1)  # keep forever: replay reads it
+    max_article_bytes: int = Field(2 * 1024 * 1024, ge=1024)
+    batch_size: int = Field(16, ge=1)
+    batch_within_s: float = Field(0.5, gt=0)
+    stage_timeout_s: float = Field(120.0, gt=0)
+    nlp_processes: int = Field(1, ge=1)
     # Per-source boilerplate learning.
-    learn_min_articles: int = field(default_factory=lambda: int(_env("LEARN_MIN_ARTICLES", "5")))
-    learn_half_life_days: float = field(
-        default_factory=lambda: float(_env("LEARN_HALF_LIFE_DAYS", "30"))
-    )
-    # Security: SASL_PLAINTEXT, SASL_SSL, SSL or PLAINTEXT.
-    security_protocol: str = field(default_factory=lambda: _env("SECURITY_PROTOCOL", "PLAINTEXT"))
-    sasl_mechanism: str = field(default_factory=lambda: _env("SASL_MECHANISM", "SCRAM-SHA-512"))
-    sasl_username: str = field(default_factory=lambda: _env("SASL_USERNAME", ""))
-    sasl_password: str = field(default_factory=lambda: _env("SASL_PASSWORD", ""), repr=False)
-    ssl_cafile: str = field(default_factory=lambda: _env("SSL_CAFILE", ""))
-    log_level: str = field(default_factory=lambda: _env("LOG_LEVEL", "warning"))
+    learn_min_articles: int = Field(5, ge=1)
+    learn_half_life_days: float = Field(30.0, gt=0)
+    # Security (docs/security.md).
+    security_protocol: Literal["PLAINTEXT", "SASL_PLAINTEXT", "SASL_SSL", "SSL"] = "PLAINTEXT"
+    sasl_mechanism: Literal["PLAIN", "SCRAM-SHA-256", "SCRAM-SHA-512"] = "SCRAM-SHA-512"
+    sasl_username: str = ""
+    sasl_password: SecretStr = SecretStr("")
+    ssl_cafile: str = ""
+    log_level: Literal["debug", "info", "warning", "error", "critical"] = "warning"
+
+    @field_validator("security_protocol", "sasl_mechanism", mode="before")
+    @classmethod
+    def _upper(cls, value: object) -> object:
+        return value.upper() if isinstance(value, str) else value
+
+    @field_validator("log_level", mode="before")
+    @classmethod
+    def _lower(cls, value: object) -> object:
+        return value.lower() if isinstance(value, str) else value
 
     @property
     def embedded(self) -> bool:
@@ -63,7 +82,9 @@ class Settings:
         """``host:port[,host:port]`` for Kafka clients."""
         if self.broker:
             return ",".join(
-                part.removeprefix("kafka://") for part in self.broker.split(",") if part.strip()
+                part.strip().removeprefix("kafka://")
+                for part in self.broker.split(",")
+                if part.strip()
             )
         return f"127.0.0.1:{self.broker_port}"
 
@@ -72,9 +93,27 @@ class Settings:
         return ";".join(f"kafka://{hp}" for hp in self.bootstrap.split(","))
 
     def replace(self, **changes: object) -> Settings:
-        return dataclasses.replace(self, **changes)
+        """A copy with ``changes``, validated like the environment's values."""
+        return type(self).model_validate(self.model_dump() | changes)
+
+    def env(self) -> dict[str, str]:
+        """Every setting as ``NEWSSTREAM_*`` variables: how a child process gets these."""
+        out = {}
+        for name, value in self.model_dump().items():
+            if isinstance(value, SecretStr):
+                value = value.get_secret_value()
+            out[PREFIX + name.upper()] = str(value)
+        return out
 
 
 def load() -> Settings:
-    """Read the settings from the environment now."""
-    return Settings()
+    """Read the settings from the environment now; a bad value raises :class:`SettingsError`
+    naming the variable, its value and what is allowed."""
+    try:
+        return Settings()
+    except ValidationError as exc:
+        problems = []
+        for error in exc.errors():
+            field = PREFIX + "_".join(str(part) for part in error["loc"]).upper()
+            problems.append(f"{field}={error.get('input')!r}: {error['msg']}")
+        raise SettingsError("invalid settings: " + "; ".join(problems)) from None

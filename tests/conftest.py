@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from streams.broker import Broker
+from streams.kafka.broker import Broker
 from streams.settings import Settings, load
 
 
@@ -26,18 +26,7 @@ def free_port() -> int:
 
 def settings_env(settings: Settings) -> dict[str, str]:
     """Environment that makes a child process see ``settings``."""
-    env = dict(os.environ)
-    env.update(
-        NEWSSTREAM_BROKER=settings.broker,
-        NEWSSTREAM_HOME=str(settings.home),
-        NEWSSTREAM_TOPIC_PREFIX=settings.topic_prefix,
-        NEWSSTREAM_PARTITIONS=str(settings.partitions),
-        NEWSSTREAM_BATCH_WITHIN_S=str(settings.batch_within_s),
-        NEWSSTREAM_MAX_ARTICLE_BYTES=str(settings.max_article_bytes),
-        NEWSSTREAM_STAGE_TIMEOUT_S=str(settings.stage_timeout_s),
-        NEWSSTREAM_LEARN_MIN_ARTICLES=str(settings.learn_min_articles),
-    )
-    return env
+    return {**os.environ, **settings.env()}
 
 
 @pytest.fixture(scope="session")
@@ -125,7 +114,7 @@ def pipeline(kafka: Settings, tmp_path_factory: pytest.TempPathFactory) -> Itera
     """All three stages running (one worker process each) on this module's topics."""
     import asyncio
 
-    from streams.kafka import ensure_topics
+    from streams.kafka.clients import ensure_topics
 
     home = tmp_path_factory.mktemp("pipeline")
     settings = module_settings(kafka, home, batch_within_s=0.2)

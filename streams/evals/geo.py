@@ -251,8 +251,9 @@ def project_predict(
 ) -> list[dict]:
     from streams.nlp.geo import load_gazetteer
     from streams.nlp.geo.tag import tag_mentions
+    from streams.settings import load
 
-    gaz = load_gazetteer()
+    gaz = load_gazetteer(load().cache)
     keep_demonyms = demonyms == "on" or (demonyms == "auto" and dataset in DEMONYM_DATASETS)
     keep_embedded = embedded == "on" or (embedded == "auto" and dataset in EMBEDDED_DATASETS)
     out = []

@@ -1,1 +1,2 @@
-"""Thin Faust agents: read a batch, run the pure stage code off the event loop, write records."""
+"""The stages' record-to-record functions (pure: no Kafka), one module per stage, and
+:mod:`streams.stages.base`, which says what a stage is and runs any of them."""

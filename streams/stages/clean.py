@@ -1,37 +1,93 @@
-"""The clean stage agent: boilerplate removal off the loop, then per-source learning on it.
-
-The learned state is a Faust GlobalTable (changelog in Kafka): it survives restarts and every
-clean worker reads all of it, so a source's repeated lines are known whichever worker sees
-the next article.
-"""
+"""article.raw -> article.clean: boilerplate removal by the input's format, then per-source
+learning of the lines a site repeats (its state is the stage's table)."""
 
 from __future__ import annotations
 
 import time
+from collections.abc import MutableMapping
+from typing import Any
 
-import faust
-
-from streams import pipeline, topics
+from streams.messages.dead_letters import Failure
+from streams.messages.validation import SchemaError, validate
+from streams.nlp.boilerplate import Cleaned, Removed, clean_html, clean_text, page_title
+from streams.nlp.errors import InputError
 from streams.nlp.source_memory import SourceMemory
 from streams.settings import Settings
-from streams.stages.runner import Result, StageRunner
+from streams.stages.base import Record, Result, carry
+
+VERSION = "0.1.0"
 
 
-def register(app: faust.App, settings: Settings) -> None:
-    table = app.GlobalTable(
-        topics.SOURCE_MEMORY_TABLE,
-        schema=faust.Schema(key_serializer="json", value_serializer="json"),
-        partitions=settings.partitions,
-        use_partitioner=True,
-    )
+def clean(records: list[Record], settings: Settings) -> list[Record]:
+    return [clean_record(record) for record in records]
+
+
+def clean_record(raw: Record) -> Record:
+    """One raw article's boilerplate removed; the title taken from the page when missing."""
+    record = carry(raw, "article.clean")
+    if raw["format"] == "html":
+        cleaned = clean_html(raw["content"], url=raw["source"]["url"])
+        record["title"] = raw["title"] or page_title(raw["content"], raw["source"]["url"])
+    else:
+        cleaned = clean_text(raw["content"])
+    record["text"] = cleaned.text
+    record["boilerplate"] = boilerplate_field(cleaned)
+    record["pipeline"] = {"version": VERSION, "stages": []}
+    return record
+
+
+def learn(
+    results: list[Result], table: MutableMapping[str, Any], settings: Settings
+) -> list[Result]:
+    """Per-source learning over a batch's results, in order, with the source memory in
+    ``table``; runs where the table is (on the event loop, after the pool)."""
     memory = SourceMemory(
         table,
         min_articles=settings.learn_min_articles,
         half_life_days=settings.learn_half_life_days,
     )
+    now = time.time()
+    return [learn_one(result, memory, now) for result in results]
 
-    def learn(results: list[Result]) -> list[Result]:
-        now = time.time()
-        return [pipeline.learn(result, memory, now) for result in results]
 
-    StageRunner(app, "clean", settings).agent(app, post=learn)
+def learn_one(result: Result, memory: SourceMemory, now: float) -> Result:
+    """One clean-stage result after learning; never raises. Failures pass through; records
+    without a source domain pass unchanged. The output is validated again here."""
+    if isinstance(result, Failure):
+        return result
+    try:
+        out = _learn(result, memory, now)
+        validate("article.clean", out)
+    except InputError as exc:
+        return Failure("input", str(exc), result["article_id"])
+    except SchemaError as exc:
+        message = f"per-source learning produced an invalid article.clean: {exc}"
+        return Failure("schema", message, result["article_id"])
+    return out
+
+
+def _learn(record: Record, memory: SourceMemory, now: float) -> Record:
+    """Remove what this source repeats in many articles, then count this article's sentences."""
+    domain = record["source"]["domain"]
+    if not domain:
+        return record
+    boiler = record["boilerplate"]
+    cleaned = Cleaned(
+        text=record["text"],
+        removed=[Removed(r["start"], r["end"], r["reason"]) for r in boiler["removed"]],
+        removed_chars=boiler["removed_chars"],
+        segments=tuple((k["start"], k["end"]) for k in boiler["kept"]),
+    )
+    applied = memory.apply(domain, cleaned, now)
+    memory.observe(domain, record["article_id"], cleaned.text, now)
+    if not applied.text.strip():
+        raise InputError("nothing is left after removing this source's repeated boilerplate")
+    return record | {"text": applied.text, "boilerplate": boilerplate_field(applied)}
+
+
+def boilerplate_field(cleaned: Cleaned) -> dict[str, Any]:
+    return {
+        "removed_chars": cleaned.removed_chars,
+        "removed": [{"start": r.start, "end": r.end, "reason": r.reason} for r in cleaned.removed],
+        "kept": [{"start": start, "end": end} for start, end in cleaned.segments],
+    }

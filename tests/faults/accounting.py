@@ -16,9 +16,10 @@ from dataclasses import dataclass, field
 
 from aiokafka.admin import AIOKafkaAdminClient
 
-from streams import topics
-from streams.kafka import client_options
-from streams.reader import end_offsets, records
+from streams import flow
+from streams.kafka.clients import client_options
+from streams.kafka.topic_reader import end_offsets, records
+from streams.messages import topics
 from streams.settings import Settings
 
 
@@ -91,10 +92,10 @@ async def lag(settings: Settings) -> dict[str, int]:
     await admin.start()
     try:
         out = {}
-        for stage, (in_base, _) in topics.STAGES.items():
-            name = topics.name(settings, in_base)
+        for stage in flow.STAGES:
+            name = topics.name(settings, stage.input)
             ends = await end_offsets(settings, name)
-            committed = await admin.list_consumer_group_offsets(topics.app_id(settings, stage))
+            committed = await admin.list_consumer_group_offsets(topics.app_id(settings, stage.name))
             done = {
                 tp.partition: meta.offset
                 for tp, meta in committed.items()

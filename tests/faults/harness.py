@@ -12,9 +12,9 @@ from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
-from streams import topics
-from streams.broker import Broker, new_cluster_id
-from streams.kafka import BrokerError, ensure_topics, wait_for_broker
+from streams import flow
+from streams.kafka.broker import Broker, new_cluster_id
+from streams.kafka.clients import BrokerError, ensure_topics, wait_for_broker
 from streams.settings import Settings, load
 from tests.conftest import Workers, free_port, module_settings, settings_env
 
@@ -159,7 +159,7 @@ async def running_pipeline(
     await ensure_topics(settings)
     workers = FaultWorkers(settings, home)
     try:
-        for stage in topics.STAGES:
+        for stage in flow.NAMES:
             workers.start(stage)
         yield settings, workers
     finally:

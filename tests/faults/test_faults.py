@@ -16,11 +16,12 @@ from pathlib import Path
 import pytest
 from aiokafka.admin import AIOKafkaAdminClient
 
-from streams import topics
-from streams.ingest import ingest
-from streams.kafka import client_options
+from streams import flow
+from streams.kafka.agent import EXIT_UNDELIVERED
+from streams.kafka.clients import client_options
+from streams.kafka.ingest import ingest
+from streams.messages import topics
 from streams.settings import Settings
-from streams.stages.runner import EXIT_UNDELIVERED
 from tests.faults.accounting import Accounting, settle, topic_count
 from tests.faults.articles import generate, write_jsonl
 from tests.faults.harness import Cluster, running_pipeline
@@ -32,7 +33,7 @@ ARTICLES = 3000
 BAD_EVERY = 100  # one raw record in a hundred fails the clean stage's schema check -> DLQ
 SETTLE_S = 300.0
 
-STAGE_OUT = {stage: out for stage, (_, out) in topics.STAGES.items()}
+STAGE_OUT = {stage.name: stage.output for stage in flow.STAGES}
 
 
 def say(message: str) -> None:

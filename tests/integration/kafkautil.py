@@ -6,9 +6,9 @@ import asyncio
 from collections.abc import Callable
 from typing import Any
 
-from streams import topics
-from streams.kafka import producer
-from streams.reader import records
+from streams.kafka.clients import producer
+from streams.kafka.topic_reader import records
+from streams.messages import topics
 from streams.settings import Settings
 
 

@@ -7,9 +7,10 @@ import random
 
 import pytest
 
-from streams import topics
-from streams.records import encode, raw_from_item
-from streams.schemas import validate
+from streams.messages import topics
+from streams.messages.codec import encode
+from streams.messages.inputs import raw_from_item
+from streams.messages.validation import validate
 from streams.settings import Settings
 from tests.integration.kafkautil import collect, have_ids, send_raw
 

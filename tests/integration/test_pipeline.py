@@ -8,15 +8,16 @@ from pathlib import Path
 import orjson
 import pytest
 
-from streams import topics
-from streams.ingest import ingest
-from streams.schemas import validate
-from streams.settings import REPO_ROOT, Settings
+from streams.kafka.ingest import ingest
+from streams.messages import topics
+from streams.messages.validation import validate
+from streams.resources import data_dir
+from streams.settings import Settings
 from tests.integration.kafkautil import collect, have_ids, send_raw
 
 pytestmark = pytest.mark.integration
 
-SAMPLE = REPO_ROOT / "streams" / "data" / "sample"
+SAMPLE = data_dir("sample")
 
 
 def fifty_articles() -> list[dict[str, str]]:
@@ -96,7 +97,8 @@ async def test_stage_dead_letters_bad_messages_and_keeps_flowing(pipeline: Setti
         "id": "after-bad",
         "text": "Mayor Ana Ruiz of Denver, Colorado said the city would hire 40 nurses.",
     }
-    from streams.records import encode, raw_from_item
+    from streams.messages.codec import encode
+    from streams.messages.inputs import raw_from_item
 
     payloads = [
         (b"k1", b"\xff\xfe not utf-8"),

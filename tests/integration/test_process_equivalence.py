@@ -6,15 +6,17 @@ from typing import Any
 
 import pytest
 
-from streams import topics
-from streams.ingest import discover, ingest, read_items
-from streams.local import process_items
-from streams.settings import REPO_ROOT, Settings
+from streams.inprocess import process_items
+from streams.kafka.ingest import ingest
+from streams.messages import topics
+from streams.messages.inputs import discover, read_items
+from streams.resources import data_dir
+from streams.settings import Settings
 from tests.integration.kafkautil import collect, have_ids
 
 pytestmark = pytest.mark.integration
 
-SAMPLE = str(REPO_ROOT / "streams" / "data" / "sample")
+SAMPLE = str(data_dir("sample"))
 
 
 def comparable(record: dict[str, Any]) -> dict[str, Any]:

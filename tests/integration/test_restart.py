@@ -13,9 +13,10 @@ from pathlib import Path
 
 import pytest
 
-from streams import topics
-from streams.kafka import ensure_topics, producer
-from streams.records import encode, raw_from_item
+from streams.kafka.clients import ensure_topics, producer
+from streams.messages import topics
+from streams.messages.codec import encode
+from streams.messages.inputs import raw_from_item
 from streams.settings import Settings
 from tests.conftest import Workers, module_settings
 from tests.integration.kafkautil import collect, have_ids

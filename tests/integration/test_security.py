@@ -15,9 +15,10 @@ from pathlib import Path
 import orjson
 import pytest
 
-from streams import topics
-from streams.broker import Broker
-from streams.kafka import BrokerError, ensure_topics, wait_for_broker
+from streams import flow
+from streams.kafka.broker import Broker
+from streams.kafka.clients import BrokerError, ensure_topics, wait_for_broker
+from streams.messages import topics
 from streams.settings import Settings, load
 from tests.conftest import Workers, free_port, settings_env
 from tests.integration.kafkautil import collect, have_ids
@@ -113,16 +114,12 @@ def secure(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Settings]:
 
 
 def secure_env(settings: Settings, password: str | None = None) -> dict[str, str]:
-    env = settings_env(settings)
-    env.update(
-        NEWSSTREAM_SECURITY_PROTOCOL=settings.security_protocol,
-        NEWSSTREAM_SASL_MECHANISM=settings.sasl_mechanism,
-        NEWSSTREAM_SASL_USERNAME=settings.sasl_username,
-        NEWSSTREAM_SASL_PASSWORD=password or settings.sasl_password,
-        NEWSSTREAM_SSL_CAFILE=settings.ssl_cafile,
-        NEWSSTREAM_LOG_LEVEL="info",  # chatty on purpose: the password must not be in it
-    )
-    return env
+    """The settings' environment (credentials included), logging at info on purpose: the
+    password must not appear in it."""
+    changes: dict[str, object] = {"log_level": "info"}
+    if password is not None:
+        changes["sasl_password"] = password
+    return settings_env(settings.replace(**changes))
 
 
 class SecureWorkers(Workers):
@@ -132,7 +129,7 @@ class SecureWorkers(Workers):
 
 def test_article_flows_over_sasl_ssl(secure: Settings, tmp_path: Path) -> None:
     workers = SecureWorkers(secure, tmp_path)
-    for stage in topics.STAGES:
+    for stage in flow.NAMES:
         workers.start(stage)
     try:
         article = {

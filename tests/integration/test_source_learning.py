@@ -9,9 +9,10 @@ from pathlib import Path
 
 import pytest
 
-from streams import topics
-from streams.kafka import ensure_topics
-from streams.records import encode, raw_from_item
+from streams.kafka.clients import ensure_topics
+from streams.messages import topics
+from streams.messages.codec import encode
+from streams.messages.inputs import raw_from_item
 from streams.settings import Settings
 from tests.conftest import Workers, module_settings
 from tests.integration.kafkautil import collect, have_ids, send_raw
@@ -94,7 +95,7 @@ async def test_learned_lines_are_removed_and_survive_a_restart(clean_only: tuple
 
 
 async def test_replay_rewinds_the_clean_stage_to_reprocess_raw(clean_only: tuple) -> None:
-    from streams.replay import rewind
+    from streams.kafka.rewind import rewind
 
     settings, workers = clean_only
     marker = raw_from_item({"id": "replay-me", "text": body(300)})

@@ -2,9 +2,10 @@
 with a reason, within a bounded time, and nothing in an input makes the code fetch a URL,
 read a file or run code.
 
-Property tests (hypothesis) drive ``streams.ingest.to_raw`` and the ``streams.pipeline.run_*``
-entry points with arbitrary bytes and JSON; a corpus of nasty inputs, generated here rather
-than stored, goes through the in-process pipeline (``streams.local.process_items``) with a
+Property tests (hypothesis) drive ``streams.messages.inputs.to_raw`` and
+``streams.stages.base.execute`` with arbitrary bytes and JSON; a corpus of nasty inputs,
+generated here rather than stored, goes through the in-process pipeline
+(``streams.inprocess.process_items``) with a
 time bound per input; every regular expression in ``streams/`` (module-level patterns and the
 pattern files in ``streams/data``) gets its pathological strings at the sizes its callers can
 hand it.
@@ -29,14 +30,17 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from streams import pipeline
-from streams.dlq import Failure
-from streams.ingest import Item, to_raw
-from streams.local import process_items
-from streams.records import encode, raw_from_item
-from streams.schemas import validate
+from streams import flow
+from streams.inprocess import process_items
+from streams.messages.codec import encode
+from streams.messages.dead_letters import Failure
+from streams.messages.inputs import Item, raw_from_item, to_raw
+from streams.messages.topics import MAX_MESSAGE_BYTES
+from streams.messages.validation import validate
 from streams.settings import load
-from streams.topics import MAX_MESSAGE_BYTES
+from streams.stages.base import _finish, carry
+from streams.stages.clean import VERSION, clean_record
+from tests.stagehelp import gazetteer, run
 
 GOOD_TEXT = (
     "The city council voted on Tuesday to close the old river bridge to heavy trucks, citing "
@@ -120,9 +124,9 @@ def test_to_raw_never_raises_on_json(obj: Any) -> None:
 @FUZZ
 @given(payloads=st.lists(st.binary(max_size=500), min_size=1, max_size=5))
 def test_run_stages_never_raise_on_bytes(payloads: list[bytes]) -> None:
-    for stage, (_in_kind, out_kind) in pipeline.KINDS.items():
-        results = pipeline.RUNNERS[stage](payloads)
-        check_results(payloads, results, out_kind)
+    for stage in flow.STAGES:
+        results = run(stage.name, payloads)
+        check_results(payloads, results, stage.output_kind)
         # Random bytes are never a valid message for any stage.
         assert all(isinstance(r, Failure) for r in results)
 
@@ -131,8 +135,8 @@ def test_run_stages_never_raise_on_bytes(payloads: list[bytes]) -> None:
 @given(objs=st.lists(json_values | article_like, min_size=1, max_size=4))
 def test_run_stages_never_raise_on_wrong_json(objs: list[Any]) -> None:
     payloads = [json.dumps(o).encode() for o in objs]
-    for stage, (_in_kind, out_kind) in pipeline.KINDS.items():
-        check_results(payloads, pipeline.RUNNERS[stage](payloads), out_kind)
+    for stage in flow.STAGES:
+        check_results(payloads, run(stage.name, payloads), stage.output_kind)
 
 
 @FUZZ
@@ -148,12 +152,12 @@ def test_run_clean_never_raises_on_any_text(contents: list[tuple[str, str]]) -> 
     for i, (fmt, content) in enumerate(contents):
         raw = raw_from_item({"id": f"f{i}", "text": "x"}) | {"format": fmt, "content": content}
         payloads.append(encode(raw))
-    check_results(payloads, pipeline.run_clean(payloads), "article.clean")
+    check_results(payloads, run("clean", payloads), "article.clean")
 
 
 def _clean_message(text: str, i: int = 0) -> bytes:
     raw = raw_from_item({"id": f"m{i}", "url": "https://news.example.com/a", "text": GOOD_TEXT})
-    record = pipeline.clean_record(raw)
+    record = clean_record(raw)
     record["text"] = text  # any text, even one the clean stage would have refused
     return encode(record)
 
@@ -166,11 +170,11 @@ def _clean_message(text: str, i: int = 0) -> bytes:
 )
 def test_run_extract_and_geotag_never_raise_on_any_text(texts: list[str]) -> None:
     payloads = [_clean_message(t, i) for i, t in enumerate(texts)]
-    enriched = pipeline.run_extract(payloads)
+    enriched = run("extract", payloads)
     check_results(payloads, enriched, "article.enriched")
     live = [encode(r) for r in enriched if not isinstance(r, Failure)]
     if live:
-        check_results(live, pipeline.run_geotag(live), "article.geo")
+        check_results(live, run("geotag", live), "article.geo")
 
 
 # --- the nasty corpus, through the whole in-process pipeline -----------------------------------
@@ -290,11 +294,10 @@ CORPUS = list(_corpus())
 @pytest.fixture(scope="module")
 def warm() -> None:
     """Load the spaCy model and gazetteer once, outside the per-input time bounds."""
-    from streams.nlp.geo import load_gazetteer
     from streams.nlp.model import load_nlp
 
     load_nlp()
-    load_gazetteer()
+    gazetteer()
 
 
 @pytest.mark.parametrize(("name", "item", "bound"), CORPUS, ids=[c[0] for c in CORPUS])
@@ -324,7 +327,7 @@ def test_run_on_numbers_do_not_multiply_the_output(warm: None) -> None:
     text = "10 to 20 and 30 or 40 - " * 1000
     payload = _clean_message(text)
     started = time.monotonic()
-    (enriched,) = pipeline.run_extract([payload])
+    (enriched,) = run("extract", [payload])
     assert time.monotonic() - started < 30
     assert not isinstance(enriched, Failure)
     assert len(encode(enriched)) < 20 * len(payload)
@@ -332,12 +335,12 @@ def test_run_on_numbers_do_not_multiply_the_output(warm: None) -> None:
 
 def test_oversize_output_is_a_failure_not_a_send() -> None:
     record = raw_from_item({"id": "huge", "text": "word"})
-    out = pipeline._carry(record, "article.clean") | {
+    out = carry(record, "article.clean") | {
         "text": "x" * (MAX_MESSAGE_BYTES + 1),
         "boilerplate": {"removed_chars": 0, "removed": []},
-        "pipeline": {"version": pipeline.VERSION, "stages": []},
+        "pipeline": {"version": VERSION, "stages": []},
     }
-    result = pipeline._finish("clean", out, "article.clean", 1.0)
+    result = _finish(flow.stage("clean"), out, 1.0)
     assert isinstance(result, Failure) and result.error_class == "oversize"
     assert result.article_id == "huge" and "exceeds" in result.message
 
@@ -411,7 +414,7 @@ def all_patterns() -> dict[str, tuple[re.Pattern[str], int]]:
 
 def test_pattern_discovery_matches_the_source() -> None:
     """Every module that compiles a pattern at import is in PATTERN_MODULES."""
-    root = Path(pipeline.__file__).parent
+    root = Path(flow.__file__).parent
     compiling = set()
     for path in root.rglob("*.py"):
         if "evals" in path.parts:
@@ -526,7 +529,7 @@ def test_no_input_reads_files_or_fetches(canary: Path, no_io: list[str]) -> None
 
     pages = hostile_pages(canary)
     payloads = [raw_bytes(id=name, html=page) for name, page in pages.items()]
-    results = pipeline.run_clean(payloads)
+    results = run("clean", payloads)
     check_results(payloads, results, "article.clean")
     for page in pages.values():
         for out in (visible_text(page), _try(lambda p=page: clean_html(p).text)):

@@ -19,8 +19,16 @@ def _entities(doc) -> list[dict]:
         if ent.label_ not in ("PERSON", "ORG", "GPE", "NORP"):
             continue
         key = ent.text.split()[-1] if ent.label_ == "PERSON" else ent.text
-        e = by_key.setdefault(key, {"id": f"e{len(by_key) + 1}", "name": ent.text,
-                                    "label": ent.label_, "mentions": [], "salience": 0.5})
+        e = by_key.setdefault(
+            key,
+            {
+                "id": f"e{len(by_key) + 1}",
+                "name": ent.text,
+                "label": ent.label_,
+                "mentions": [],
+                "salience": 0.5,
+            },
+        )
         e["mentions"].append({"start": ent.start_char, "end": ent.end_char, "text": ent.text})
     return list(by_key.values())
 
@@ -40,23 +48,29 @@ def _speech(claims: list[dict]) -> list[dict]:
 
 
 def test_split_quote_is_one_claim_with_two_fragments() -> None:
-    text = ("“We are going to build the wall,” Donald Trump said on Tuesday, "
-            "“and Mexico is going to pay for it.”")
+    text = (
+        "“We are going to build the wall,” Donald Trump said on Tuesday, "
+        "“and Mexico is going to pay for it.”"
+    )
     claims, ents = _run(text)
     quotes = _speech(claims)
     assert len(quotes) == 1
     q = quotes[0]
     assert q["kind"] == "quote"
-    assert [text[f["start"]:f["end"]] for f in q["fragments"]] == [
-        "“We are going to build the wall,”", "“and Mexico is going to pay for it.”"]
+    assert [text[f["start"] : f["end"]] for f in q["fragments"]] == [
+        "“We are going to build the wall,”",
+        "“and Mexico is going to pay for it.”",
+    ]
     assert q["speaker_mention"]["text"] == "Donald Trump"
     assert q["speaker"]["entity_id"] == _entity_named(ents, "Trump")["id"]
     assert q["cue"] == "said"
 
 
 def test_pronoun_speaker_resolves_to_earlier_person() -> None:
-    text = ("Senator Elizabeth Warren spoke to supporters in Boston on Monday.\n\n"
-            "“The system is rigged against working families,” she said.")
+    text = (
+        "Senator Elizabeth Warren spoke to supporters in Boston on Monday.\n\n"
+        "“The system is rigged against working families,” she said."
+    )
     claims, ents = _run(text)
     q = _speech(claims)[0]
     assert q["speaker_mention"]["text"] == "she"
@@ -64,8 +78,10 @@ def test_pronoun_speaker_resolves_to_earlier_person() -> None:
 
 
 def test_role_noun_speaker_resolves_to_entity_introduced_with_that_role() -> None:
-    text = ("President Barack Obama met Angela Merkel in Berlin. "
-            "The president said the alliance had never been stronger.")
+    text = (
+        "President Barack Obama met Angela Merkel in Berlin. "
+        "The president said the alliance had never been stronger."
+    )
     claims, ents = _run(text)
     q = [c for c in _speech(claims) if c["cue"] == "said"][0]
     assert q["speaker_mention"]["text"].lower().endswith("president")
@@ -82,8 +98,12 @@ def test_reported_speech_that_clause_with_numeric_claim() -> None:
     assert rep[0]["speaker"]["entity_id"] == miller
     num = [c for c in claims if c["kind"] == "numeric"]
     assert len(num) == 1
-    assert num[0]["quantity"] == {"value": 3000, "value_max": None, "unit": "arrests/day",
-                                  "qualifier": "at least"}
+    assert num[0]["quantity"] == {
+        "value": 3000,
+        "value_max": None,
+        "unit": "arrests/day",
+        "qualifier": "at least",
+    }
     assert num[0]["speaker"]["entity_id"] == miller
 
 
@@ -111,8 +131,10 @@ def test_sentence_without_claim_yields_none() -> None:
 
 
 def test_ids_in_text_order_and_speakers_point_at_entities() -> None:
-    text = ("Hillary Clinton said the plan would cost $2 billion. “It is a bad deal,” "
-            "Bernie Sanders said, adding that voters deserved better.")
+    text = (
+        "Hillary Clinton said the plan would cost $2 billion. “It is a bad deal,” "
+        "Bernie Sanders said, adding that voters deserved better."
+    )
     claims, ents = _run(text)
     ids = {e["id"] for e in ents}
     assert [c["id"] for c in claims] == [f"c{i}" for i in range(1, len(claims) + 1)]
@@ -133,31 +155,59 @@ def test_markup_attribute_is_not_a_quote() -> None:
     assert find_quote_spans('<tweet author="someone">Hi</tweet>') == []
 
 
-@pytest.mark.parametrize("s,v", [("3,000", 3000), ("five million", 5e6), ("2.5 billion", 2.5e9),
-                                 ("twenty-five", 25), ("a dozen", 12)])
+@pytest.mark.parametrize(
+    "s,v",
+    [
+        ("3,000", 3000),
+        ("five million", 5e6),
+        ("2.5 billion", 2.5e9),
+        ("twenty-five", 25),
+        ("a dozen", 12),
+    ],
+)
 def test_parse_number(s: str, v: float) -> None:
     assert parse_number(s) == v
 
 
 def test_check_worthiness_ranks_numbers_and_named_sources_over_opinion() -> None:
-    fact = worthiness("Unemployment fell to 4 percent, the lowest in a decade", "numeric",
-                      None, True, True, True)
+    fact = worthiness(
+        "Unemployment fell to 4 percent, the lowest in a decade", "numeric", None, True, True, True
+    )
     opinion = worthiness("I think it is a great day", "quote", "speech", False, False, False)
-    belief = worthiness("the economy will improve next year", "reported", "belief", True,
-                        True, False)
-    statement = worthiness("the economy will improve next year", "reported", "speech", True,
-                           True, False)
+    belief = worthiness(
+        "the economy will improve next year", "reported", "belief", True, True, False
+    )
+    statement = worthiness(
+        "the economy will improve next year", "reported", "speech", True, True, False
+    )
     assert 0.0 <= opinion < belief < statement < fact <= 1.0
 
 
 def test_scoring_matches_readme_rule() -> None:
-    gold = [{"id": "d", "text": "x" * 50, "quotes": [
-        {"quote": {"start": 0, "end": 10}, "speaker": {"start": 20, "end": 25},
-         "speaker_name": "Mr. Smith"},
-        {"quote": {"start": 30, "end": 40}, "speaker": {"start": 41, "end": 43},
-         "speaker_name": "he"}]}]
-    preds = {"d": [{"quote": {"start": 5, "end": 12}, "speaker": None, "speaker_name": "Smith"},
-                   {"quote": {"start": 35, "end": 45}, "speaker": None, "speaker_name": "He said"}]}
+    gold = [
+        {
+            "id": "d",
+            "text": "x" * 50,
+            "quotes": [
+                {
+                    "quote": {"start": 0, "end": 10},
+                    "speaker": {"start": 20, "end": 25},
+                    "speaker_name": "Mr. Smith",
+                },
+                {
+                    "quote": {"start": 30, "end": 40},
+                    "speaker": {"start": 41, "end": 43},
+                    "speaker_name": "he",
+                },
+            ],
+        }
+    ]
+    preds = {
+        "d": [
+            {"quote": {"start": 5, "end": 12}, "speaker": None, "speaker_name": "Smith"},
+            {"quote": {"start": 35, "end": 45}, "speaker": None, "speaker_name": "He said"},
+        ]
+    }
     assert match_doc(gold[0]["quotes"], preds["d"]) == {0: 0, 1: 1}
     res = score(gold, preds)
     assert res["quote_f1"] == 1.0

@@ -8,9 +8,15 @@ import re
 import pytest
 
 from streams.evals.geo import auc, haversine_km, match
-from streams.nlp.geo import geotag, load_gazetteer
+from streams.nlp.geo import geotag as _geotag
+from streams.nlp.geo import load_gazetteer
 from streams.nlp.geo.names import norm
 from streams.nlp.geo.tag import source_country
+from tests.stagehelp import env_settings, gazetteer
+
+
+def geotag(text: str, entities: list[dict], **options: object) -> tuple[list[dict], dict]:
+    return _geotag(text, entities, gazetteer(), **options)  # type: ignore[arg-type]
 
 
 def ent(eid: str, name: str, label: str, text: str, surface: str | None = None) -> dict:
@@ -150,7 +156,7 @@ def test_source_domain_country() -> None:
 
 
 def test_gazetteer_is_cached_per_process() -> None:
-    assert load_gazetteer() is load_gazetteer()
+    assert load_gazetteer(env_settings().cache) is gazetteer()
 
 
 # ------------------------------------------------------------------ eval metrics
@@ -196,7 +202,7 @@ def test_place_opening_an_institution_name_is_embedded() -> None:
         ent("e1", "Ohio Department of Health", "ORG", text),
         ent("e2", "Washington Post", "ORG", text),
     ]
-    tagged = tag_mentions(text, ents)
+    tagged = tag_mentions(text, ents, gazetteer())
     assert [(m.text, m.source) for m, _ in tagged] == [("Ohio", "embedded")]
     places, _ = geotag(text, ents)
     assert by_text(places, "Ohio")["confidence"] <= 0.6
@@ -214,7 +220,7 @@ def test_regions_are_recognised_but_not_turned_into_villages() -> None:
     from streams.nlp.geo.tag import tag_mentions
 
     text = "Oil prices rose on tension in the Middle East."
-    tagged = tag_mentions(text, [ent("e1", "the Middle East", "LOC", text)])
+    tagged = tag_mentions(text, [ent("e1", "the Middle East", "LOC", text)], gazetteer())
     assert [(m.text, r) for m, r in tagged] == [("Middle East", None)]
     assert geotag(text, [ent("e1", "the Middle East", "LOC", text)])[0] == []
 

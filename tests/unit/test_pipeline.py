@@ -7,10 +7,11 @@ import sys
 
 import orjson
 
-from streams import pipeline
-from streams.dlq import Failure
-from streams.records import encode, raw_from_item
-from streams.schemas import validate
+from streams.messages.codec import encode
+from streams.messages.dead_letters import Failure
+from streams.messages.inputs import raw_from_item
+from streams.messages.validation import validate
+from tests.stagehelp import run
 
 TEXT = (
     "Mayor Ana Ruiz of Denver, Colorado said on Monday that the city would hire 40 nurses. "
@@ -20,7 +21,7 @@ TEXT = (
 
 def test_bad_payloads_become_failures_and_good_ones_pass() -> None:
     good = encode(raw_from_item({"id": "ok", "text": TEXT}))
-    results = pipeline.run_clean([b"\xff", b'{"a": 1}', b"[]", good])
+    results = run("clean", [b"\xff", b'{"a": 1}', b"[]", good])
     assert [type(r) for r in results[:3]] == [Failure] * 3
     assert [r.error_class for r in results[:3]] == ["json", "schema", "schema"]
     assert isinstance(results[3], dict) and results[3]["article_id"] == "ok"
@@ -29,16 +30,16 @@ def test_bad_payloads_become_failures_and_good_ones_pass() -> None:
 def test_an_article_that_fails_does_not_sink_the_batch() -> None:
     empty = raw_from_item({"id": "junk", "text": "x"}) | {"content": "\x00\x01\x02" * 50}
     good = raw_from_item({"id": "ok", "text": TEXT})
-    results = pipeline.run_clean([encode(empty), encode(good)])
+    results = run("clean", [encode(empty), encode(good)])
     assert isinstance(results[0], Failure) and results[0].error_class == "input"
     assert results[0].article_id == "junk"
     assert isinstance(results[1], dict)
 
 
 def test_stages_chain_to_a_sink_record() -> None:
-    (clean,) = pipeline.run_clean([encode(raw_from_item({"id": "ok", "text": TEXT}))])
-    (enriched,) = pipeline.run_extract([encode(clean)])
-    (geo,) = pipeline.run_geotag([encode(enriched)])
+    (clean,) = run("clean", [encode(raw_from_item({"id": "ok", "text": TEXT}))])
+    (enriched,) = run("extract", [encode(clean)])
+    (geo,) = run("geotag", [encode(enriched)])
     validate("article.geo", geo)
     assert [s["name"] for s in geo["pipeline"]["stages"]] == ["clean", "extract", "geotag"]
     assert {"Ana Ruiz", "Denver", "Colorado"} <= {e["name"] for e in geo["entities"]}
@@ -68,9 +69,7 @@ def test_html_article_without_a_title_takes_the_pages_headline() -> None:
         "by 5 percent in June, officials in Seattle, Washington said on Tuesday.</p></article>"
         "</body></html>"
     )
-    (clean,) = pipeline.run_clean([encode(raw_from_item({"id": "h", "html": html}))])
+    (clean,) = run("clean", [encode(raw_from_item({"id": "h", "html": html}))])
     assert clean["title"] == "Ferry fares rise on the Sound"
-    (titled,) = pipeline.run_clean(
-        [encode(raw_from_item({"id": "t", "title": "Mine", "html": html}))]
-    )
+    (titled,) = run("clean", [encode(raw_from_item({"id": "t", "title": "Mine", "html": html}))])
     assert titled["title"] == "Mine"

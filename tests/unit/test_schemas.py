@@ -5,10 +5,11 @@ from __future__ import annotations
 import jsonschema_rs
 import pytest
 
-from streams.ingest import discover, read_items
-from streams.local import process_items
-from streams.schemas import FILES, SCHEMA_DIR, SchemaError, schema, schema_id, validate
-from streams.settings import REPO_ROOT, load
+from streams.inprocess import process_items
+from streams.messages.inputs import discover, read_items
+from streams.messages.validation import FILES, SCHEMA_DIR, SchemaError, schema, schema_id, validate
+from streams.resources import data_dir
+from streams.settings import load
 
 
 @pytest.mark.parametrize("kind", sorted(FILES))
@@ -21,7 +22,7 @@ def test_schema_files_are_valid_and_versioned(kind: str) -> None:
 
 
 def test_validation_names_the_field() -> None:
-    from streams.records import raw_from_item
+    from streams.messages.inputs import raw_from_item
 
     raw = raw_from_item({"id": "a", "text": "Some news."}) | {"article_id": 5}
     with pytest.raises(SchemaError, match="article_id"):
@@ -31,7 +32,7 @@ def test_validation_names_the_field() -> None:
 
 
 def test_sample_corpus_gives_valid_filled_sink_records() -> None:
-    sample = REPO_ROOT / "streams" / "data" / "sample"
+    sample = data_dir("sample")
     results = list(process_items(read_items(discover([str(sample)])), load()))
     records = [r for r, _ in results if r is not None]
     assert len(records) == len(results) >= 13

@@ -117,23 +117,25 @@ def test_republished_copies_do_not_teach_their_own_sentences() -> None:
 
 
 def test_pipeline_learn_cuts_source_lines_and_passes_failures_through() -> None:
-    from streams import pipeline
-    from streams.dlq import Failure
-    from streams.records import encode, raw_from_item
-    from streams.schemas import validate
+    from streams.messages.codec import encode
+    from streams.messages.dead_letters import Failure
+    from streams.messages.inputs import raw_from_item
+    from streams.messages.validation import validate
+    from streams.stages.clean import learn_one
+    from tests.stagehelp import run
 
     letters = "Readers in the valley send letters to the editor by post and by email every weekday."
 
     def cleaned(i: int, text: str) -> dict:
         item = {"id": f"hl-{i}", "url": "https://harborledger.example/a", "text": text}
-        (result,) = pipeline.run_clean([encode(raw_from_item(item))])
+        (result,) = run("clean", [encode(raw_from_item(item))])
         return result
 
     memory = SourceMemory({}, min_articles=5, half_life_days=30.0)
     for i in range(10):
-        pipeline.learn(cleaned(i, f"{letters}\n\n{article(i)}"), memory, now=1_000.0)
-    kept = pipeline.learn(cleaned(50, f"{letters}\n\n{article(50)}"), memory, now=1_001.0)
+        learn_one(cleaned(i, f"{letters}\n\n{article(i)}"), memory, now=1_000.0)
+    kept = learn_one(cleaned(50, f"{letters}\n\n{article(50)}"), memory, now=1_001.0)
     assert letters not in kept["text"] and "hearing number 50" in kept["text"]
     validate("article.clean", kept)
     failure = Failure("input", "no article text found", "hl-51")
-    assert pipeline.learn(failure, memory, now=1_001.0) is failure
+    assert learn_one(failure, memory, now=1_001.0) is failure

@@ -13,7 +13,9 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-RULES_FILE = Path(__file__).resolve().parents[2] / "data" / "boilerplate" / "rules.json"
+from streams.resources import data_dir
+
+RULES_FILE = data_dir("boilerplate") / "rules.json"
 FULL_MAX_CHARS = 300
 _EDGE_STRIP = " \t\r\n•·|*-–—>»›:,;"
 

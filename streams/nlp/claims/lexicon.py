@@ -7,9 +7,10 @@ they can be reviewed and extended without touching code.
 from __future__ import annotations
 
 import functools
-from pathlib import Path
 
-DATA_DIR = Path(__file__).resolve().parents[2] / "data" / "claims"
+from streams.resources import data_dir
+
+DATA_DIR = data_dir("claims")
 
 
 def _rows(name: str) -> list[list[str]]:

@@ -163,7 +163,7 @@ def _is_noise(ent: Span) -> bool:
 
 
 def _year_like(ent: Span, value: float) -> bool:
-    """"2015", "the 2016 general election": a year, unless it counts a plural noun."""
+    """ "2015", "the 2016 general election": a year, unless it counts a plural noun."""
     if not (1800 <= value <= 2100 and float(value).is_integer()) or "," in ent.text:
         return False
     root = ent.root

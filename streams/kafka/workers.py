@@ -10,7 +10,7 @@ import subprocess
 import sys
 import time
 
-from streams import topics
+from streams import flow
 from streams.settings import Settings
 
 log = logging.getLogger(__name__)
@@ -20,7 +20,7 @@ def run_stage(stage: str, settings: Settings) -> None:
     """Run one stage's Faust worker in this process until it is stopped (never returns)."""
     from faust.worker import Worker
 
-    from streams.app import create_app
+    from streams.kafka.app import create_app
 
     app = create_app(stage, settings)
     Worker(app, loglevel=settings.log_level.upper(), quiet=True).execute_from_commandline()
@@ -32,7 +32,7 @@ def stage_command(stage: str) -> list[str]:
 
 def run_all(settings: Settings) -> int:
     """Run every stage as a child process; restart a child that dies; stop all on a signal."""
-    children = {stage: subprocess.Popen(stage_command(stage)) for stage in topics.STAGES}
+    children = {stage: subprocess.Popen(stage_command(stage)) for stage in flow.NAMES}
     stopping = False
 
     def stop(signum: int, _frame: object) -> None:

@@ -5,18 +5,15 @@ from __future__ import annotations
 import argparse
 import asyncio
 import importlib
-import signal
-import subprocess
 import sys
-import time
 from typing import Any
 
 import orjson
 
-from streams import topics
-from streams.settings import REPO_ROOT, Settings, load
+from streams import flow
+from streams.messages import topics
+from streams.settings import Settings, SettingsError, load
 
-SAMPLE = REPO_ROOT / "streams" / "data" / "sample"
 EVALS = ("boilerplate", "ner", "quotes", "geo")
 
 
@@ -27,7 +24,7 @@ def main(argv: list[str] | None = None) -> int:
         return args.func(args)
     except KeyboardInterrupt:
         return 130
-    except (RuntimeError, FileNotFoundError, ValueError) as exc:
+    except (RuntimeError, FileNotFoundError, ValueError, SettingsError) as exc:
         print(f"newsstream: error: {exc}", file=sys.stderr)
         return 2
 
@@ -41,11 +38,11 @@ def build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(required=True, metavar="COMMAND")
 
     broker = sub.add_parser("broker", help="start, stop or inspect the embedded Kafka broker")
-    broker.add_argument("action", choices=("start", "stop", "status"))
+    broker.add_argument("action", choices=("start", "stop", "status", "jars"))
     broker.set_defaults(func=cmd_broker)
 
     worker = sub.add_parser("worker", help="run stage workers (Faust)")
-    worker.add_argument("--stage", choices=(*topics.STAGES, "all"), default="all")
+    worker.add_argument("--stage", choices=(*flow.NAMES, "all"), default="all")
     worker.set_defaults(func=cmd_worker)
 
     ingest = sub.add_parser("ingest", help="send articles to articles.raw")
@@ -68,7 +65,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     replay = sub.add_parser("replay", help="re-process articles from articles.raw (backfill)")
     replay.add_argument("--since", help="ISO time to replay from (default: the beginning)")
-    replay.add_argument("--stage", choices=tuple(topics.STAGES), default="clean")
+    replay.add_argument("--stage", choices=flow.NAMES, default="clean")
     replay.set_defaults(func=cmd_replay)
 
     dlq = sub.add_parser("dlq", help="inspect and re-drive dead letters")
@@ -85,8 +82,8 @@ def build_parser() -> argparse.ArgumentParser:
 
 def ensure_broker(settings: Settings) -> None:
     """Make sure a broker answers and the topics exist: the embedded one is started if needed."""
-    from streams.broker import Broker
-    from streams.kafka import ensure_topics, wait_for_broker
+    from streams.kafka.broker import Broker
+    from streams.kafka.clients import ensure_topics, wait_for_broker
 
     if settings.embedded:
         Broker.from_settings(settings).start(settings)
@@ -96,10 +93,13 @@ def ensure_broker(settings: Settings) -> None:
 
 
 def cmd_broker(args: argparse.Namespace) -> int:
-    from streams.broker import Broker
-    from streams.kafka import wait_for_broker
+    from streams.kafka.broker import Broker, ensure_jars
+    from streams.kafka.clients import wait_for_broker
 
     settings = load()
+    if args.action == "jars":
+        print(ensure_jars(settings.cache))
+        return 0
     if not settings.embedded and args.action != "status":
         raise RuntimeError("NEWSSTREAM_BROKER is set: that broker is not ours to start or stop")
     broker = Broker.from_settings(settings)
@@ -121,7 +121,7 @@ def cmd_broker(args: argparse.Namespace) -> int:
 
 
 def cmd_worker(args: argparse.Namespace) -> int:
-    from streams.worker import run_all, run_stage
+    from streams.kafka.workers import run_all, run_stage
 
     settings = load()
     ensure_broker(settings)
@@ -132,7 +132,7 @@ def cmd_worker(args: argparse.Namespace) -> int:
 
 
 def cmd_ingest(args: argparse.Namespace) -> int:
-    from streams.ingest import ingest
+    from streams.kafka.ingest import ingest
 
     settings = load()
     ensure_broker(settings)
@@ -142,90 +142,15 @@ def cmd_ingest(args: argparse.Namespace) -> int:
 
 
 def cmd_run(args: argparse.Namespace) -> int:
-    from streams.ingest import ingest
-    from streams.reader import end_offsets
-    from streams.worker import stage_command
+    from streams.cli.run import run
 
     settings = load()
     ensure_broker(settings)
-    started = time.monotonic()
-    sink, dlq = topics.name(settings, topics.SINK), topics.name(settings, topics.DLQ)
-    starts = {t: asyncio.run(end_offsets(settings, t)) for t in (sink, dlq)}
-    log_path = settings.home / "logs" / "workers.log"
-    log_path.parent.mkdir(parents=True, exist_ok=True)
-    signal.signal(signal.SIGTERM, _interrupt)  # so that `finally` stops the workers
-    with open(log_path, "ab") as log:
-        workers = subprocess.Popen(stage_command("all"), stdout=log, stderr=subprocess.STDOUT)
-    print(f"workers started (log: {log_path})", file=sys.stderr)
-    try:
-        summary = asyncio.run(ingest(settings, args.paths or [str(SAMPLE)]))
-        found = asyncio.run(
-            _await_accounted(settings, starts, set(summary.article_ids), args.timeout)
-        )
-    finally:
-        workers.send_signal(signal.SIGTERM)
-        try:
-            workers.wait(60)
-        except subprocess.TimeoutExpired:
-            workers.kill()
-    in_sink = [r for r in found.values() if r.get("schema", "").startswith("newsstream.article")]
-    in_dlq = len(found) - len(in_sink)
-    missing = len(set(summary.article_ids)) - len(found)
-    print(
-        f"articles {len(set(summary.article_ids)) + summary.dead}: "
-        f"in sink {len(in_sink)}, dead letters {in_dlq + summary.dead} "
-        f"(at ingest {summary.dead}), missing {missing}\n"
-        f"entities {sum(len(r['entities']) for r in in_sink)}, "
-        f"claims {sum(len(r['claims']) for r in in_sink)}, "
-        f"places {sum(len(r['places']) for r in in_sink)}\n"
-        f"took {time.monotonic() - started:.1f}s; read the sink with `newsstream tail`; "
-        f"stop the broker with `newsstream broker stop`"
-    )
-    return 0 if missing == 0 else 1
-
-
-def _interrupt(signum: int, _frame: object) -> None:
-    raise KeyboardInterrupt
-
-
-async def _await_accounted(
-    settings: Settings, starts: dict[str, dict[int, int]], expected: set[str], timeout: float
-) -> dict[str, dict[str, Any]]:
-    """Follow the sink and the DLQ from ``starts`` until every expected id shows up in one."""
-    from tqdm import tqdm
-
-    from streams.reader import records
-
-    found: dict[str, dict[str, Any]] = {}
-    bar = tqdm(total=len(expected), desc="processed", unit="article", file=sys.stderr)
-
-    async def follow(topic: str) -> None:
-        async for _message, value in records(settings, topic, start=starts[topic], follow=True):
-            article_id = value.get("article_id")
-            if article_id in expected and article_id not in found:
-                found[article_id] = value
-                bar.update(1)
-                if len(found) == len(expected):
-                    return
-
-    tasks = [asyncio.create_task(follow(t)) for t in starts]
-    try:
-        deadline = time.monotonic() + timeout
-        while len(found) < len(expected) and time.monotonic() < deadline:
-            await asyncio.sleep(0.2)
-    finally:
-        for task in tasks:
-            task.cancel()
-        await asyncio.gather(*tasks, return_exceptions=True)
-        bar.close()
-    if len(found) < len(expected):
-        left = sorted(expected - set(found))
-        print(f"timed out after {timeout:.0f}s; not accounted: {left[:20]}", file=sys.stderr)
-    return found
+    return run(settings, args.paths, args.timeout)
 
 
 def cmd_tail(args: argparse.Namespace) -> int:
-    from streams.reader import end_offsets, records
+    from streams.kafka.topic_reader import end_offsets, records
 
     settings = load()
     ensure_broker(settings)
@@ -252,8 +177,8 @@ def cmd_tail(args: argparse.Namespace) -> int:
 
 
 def cmd_process(args: argparse.Namespace) -> int:
-    from streams.ingest import discover, read_items
-    from streams.local import process_items
+    from streams.inprocess import process_items
+    from streams.messages.inputs import discover, read_items
 
     settings = load()
     items = read_items(discover(args.paths or ["-"]))
@@ -283,7 +208,7 @@ def cmd_eval(args: argparse.Namespace) -> int:
 def cmd_replay(args: argparse.Namespace) -> int:
     import datetime as dt
 
-    from streams.replay import rewind
+    from streams.kafka.rewind import rewind
 
     settings = load()
     ensure_broker(settings)
@@ -299,7 +224,7 @@ def cmd_replay(args: argparse.Namespace) -> int:
 
 
 def cmd_dlq(args: argparse.Namespace) -> int:
-    from streams.dlqtool import dlq_command
+    from streams.cli.dlq import dlq_command
 
     settings = load()
     ensure_broker(settings)

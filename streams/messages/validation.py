@@ -1,4 +1,5 @@
-"""Validation of every topic's messages against the versioned JSON Schemas in ``schemas/``."""
+"""Validation of every topic's messages against the versioned JSON Schemas shipped in
+``streams/messages/schemas/`` (``schemas/`` at the repository root points there)."""
 
 from __future__ import annotations
 
@@ -8,9 +9,9 @@ from typing import Any
 import jsonschema_rs
 import orjson
 
-from streams.settings import REPO_ROOT
+from streams.resources import package_path
 
-SCHEMA_DIR = REPO_ROOT / "schemas"
+SCHEMA_DIR = package_path("messages", "schemas")
 
 # Message kind -> schema file. The kind is also the ``schema`` field's value without version.
 FILES = {

@@ -1,11 +1,13 @@
 """The embedded broker: a real single-node Apache Kafka (KRaft) run from jars that Maven
-resolves with ``deploy/local/pom.xml``. Data and logs live under the settings' home folder."""
+resolves with the pom shipped in ``streams/kafka/maven/`` into the cache folder
+(``NEWSSTREAM_CACHE``). Data and logs live under the settings' home folder."""
 
 from __future__ import annotations
 
 import asyncio
 import base64
 import os
+import re
 import shutil
 import signal
 import subprocess
@@ -15,30 +17,47 @@ import uuid
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from streams.kafka import BrokerError, wait_for_broker
-from streams.settings import REPO_ROOT, Settings
+from streams.kafka.clients import BrokerError, wait_for_broker
+from streams.resources import package_path
+from streams.settings import Settings, load
 
-LOCAL = REPO_ROOT / "deploy" / "local"
-LIB = LOCAL / "lib"
+MAVEN = package_path("kafka", "maven")
 
 
-def ensure_jars() -> Path:
-    """Resolve the Kafka jars into ``deploy/local/lib`` with Maven, once."""
-    if LIB.is_dir() and any(LIB.glob("kafka_2.13-*.jar")):
-        return LIB
+def jar_dir(cache: Path) -> Path:
+    """Where the jars of the pom's Kafka version live under the cache folder."""
+    version = re.search(r"<kafka.version>(.+?)</kafka.version>", (MAVEN / "pom.xml").read_text())
+    assert version is not None, "the pom names its Kafka version"
+    return cache / "kafka" / version.group(1)
+
+
+def ensure_jars(cache: Path) -> Path:
+    """Resolve the Kafka jars with Maven into the cache folder, once; returns their folder."""
+    lib = jar_dir(cache)
+    if lib.is_dir() and any(lib.glob("kafka_2.13-*.jar")):
+        return lib
     if shutil.which("mvn") is None:
         raise BrokerError("Maven (mvn) is needed to fetch the Kafka jars; install it and retry")
-    print("Fetching Apache Kafka jars with Maven (first run only)…", file=sys.stderr, flush=True)
+    print(f"Fetching Apache Kafka jars with Maven into {lib} (once)…", file=sys.stderr, flush=True)
+    tmp = lib.with_name(f"{lib.name}.{os.getpid()}.tmp")  # a failed fetch leaves no half folder
     done = subprocess.run(
-        ["mvn", "-q", "-B", "-f", str(LOCAL / "pom.xml"), "dependency:copy-dependencies"],
+        [
+            "mvn", "-q", "-B", "-Dstyle.color=never", "-f", str(MAVEN / "pom.xml"),
+            f"-Dkafka.lib={tmp}", "dependency:copy-dependencies",
+        ],
         capture_output=True,
         text=True,
-    )
+    )  # fmt: skip
     if done.returncode != 0:
+        shutil.rmtree(tmp, ignore_errors=True)
         raise BrokerError(
             f"mvn could not fetch the Kafka jars:\n{done.stdout[-3000:]}{done.stderr[-3000:]}"
         )
-    return LIB
+    try:
+        tmp.replace(lib)
+    except OSError:  # another process finished first
+        shutil.rmtree(tmp, ignore_errors=True)
+    return lib
 
 
 @dataclass
@@ -59,11 +78,15 @@ class Broker:
     listeners: str | None = None  # full `listeners` value when the default PLAINTEXT one won't do
     # SCRAM credentials as (mechanism, user, password); KRaft stores them at format time.
     scram_users: list[tuple[str, str, str]] = field(default_factory=list)
+    cache: Path = field(default_factory=lambda: load().cache)  # where the jars are kept
 
     @classmethod
     def from_settings(cls, settings: Settings) -> Broker:
         return cls(
-            home=settings.home / "kafka", port=settings.broker_port, heap=settings.broker_heap
+            home=settings.home / "kafka",
+            port=settings.broker_port,
+            heap=settings.broker_heap,
+            cache=settings.cache,
         )
 
     @property
@@ -124,9 +147,9 @@ class Broker:
             "-XX:+UseG1GC",
             "-Djava.awt.headless=true",
             f"-Dkafka.logs.dir={self.log_dir}",
-            f"-Dlog4j.configuration=file:{LOCAL / 'log4j.properties'}",
+            f"-Dlog4j.configuration=file:{MAVEN / 'log4j.properties'}",
             "-cp",
-            str(ensure_jars() / "*"),
+            str(ensure_jars(self.cache) / "*"),
             *args,
         ]
 

@@ -2,20 +2,20 @@
 
 from __future__ import annotations
 
-import importlib
-
 import faust
 
-from streams import topics
-from streams.kafka import client_options
-from streams.refetch import refetch_undelivered
+from streams import flow
+from streams.kafka.agent import StageAgent
+from streams.kafka.clients import client_options
+from streams.kafka.internals import check_versions, refetch_undelivered
+from streams.messages import topics
 from streams.settings import Settings
 
 
 def create_app(stage: str, settings: Settings) -> faust.App:
     """Build the Faust app for ``stage`` with its agent registered."""
-    if stage not in topics.STAGES:
-        raise ValueError(f"unknown stage {stage!r}; choose one of {', '.join(topics.STAGES)}")
+    check_versions()
+    spec = flow.stage(stage)
     datadir = settings.home / "faust" / stage
     datadir.mkdir(parents=True, exist_ok=True)
     app = faust.App(
@@ -40,7 +40,7 @@ def create_app(stage: str, settings: Settings) -> faust.App:
         broker_session_timeout=30.0,
         broker_commit_interval=1.0,
     )
-    importlib.import_module(f"streams.stages.{stage}").register(app, settings)
+    StageAgent(app, spec, settings).register(app)
     refetch_undelivered(app)
     return app
 
@@ -54,7 +54,7 @@ def _credentials(settings: Settings) -> faust.types.auth.CredentialsT | None:
         return faust.SSLCredentials(options["ssl_context"])
     return faust.SASLCredentials(
         username=settings.sasl_username,
-        password=settings.sasl_password,
+        password=settings.sasl_password.get_secret_value(),
         mechanism=settings.sasl_mechanism,
         ssl_context=options.get("ssl_context"),
     )

@@ -1,4 +1,5 @@
-"""What every stage agent does with a batch of events.
+"""The one Faust agent every stage runs: a batch of events in, the stage's pure code off the
+event loop, one record or dead letter out per event.
 
 The NLP runs in a process pool so the event loop keeps heartbeats and commits going. Every
 event ends as exactly one output record or one dead letter; offsets are committed (acked) only
@@ -14,37 +15,30 @@ import multiprocessing
 import os
 import threading
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from concurrent.futures import ProcessPoolExecutor
 from typing import Any
 
 import faust
 
-from streams import pipeline, topics
-from streams.dlq import Failure, dead_letter
-from streams.records import encode
+from streams.kafka.internals import kill_pool
+from streams.messages import topics
+from streams.messages.codec import encode
+from streams.messages.dead_letters import Failure, dead_letter
 from streams.settings import Settings
+from streams.stages.base import Result, Stage, execute
 
 log = logging.getLogger(__name__)
-
-Result = dict[str, Any] | Failure
-PostHook = Callable[[list[Result]], list[Result]]
 
 # Exit status of a worker that stopped because a batch's outputs could not be delivered.
 EXIT_UNDELIVERED = 75  # EX_TEMPFAIL: a supervisor should start the worker again
 
 
-def _warm(stage: str) -> None:
+def _warm(stage: Stage, settings: Settings) -> None:
     """Pool initializer: load models before the first batch arrives."""
     _exit_with_parent()
-    if stage == "extract":
-        from streams.nlp.model import load_nlp
-
-        load_nlp()
-    elif stage == "geotag":
-        from streams.nlp.geo import load_gazetteer
-
-        load_gazetteer()
+    if stage.warm is not None:
+        stage.warm(settings)
 
 
 def _exit_with_parent() -> None:
@@ -60,17 +54,24 @@ def _exit_with_parent() -> None:
     threading.Thread(target=watch, name="exit-with-parent", daemon=True).start()
 
 
-class StageRunner:
-    """Runs one stage's pure code over batches of Faust events and routes the results."""
+class StageAgent:
+    """Runs one stage over batches of Faust events and routes the results."""
 
-    def __init__(self, app: faust.App, stage: str, settings: Settings) -> None:
+    def __init__(self, app: faust.App, stage: Stage, settings: Settings) -> None:
         self.stage = stage
+        self.name = stage.name
         self.settings = settings
-        in_base, out_base = topics.STAGES[stage]
-        self.input = app.topic(topics.name(settings, in_base))
-        self.output = app.topic(topics.name(settings, out_base))
+        self.input = app.topic(topics.name(settings, stage.input))
+        self.output = app.topic(topics.name(settings, stage.output))
         self.dlq = app.topic(topics.name(settings, topics.DLQ))
-        self.run = pipeline.RUNNERS[stage]
+        self.table: Any = None
+        if stage.table is not None:
+            self.table = app.GlobalTable(
+                stage.table,
+                schema=faust.Schema(key_serializer="json", value_serializer="json"),
+                partitions=settings.partitions,
+                use_partitioner=True,
+            )
         self._pool: ProcessPoolExecutor | None = None
 
     @property
@@ -80,20 +81,20 @@ class StageRunner:
                 max_workers=self.settings.nlp_processes,
                 mp_context=multiprocessing.get_context("spawn"),
                 initializer=_warm,
-                initargs=(self.stage,),
+                initargs=(self.stage, self.settings),
             )
         return self._pool
 
-    def agent(self, app: faust.App, post: PostHook | None = None) -> None:
-        """Register the stage's agent on ``app``; ``post`` runs on the loop after the pool."""
+    def register(self, app: faust.App) -> None:
+        """Register the stage's agent on ``app``."""
 
-        @app.agent(self.input, name=f"{self.stage}-agent")
+        @app.agent(self.input, name=f"{self.name}-agent")
         async def process(stream: faust.StreamT) -> None:
             async for events in stream.take_events(
                 self.settings.batch_size, within=self.settings.batch_within_s
             ):
                 try:
-                    await self.handle(events, post)
+                    await self.handle(events)
                 except Exception:  # noqa: BLE001 - whatever it was, the batch is not done
                     self._stop_unacked(events)
 
@@ -109,7 +110,7 @@ class StageRunner:
         """
         log.critical(
             "%s: a batch of %d was not delivered; exiting with status %d without acking it",
-            self.stage,
+            self.name,
             len(events),
             EXIT_UNDELIVERED,
             exc_info=True,
@@ -118,7 +119,7 @@ class StageRunner:
         self._reset_pool()
         os._exit(EXIT_UNDELIVERED)
 
-    async def handle(self, events: Sequence[faust.EventT], post: PostHook | None) -> None:
+    async def handle(self, events: Sequence[faust.EventT]) -> None:
         limit = self.settings.max_article_bytes
         todo = [i for i, e in enumerate(events) if len(e.value or b"") <= limit]
         results: list[Result | None] = [None] * len(events)
@@ -131,8 +132,8 @@ class StageRunner:
                     _key(event),
                 )
         done = await self._in_pool([events[i].value or b"" for i in todo])
-        if post is not None:
-            done = post(done)
+        if self.stage.post is not None:  # on the loop, where the table is
+            done = self.stage.post(done, self.table, self.settings)
         for i, result in zip(todo, done, strict=True):
             results[i] = result
         futures = [
@@ -156,7 +157,7 @@ class StageRunner:
             except TimeoutError:
                 self._reset_pool()
                 results.append(
-                    Failure("timeout", f"{self.stage} took over {self.settings.stage_timeout_s}s")
+                    Failure("timeout", f"{self.name} took over {self.settings.stage_timeout_s}s")
                 )
         return results
 
@@ -165,14 +166,17 @@ class StageRunner:
         loop = asyncio.get_running_loop()
         size = -(-len(payloads) // max(1, self.settings.nlp_processes))
         chunks = [payloads[i : i + size] for i in range(0, len(payloads), size)]
-        futures = [loop.run_in_executor(self.pool, self.run, chunk) for chunk in chunks]
+        futures = [
+            loop.run_in_executor(self.pool, execute, self.stage, chunk, self.settings)
+            for chunk in chunks
+        ]
         try:
             done = await asyncio.wait_for(asyncio.gather(*futures), self.settings.stage_timeout_s)
             return [result for chunk in done for result in chunk]
         except Exception as exc:  # a crashed pool process: fail the batch, keep the worker
             if isinstance(exc, TimeoutError):
                 raise
-            log.exception("%s pool failed", self.stage)
+            log.exception("%s pool failed", self.name)
             self._reset_pool()
             return [Failure("exception", f"worker process failed: {exc!r}") for _ in payloads]
 
@@ -181,9 +185,7 @@ class StageRunner:
         pool, self._pool = self._pool, None
         if pool is None:
             return
-        for process in list(getattr(pool, "_processes", {}).values()):
-            process.kill()
-        pool.shutdown(wait=False, cancel_futures=True)
+        kill_pool(pool)
 
     async def _send(self, event: faust.EventT, result: Result | None) -> Any:
         if isinstance(result, dict):
@@ -198,7 +200,7 @@ class StageRunner:
         )
         oversize = failure.error_class == "oversize"
         letter = dead_letter(
-            self.stage,
+            self.name,
             failure,
             None if oversize else (event.value or b""),
             input_ref={

@@ -6,8 +6,8 @@ import base64
 from dataclasses import dataclass
 from typing import Any
 
-from streams.records import now_iso
-from streams.schemas import schema_id
+from streams.messages.codec import now_iso
+from streams.messages.validation import schema_id
 
 
 @dataclass(frozen=True)

@@ -1,6 +1,6 @@
 """Where the consumer seeks back after a fetch whose records were not all delivered."""
 
-from streams.refetch import first_undelivered
+from streams.kafka.internals import first_undelivered
 
 
 def test_a_partition_dropped_whole_is_fetched_again_from_its_first_record() -> None:

@@ -4,10 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from streams.ingest import Item, to_raw
+from streams.messages.inputs import Item, article_id, domain_of, raw_from_item, to_raw
+from streams.messages.validation import validate
 from streams.nlp.errors import InputError
-from streams.records import article_id, domain_of, raw_from_item
-from streams.schemas import validate
 
 
 def test_article_id_prefers_id_then_url_then_content() -> None:

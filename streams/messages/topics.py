@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from streams.settings import Settings
@@ -16,17 +17,6 @@ ALL = (RAW, CLEAN, ENRICHED, SINK, DLQ)
 
 # Records carry the article text plus annotations, so allow well above the article size limit.
 MAX_MESSAGE_BYTES = 16 * 1024 * 1024
-
-# Stage name -> (input topic, output topic).
-STAGES: dict[str, tuple[str, str]] = {
-    "clean": (RAW, CLEAN),
-    "extract": (CLEAN, ENRICHED),
-    "geotag": (ENRICHED, SINK),
-}
-
-
-# The clean stage's per-source memory (a Faust GlobalTable) and its changelog topic.
-SOURCE_MEMORY_TABLE = "source-memory"
 
 
 @dataclass(frozen=True)
@@ -45,14 +35,15 @@ def app_id(settings: Settings, stage: str) -> str:
     return f"{settings.topic_prefix}newsstream-{stage}"
 
 
-def source_memory_changelog(settings: Settings) -> str:
+def changelog(settings: Settings, stage: str, table: str) -> str:
     """Faust names a table's changelog ``<app id>-<table>-changelog``; we create it up front
     so that a first start on a fresh cluster does not race Faust's own creation of it."""
-    return f"{app_id(settings, 'clean')}-{SOURCE_MEMORY_TABLE}-changelog"
+    return f"{app_id(settings, stage)}-{table}-changelog"
 
 
-def specs(settings: Settings) -> list[TopicSpec]:
-    """Topic configurations: raw keeps everything for replay, the sink is compacted by key."""
+def specs(settings: Settings, tables: Iterable[tuple[str, str]]) -> list[TopicSpec]:
+    """Topic configurations: raw keeps everything for replay, the sink is compacted by key;
+    ``tables`` are the ``(stage, table)`` pairs whose changelogs are created too."""
     common = {
         "min.insync.replicas": str(min(2, settings.replication)),
         "max.message.bytes": str(MAX_MESSAGE_BYTES),
@@ -65,5 +56,8 @@ def specs(settings: Settings) -> list[TopicSpec]:
         DLQ: {"retention.ms": "-1"},
     }
     pipeline = [TopicSpec(name(settings, base), common | configs[base]) for base in ALL]
-    memory = TopicSpec(source_memory_changelog(settings), common | {"cleanup.policy": "compact"})
-    return [*pipeline, memory]
+    changelogs = [
+        TopicSpec(changelog(settings, stage, table), common | {"cleanup.policy": "compact"})
+        for stage, table in tables
+    ]
+    return [*pipeline, *changelogs]

@@ -1,24 +1,24 @@
-"""Reading articles from files or stdin and producing them to the raw topic.
-
-Every input line or file ends either in ``articles.raw`` or in ``articles.dlq`` with its
-reason: ingest never stops on one bad input.
-"""
+"""Input articles (JSONL lines, HTML and text files, stdin) and how each becomes an
+``article.raw`` message or a dead letter saying why not. Pure: no Kafka here."""
 
 from __future__ import annotations
 
+import hashlib
 import sys
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 import orjson
 
-from streams.dlq import Failure, dead_letter
+from streams.messages.codec import now_iso
+from streams.messages.dead_letters import Failure, dead_letter
+from streams.messages.validation import SchemaError, schema_id, validate
 from streams.nlp.errors import InputError
-from streams.records import now_iso, raw_from_item
-from streams.schemas import SchemaError, validate
 
+INPUT_FIELDS = {"id", "url", "title", "published_at", "html", "text"}
 SUFFIXES = {".jsonl": "jsonl", ".ndjson": "jsonl", ".html": "html", ".htm": "html", ".txt": "text"}
 
 
@@ -38,13 +38,6 @@ class Outcome:
     source_ref: str
     raw: dict[str, Any] | None = None
     letter: dict[str, Any] | None = None
-
-
-@dataclass
-class Summary:
-    ingested: int = 0
-    dead: int = 0
-    article_ids: list[str] = field(default_factory=list)
 
 
 def discover(paths: Iterable[str]) -> list[Path | None]:
@@ -133,42 +126,57 @@ class _Oversize(Exception):
     pass
 
 
-async def ingest(settings: Any, paths: list[str], *, progress: bool = True) -> Summary:
-    """Produce every input to ``articles.raw`` (keyed by article_id) or ``articles.dlq``."""
-    from tqdm import tqdm
-
-    from streams import topics
-    from streams.kafka import producer
-    from streams.records import encode
-
-    files = discover(paths)
-    summary = Summary()
-    raw_topic = topics.name(settings, topics.RAW)
-    dlq_topic = topics.name(settings, topics.DLQ)
-    async with producer(settings) as prod:
-        pending = []
-        bar = tqdm(desc="ingest", unit="article", disable=not progress, file=sys.stderr)
-        for item in read_items(files):
-            outcome = to_raw(item, settings.max_article_bytes)
-            if outcome.raw is not None:
-                key = outcome.raw["article_id"].encode()
-                pending.append(await prod.send(raw_topic, encode(outcome.raw), key=key))
-                summary.ingested += 1
-                summary.article_ids.append(outcome.raw["article_id"])
-            else:
-                assert outcome.letter is not None
-                pending.append(await prod.send(dlq_topic, encode(outcome.letter)))
-                summary.dead += 1
-            bar.update(1)
-            if len(pending) >= 500:
-                await _delivered(pending)
-        await _delivered(pending)
-        bar.close()
-    return summary
+def domain_of(url: str | None) -> str | None:
+    """Host of ``url`` without a leading ``www.``; None when there is no usable host."""
+    if not url:
+        return None
+    host = (urlsplit(url).hostname or "").lower()
+    return host.removeprefix("www.") or None
 
 
-async def _delivered(pending: list[Any]) -> None:
-    import asyncio
+def article_id(item: dict[str, Any], content: str) -> str:
+    """Stable id: the given ``id``, else a hash of the URL, else a hash of the content."""
+    given = item.get("id")
+    if given is not None and str(given).strip():
+        return str(given).strip()[:512]
+    url = item.get("url")
+    basis = f"url:{url}" if url else f"content:{content}"
+    return hashlib.sha256(basis.encode("utf-8", "surrogatepass")).hexdigest()[:32]
 
-    await asyncio.gather(*pending)
-    pending.clear()
+
+def raw_from_item(item: Any, *, ingested_at: str | None = None) -> dict[str, Any]:
+    """Turn one input article (``id?, url?, title?, published_at?`` and ``html`` or ``text``)
+    into an ``article.raw`` message. Raises :class:`InputError` with the reason."""
+    if not isinstance(item, dict):
+        raise InputError(f"an article must be a JSON object, got {type(item).__name__}")
+    unknown = set(item) - INPUT_FIELDS
+    if unknown:
+        raise InputError(f"unknown fields: {', '.join(sorted(unknown))}")
+    has_html, has_text = item.get("html") is not None, item.get("text") is not None
+    if has_html == has_text:
+        raise InputError("exactly one of 'html' or 'text' is required")
+    fmt = "html" if has_html else "text"
+    content = item[fmt]
+    if not isinstance(content, str):
+        raise InputError(f"'{fmt}' must be a string, got {type(content).__name__}")
+    if not content.strip():
+        raise InputError(f"'{fmt}' is empty")
+    for key in ("id", "url", "title", "published_at"):
+        value = item.get(key)
+        if value is not None and not isinstance(value, str | int):
+            raise InputError(f"'{key}' must be a string, got {type(value).__name__}")
+    url = _opt_str(item.get("url"))
+    return {
+        "schema": schema_id("article.raw"),
+        "article_id": article_id(item, content),
+        "source": {"url": url, "domain": domain_of(url)},
+        "title": _opt_str(item.get("title")),
+        "published_at": _opt_str(item.get("published_at")),
+        "ingested_at": ingested_at or now_iso(),
+        "format": fmt,
+        "content": content,
+    }
+
+
+def _opt_str(value: Any) -> str | None:
+    return None if value is None else str(value)

@@ -12,7 +12,7 @@ from aiokafka import AIOKafkaConsumer, AIOKafkaProducer
 from aiokafka.admin import AIOKafkaAdminClient, NewTopic
 from aiokafka.errors import KafkaError, TopicAlreadyExistsError
 
-from streams import topics
+from streams.messages import topics
 from streams.settings import Settings
 
 
@@ -32,7 +32,7 @@ def client_options(settings: Settings) -> dict[str, Any]:
     if protocol.startswith("SASL"):
         options["sasl_mechanism"] = settings.sasl_mechanism
         options["sasl_plain_username"] = settings.sasl_username
-        options["sasl_plain_password"] = settings.sasl_password
+        options["sasl_plain_password"] = settings.sasl_password.get_secret_value()
     return options
 
 
@@ -128,6 +128,9 @@ async def _connect_error(settings: Settings) -> Exception | None:
 
 async def ensure_topics(settings: Settings) -> None:
     """Create every pipeline topic with its configured partitions and replication (idempotent)."""
+    from streams import flow
+
+    tables = [(stage.name, stage.table) for stage in flow.STAGES if stage.table]
     admin = AIOKafkaAdminClient(**client_options(settings), request_timeout_ms=30000)
     await admin.start()
     try:
@@ -136,7 +139,7 @@ async def ensure_topics(settings: Settings) -> None:
             NewTopic(
                 spec.name, settings.partitions, settings.replication, topic_configs=spec.config
             )
-            for spec in topics.specs(settings)
+            for spec in topics.specs(settings, tables)
             if spec.name not in existing
         ]
         if new:

@@ -12,9 +12,10 @@ import datetime as dt
 from aiokafka import TopicPartition
 from aiokafka.errors import KafkaError
 
-from streams import topics
-from streams.kafka import consumer
-from streams.reader import partitions
+from streams import flow
+from streams.kafka.clients import consumer
+from streams.kafka.topic_reader import partitions
+from streams.messages import topics
 from streams.settings import Settings
 
 
@@ -23,7 +24,7 @@ async def rewind(settings: Settings, stage: str, since: dt.datetime | None) -> d
 
     The group must have no running members, or Kafka refuses the commit.
     """
-    topic = topics.name(settings, topics.STAGES[stage][0])
+    topic = topics.name(settings, flow.stage(stage).input)
     group = topics.app_id(settings, stage)
     async with consumer(settings, group_id=group, enable_auto_commit=False) as cons:
         parts = [TopicPartition(topic, p) for p in await partitions(cons, topic)]

@@ -9,8 +9,9 @@ from typing import Any
 
 from aiokafka import TopicPartition
 
-from streams.kafka import consumer
-from streams.records import decode
+from streams.kafka.clients import consumer
+from streams.kafka.internals import refresh_metadata
+from streams.messages.codec import decode
 from streams.settings import Settings
 
 
@@ -27,7 +28,7 @@ async def partitions(cons: Any, topic: str) -> list[int]:
         parts = cons.partitions_for_topic(topic)
         if parts:
             return sorted(parts)
-        await cons._client.force_metadata_update()  # noqa: SLF001 - aiokafka has no public call
+        await refresh_metadata(cons)
         await asyncio.sleep(0.1)
     raise RuntimeError(f"topic {topic} does not exist (was the pipeline set up?)")
 

@@ -9,15 +9,13 @@ from typing import Any
 import orjson
 from aiokafka import TopicPartition
 
-from streams import topics
-from streams.ingest import Item, to_raw
-from streams.kafka import consumer, producer
-from streams.reader import records
-from streams.records import encode
+from streams import flow
+from streams.kafka.clients import consumer, producer
+from streams.kafka.topic_reader import records
+from streams.messages import topics
+from streams.messages.codec import encode
+from streams.messages.inputs import Item, to_raw
 from streams.settings import Settings
-
-# A dead letter of a stage is re-driven into that stage's input topic.
-REDRIVE = {"clean": topics.RAW, "extract": topics.CLEAN, "geotag": topics.ENRICHED}
 
 
 async def dlq_command(settings: Settings, action: str, selected: list[str]) -> int:
@@ -72,7 +70,8 @@ async def _replay(settings: Settings, letters: list[dict[str, Any]]) -> tuple[in
                 payload = encode(outcome.raw)
                 topic = topics.name(settings, topics.RAW)
             else:
-                topic = topics.name(settings, REDRIVE[letter["stage"]])
+                # a dead letter of a stage goes back into that stage's input topic
+                topic = topics.name(settings, flow.stage(letter["stage"]).input)
             key = letter["article_id"].encode() if letter.get("article_id") else None
             await (await prod.send(topic, payload, key=key))
             sent += 1

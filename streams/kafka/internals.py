@@ -1,0 +1,113 @@
+"""Every place newsstream reaches into faust-streaming, aiokafka or concurrent.futures
+internals, fenced in one module: the versions these were written against are checked at
+start-up (:func:`check_versions`), and ``tests/unit/test_internals.py`` fails on an upgrade
+that moves them.
+
+1. :func:`refetch_undelivered` makes Faust fetch again the records it fetched but did not
+   deliver. faust-streaming 0.15's consumer can take records from aiokafka for a partition it
+   is not delivering at that moment (paused while a table recovers after a rebalance, or flow
+   stopped) and then drop them without moving the partition back. aiokafka's position is then
+   past them. Faust's later "seek to committed offsets" puts it right only for a partition
+   whose committed offset is above 0; on a partition with no commit yet the records are
+   skipped (``docs/upstream-refetch-bug.md`` is the upstream bug report). The fix wraps the
+   consumer's ``getmany``: it remembers the offsets of every fetch and, once the batch is
+   handed on, seeks each partition back to its first offset that was not delivered, so the
+   records come again (at-least-once: a re-delivered record is processed twice, never lost).
+2. :func:`kill_pool` kills a process pool's workers: a stuck article cannot be cancelled.
+3. :func:`refresh_metadata` asks aiokafka for fresh topic metadata (no public call).
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Hashable, Iterable, Mapping
+from concurrent.futures import ProcessPoolExecutor
+from importlib import metadata
+from typing import Any, TypeVar
+
+import faust
+from aiokafka import AIOKafkaConsumer
+from aiokafka.errors import IllegalStateError
+from faust.types import TP
+
+# The releases whose internals this module was written and tested against.
+PINNED = {"faust-streaming": "0.15.3", "aiokafka": "0.14.0"}
+
+
+class UnsupportedVersion(RuntimeError):
+    """An installed library is not the release whose internals we patch."""
+
+
+def check_versions() -> None:
+    """Refuse to start on a faust-streaming or aiokafka release these patches were not
+    checked against: their private attributes may have moved and the fixes would silently
+    stop working."""
+    for package, pinned in PINNED.items():
+        installed = metadata.version(package)
+        if installed != pinned:
+            raise UnsupportedVersion(
+                f"{package} {installed} is installed, but streams/kafka/internals.py was "
+                f"checked against {pinned}; re-check the patches there (and their tests) "
+                "before changing the pin"
+            )
+
+
+def kill_pool(pool: ProcessPoolExecutor) -> None:
+    """Kill ``pool``'s processes and shut it down without waiting (uses ``_processes``)."""
+    for process in list((pool._processes or {}).values()):  # noqa: SLF001
+        process.kill()
+    pool.shutdown(wait=False, cancel_futures=True)
+
+
+async def refresh_metadata(consumer: AIOKafkaConsumer) -> None:
+    """Fetch the cluster's topic metadata now (aiokafka's client has no public call)."""
+    await consumer._client.force_metadata_update()  # noqa: SLF001
+
+
+K = TypeVar("K", bound=Hashable)
+
+
+def first_undelivered(
+    fetched: Mapping[K, Iterable[int]], delivered: Mapping[K, set[int]]
+) -> dict[K, int]:
+    """Per partition, the lowest fetched offset that was not delivered (where to seek back)."""
+    seeks: dict[K, int] = {}
+    for tp, offsets in fetched.items():
+        missed = [o for o in offsets if o not in delivered.get(tp, set())]
+        if missed:
+            seeks[tp] = min(missed)
+    return seeks
+
+
+def refetch_undelivered(app: faust.App) -> None:
+    """Install the wrapper on ``app``'s consumer (before the worker starts)."""
+    consumer = app.consumer
+    wait_next_records = consumer._wait_next_records
+    getmany = consumer.getmany
+    fetched: dict[TP, list[int]] = {}
+
+    async def recording(timeout: float) -> tuple[Any, Any]:
+        records, active = await wait_next_records(timeout)
+        for tp, batch in (records or {}).items():
+            fetched.setdefault(tp, []).extend(record.offset for record in batch)
+        return records, active
+
+    async def getmany_refetching(timeout: float) -> AsyncIterator[tuple[TP, Any]]:
+        fetched.clear()
+        generation = app.consumer_generation_id
+        delivered: dict[TP, set[int]] = {}
+        async for tp, message in getmany(timeout=timeout):
+            delivered.setdefault(tp, set()).add(message.offset)
+            yield tp, message
+        if app.consumer_generation_id != generation:
+            return  # a new assignment resets every position to the committed offset anyway
+        assigned = consumer.assignment()
+        seeks = {tp: o for tp, o in first_undelivered(fetched, delivered).items() if tp in assigned}
+        if seeks:
+            consumer.log.info("Fetching again records fetched but not delivered: %r", seeks)
+            try:
+                await consumer.seek_wait(seeks)
+            except IllegalStateError:  # revoked meanwhile: its next owner starts from a commit
+                consumer.log.info("Partitions were revoked before the seek; not needed")
+
+    consumer._wait_next_records = recording
+    consumer.getmany = getmany_refetching

@@ -1,0 +1,119 @@
+"""What a stage is, and how any stage runs a batch of payloads.
+
+A :class:`Stage` names its input and output topics and message kinds, the pure batch function
+that turns input records into output records, an optional warm-up for the NLP processes and an
+optional ``post`` hook that runs where the stage's state table lives. :func:`execute` is the
+one way a batch runs, under Faust and in-process alike: decode, validate, run, stamp, validate.
+It never raises: each payload becomes its output record or a :class:`Failure`.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, MutableMapping
+from dataclasses import dataclass
+from typing import Any
+
+import orjson
+
+from streams.messages.codec import decode, now_iso
+from streams.messages.dead_letters import Failure
+from streams.messages.topics import MAX_MESSAGE_BYTES
+from streams.messages.validation import SchemaError, schema_id, validate
+from streams.nlp.errors import InputError
+from streams.settings import Settings
+
+Record = dict[str, Any]
+Result = Record | Failure
+Run = Callable[[list[Record], Settings], list[Record]]
+Warm = Callable[[Settings], None]
+# (results of a batch, the stage's state table, settings) -> results; runs on the event loop.
+Post = Callable[[list[Result], MutableMapping[str, Any], Settings], list[Result]]
+
+
+@dataclass(frozen=True)
+class Stage:
+    """One step of the pipeline: ``input`` topic -> ``run`` -> ``output`` topic."""
+
+    name: str
+    input: str  # topic base names (see streams.messages.topics)
+    output: str
+    input_kind: str  # message kinds (see streams.messages.validation)
+    output_kind: str
+    run: Run  # pure, batched; runs in the NLP processes, off the event loop
+    warm: Warm | None = None  # loads models in each NLP process before the first batch
+    post: Post | None = None  # runs after ``run`` with the stage's state table
+    table: str | None = None  # name of that table (a Faust GlobalTable, changelog in Kafka)
+
+
+def execute(stage: Stage, payloads: list[bytes], settings: Settings) -> list[Result]:
+    """Run ``stage`` over raw payloads; one bad article never sinks the batch."""
+    results: list[Result] = [_parse(p, stage.input_kind) for p in payloads]
+    ready = [i for i, r in enumerate(results) if not isinstance(r, Failure)]
+    records: list[Record] = [results[i] for i in ready]  # type: ignore[misc]
+    started = time.perf_counter()
+    try:
+        outputs = stage.run(records, settings)
+    except Exception:  # redo them one at a time to find the one that fails
+        outputs = None
+    if outputs is not None:
+        ms = (time.perf_counter() - started) * 1000 / max(1, len(ready))
+        for i, output in zip(ready, outputs, strict=True):
+            results[i] = _finish(stage, output, ms)
+        return results
+    for i, record in zip(ready, records, strict=True):
+        started = time.perf_counter()
+        try:
+            output = stage.run([record], settings)[0]
+        except InputError as exc:
+            results[i] = Failure("input", str(exc), record.get("article_id"))
+            continue
+        except Exception as exc:
+            message = f"{type(exc).__name__}: {exc}"
+            results[i] = Failure("exception", message, record.get("article_id"))
+            continue
+        results[i] = _finish(stage, output, (time.perf_counter() - started) * 1000)
+    return results
+
+
+def carry(record: Record, kind: str) -> Record:
+    """Copy the metadata (and earlier stages' results) forward under the new schema id."""
+    out = {k: v for k, v in record.items() if k not in ("format", "content")}
+    out["schema"] = schema_id(kind)
+    if "pipeline" in out:
+        out["pipeline"] = {
+            "version": out["pipeline"]["version"],
+            "stages": list(out["pipeline"]["stages"]),
+        }
+    return out
+
+
+def _parse(payload: bytes, kind: str) -> Result:
+    try:
+        message = decode(payload)
+    except orjson.JSONDecodeError as exc:
+        return Failure("json", f"payload is not valid JSON (UTF-8): {exc}")
+    article_id = message.get("article_id") if isinstance(message, dict) else None
+    article_id = article_id if isinstance(article_id, str) else None
+    try:
+        validate(kind, message)
+    except SchemaError as exc:
+        return Failure("schema", f"not a valid {kind} message: {exc}", article_id)
+    return message
+
+
+def _finish(stage: Stage, output: Record, ms: float) -> Result:
+    output["pipeline"]["stages"].append({"name": stage.name, "at": now_iso(), "ms": round(ms, 3)})
+    size = len(orjson.dumps(output))
+    if size > MAX_MESSAGE_BYTES:  # the broker would refuse to take it
+        return Failure(
+            "oversize",
+            f"{stage.name} output of {size} bytes exceeds the message limit of {MAX_MESSAGE_BYTES}",
+            output["article_id"],
+        )
+    try:
+        validate(stage.output_kind, output)
+    except SchemaError as exc:
+        message = f"{stage.name} produced an invalid {stage.output_kind}: {exc}"
+        return Failure("schema", message, output["article_id"])
+    return output
