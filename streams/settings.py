@@ -61,13 +61,17 @@ class Settings(BaseSettings):
     sasl_password: SecretStr = SecretStr("")
     ssl_cafile: str = ""
     log_level: Literal["debug", "info", "warning", "error", "critical"] = "warning"
+    # Worker logs: text, or one JSON object per line (docs/operations.md).
+    log_format: Literal["text", "json"] = "text"
+    # Prometheus /metrics: stage i of streams.flow.STAGES serves on this port + i; 0: off.
+    metrics_port: int = Field(9464, ge=0, lt=65535)
 
     @field_validator("security_protocol", "sasl_mechanism", mode="before")
     @classmethod
     def _upper(cls, value: object) -> object:
         return value.upper() if isinstance(value, str) else value
 
-    @field_validator("log_level", mode="before")
+    @field_validator("log_level", "log_format", mode="before")
     @classmethod
     def _lower(cls, value: object) -> object:
         return value.lower() if isinstance(value, str) else value

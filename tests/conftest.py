@@ -34,7 +34,8 @@ def kafka(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Settings]:
     """A single-node KRaft Apache Kafka on free loopback ports, for the whole session."""
     home = tmp_path_factory.mktemp("kafka")
     broker = Broker(home=home / "kafka", port=free_port(), controller_port=free_port())
-    settings = load().replace(broker=f"kafka://{broker.bootstrap}", home=home)
+    # Metrics off (the default ports may be in use); tests of metrics set a free base port.
+    settings = load().replace(broker=f"kafka://{broker.bootstrap}", home=home, metrics_port=0)
     broker.start(settings, timeout=120)
     yield settings
     broker.stop()

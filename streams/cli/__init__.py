@@ -73,6 +73,10 @@ def build_parser() -> argparse.ArgumentParser:
     dlq.add_argument("offsets", nargs="*", metavar="PARTITION:OFFSET", help="for show/replay")
     dlq.set_defaults(func=cmd_dlq)
 
+    status = sub.add_parser("status", help="broker, topics, stage groups and lag, dead letters")
+    status.add_argument("--watch", "-w", action="store_true", help="refresh every 2 s")
+    status.set_defaults(func=cmd_status)
+
     evals = sub.add_parser("eval", help="score a stage on a benchmark file", add_help=False)
     evals.add_argument("bench", choices=EVALS, help="which benchmark")
     evals.add_argument("rest", nargs=argparse.REMAINDER, help="the benchmark's options (--help)")
@@ -229,6 +233,13 @@ def cmd_dlq(args: argparse.Namespace) -> int:
     settings = load()
     ensure_broker(settings)
     return asyncio.run(dlq_command(settings, args.action, args.offsets))
+
+
+def cmd_status(args: argparse.Namespace) -> int:
+    """Read-only: it never starts a broker (a down broker is part of the status)."""
+    from streams.cli.status import status_command
+
+    return status_command(load(), args.watch)
 
 
 if __name__ == "__main__":

@@ -21,6 +21,7 @@ from typing import Any
 
 import faust
 
+from streams.kafka import metrics
 from streams.kafka.internals import kill_pool
 from streams.messages import topics
 from streams.messages.codec import encode
@@ -73,6 +74,7 @@ class StageAgent:
                 use_partitioner=True,
             )
         self._pool: ProcessPoolExecutor | None = None
+        self.last = stage.output == topics.SINK  # observes the end-to-end latency
 
     @property
     def pool(self) -> ProcessPoolExecutor:
@@ -120,6 +122,7 @@ class StageAgent:
         os._exit(EXIT_UNDELIVERED)
 
     async def handle(self, events: Sequence[faust.EventT]) -> None:
+        metrics.batch_taken(self.name, len(events))
         limit = self.settings.max_article_bytes
         todo = [i for i, e in enumerate(events) if len(e.value or b"") <= limit]
         results: list[Result | None] = [None] * len(events)
@@ -131,7 +134,9 @@ class StageAgent:
                     "(NEWSSTREAM_MAX_ARTICLE_BYTES); read the original at the input offset",
                     _key(event),
                 )
+        started = time.perf_counter()
         done = await self._in_pool([events[i].value or b"" for i in todo])
+        metrics.batch_processed(self.name, time.perf_counter() - started)
         if self.stage.post is not None:  # on the loop, where the table is
             done = self.stage.post(done, self.table, self.settings)
         for i, result in zip(todo, done, strict=True):
@@ -140,6 +145,9 @@ class StageAgent:
             await self._send(event, result) for event, result in zip(events, results, strict=True)
         ]
         await asyncio.gather(*futures)
+        metrics.delivered(self.name, results, last=self.last)
+        for event, result in zip(events, results, strict=True):
+            _log_result(self.name, event, result)
 
     async def _in_pool(self, payloads: list[bytes]) -> list[Result]:
         """Run the stage in the pool; a batch that overruns the timeout is retried one by one
@@ -185,6 +193,7 @@ class StageAgent:
         pool, self._pool = self._pool, None
         if pool is None:
             return
+        metrics.pool_restarted(self.name)
         kill_pool(pool)
 
     async def _send(self, event: faust.EventT, result: Result | None) -> Any:
@@ -212,6 +221,29 @@ class StageAgent:
         )
         key = failure.article_id.encode() if failure.article_id else None
         return await self.dlq.send(key=key, value=encode(letter))
+
+
+def _log_result(stage: str, event: faust.EventT, result: Result | None) -> None:
+    """One log line per article: a warning for a dead letter, debug for a delivered record;
+    the fields (stage, article_id, topic/partition/offset) are in the JSON log format."""
+    level = logging.WARNING if isinstance(result, Failure) else logging.DEBUG
+    if not log.isEnabledFor(level):
+        return
+    message = event.message
+    fields: dict[str, Any] = {
+        "stage": stage,
+        "topic": message.topic,
+        "partition": message.partition,
+        "offset": message.offset,
+    }
+    if isinstance(result, Failure):
+        fields["article_id"] = result.article_id or _key(event)
+        fields["error_class"] = result.error_class
+        text = f"dead letter ({result.error_class}): {result.message[:300]}"
+        log.warning("%s: %s %s", stage, fields["article_id"], text, extra=fields)
+    elif result is not None:
+        fields["article_id"] = result.get("article_id")
+        log.debug("%s: %s delivered", stage, fields["article_id"], extra=fields)
 
 
 def _key(event: faust.EventT) -> str | None:

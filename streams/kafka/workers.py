@@ -17,13 +17,34 @@ log = logging.getLogger(__name__)
 
 
 def run_stage(stage: str, settings: Settings) -> None:
-    """Run one stage's Faust worker in this process until it is stopped (never returns)."""
+    """Run one stage's Faust worker in this process until it is stopped (never returns):
+    with its /metrics endpoint (streams.kafka.metrics) and logs as configured."""
     from faust.worker import Worker
 
+    from streams.kafka import metrics
     from streams.kafka.app import create_app
+    from streams.kafka.logs import logging_config
 
     app = create_app(stage, settings)
-    Worker(app, loglevel=settings.log_level.upper(), quiet=True).execute_from_commandline()
+    port = metrics.serve(app, stage, settings)
+
+    class StageWorker(Worker):
+        async def on_startup_finished(self) -> None:
+            await super().on_startup_finished()
+            ready = logging.getLogger("streams.worker")
+            ready.setLevel(logging.INFO)  # said at any log level
+            where = f"metrics at http://127.0.0.1:{port}/metrics" if port else "metrics off"
+            ready.info("%s worker ready (pid %d); %s", stage, os.getpid(), where)
+
+    worker = StageWorker(
+        app,
+        loglevel=settings.log_level.upper(),
+        quiet=True,
+        logging_config=logging_config(stage, settings.log_level, settings.log_format),
+    )
+    if not sys.stdout.isatty():
+        worker.spinner = None  # its frames are terminal escapes: not in a log file
+    worker.execute_from_commandline()
 
 
 def stage_command(stage: str) -> list[str]:
