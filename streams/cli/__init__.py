@@ -77,6 +77,12 @@ def build_parser() -> argparse.ArgumentParser:
     status.add_argument("--watch", "-w", action="store_true", help="refresh every 2 s")
     status.set_defaults(func=cmd_status)
 
+    dashboard = sub.add_parser("dashboard", help="live web page: throughput, lag, DLQ, map")
+    dashboard.add_argument("--host", default="127.0.0.1", help="address to listen on")
+    dashboard.add_argument("--port", type=int, default=8080, help="port (8080)")
+    dashboard.add_argument("--interval", type=float, default=2.0, help=argparse.SUPPRESS)
+    dashboard.set_defaults(func=cmd_dashboard)
+
     evals = sub.add_parser("eval", help="score a stage on a benchmark file", add_help=False)
     evals.add_argument("bench", choices=EVALS, help="which benchmark")
     evals.add_argument("rest", nargs=argparse.REMAINDER, help="the benchmark's options (--help)")
@@ -240,6 +246,29 @@ def cmd_status(args: argparse.Namespace) -> int:
     from streams.cli.status import status_command
 
     return status_command(load(), args.watch)
+
+
+def cmd_dashboard(args: argparse.Namespace) -> int:
+    """Serve the dashboard; it reads the broker but never starts one."""
+    from streams.kafka.clients import BrokerError, ensure_topics, wait_for_broker
+    from streams.ops.dashboard import serve
+
+    settings = load()
+
+    async def go() -> None:
+        try:
+            await wait_for_broker(settings, timeout=5)
+        except BrokerError as exc:
+            start = "; start it with `newsstream broker start`" if settings.embedded else ""
+            raise RuntimeError(f"{exc}{start}") from None
+        await ensure_topics(settings)
+        try:
+            await serve(settings, args.host, args.port, interval=args.interval)
+        except OSError as exc:
+            raise RuntimeError(f"cannot listen on {args.host}:{args.port}: {exc}") from None
+
+    asyncio.run(go())
+    return 0
 
 
 if __name__ == "__main__":

@@ -1,0 +1,1 @@
+"""Operations tooling beside the pipeline: the live dashboard (``newsstream dashboard``)."""
