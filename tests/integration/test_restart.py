@@ -1,7 +1,7 @@
 """A restarted clean worker consumes what waited for it.
 
 Regression test for records Faust fetched while the GlobalTable recovered and then dropped
-(``streams/refetch.py``): each round stops the worker, puts an article on a partition that
+(``streams/kafka/internals.py``): each round stops the worker, puts an article on a partition that
 has no committed offset yet, and starts the worker again; the article must come out.
 """
 
