@@ -14,12 +14,21 @@ from streams import flow
 from streams.messages import topics
 from streams.settings import Settings, SettingsError, load
 
-EVALS = ("boilerplate", "ner", "quotes", "geo")
+EVALS = {
+    "boilerplate": "the clean stage vs trafilatura, readability, jusText (sh4 F1)",
+    "ner": "entities on CoNLL-2003 (micro F1)",
+    "quotes": "quotes and their speakers on PolNeAR",
+    "geo": "toponyms: recognition F1, accuracy at 161 km, AUC",
+}
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = build_parser()
-    args = parser.parse_args(argv)
+    args, extra = parser.parse_known_args(argv)
+    if extra:  # only a benchmark's own options are left for a later parser
+        if getattr(args, "func", None) is not cmd_eval:
+            parser.error(f"unrecognized arguments: {' '.join(extra)}")
+        args.rest = [*args.rest, *extra]
     try:
         return args.func(args)
     except KeyboardInterrupt:
@@ -55,7 +64,7 @@ def build_parser() -> argparse.ArgumentParser:
     run.set_defaults(func=cmd_run)
 
     tail = sub.add_parser("tail", help="print sink records as JSON lines")
-    tail.add_argument("-n", type=int, default=10, help="the last N records (10)")
+    tail.add_argument("-n", type=int, default=10, help="the last N records in all (10)")
     tail.add_argument("--follow", "-f", action="store_true")
     tail.set_defaults(func=cmd_tail)
 
@@ -83,10 +92,17 @@ def build_parser() -> argparse.ArgumentParser:
     dashboard.add_argument("--interval", type=float, default=2.0, help=argparse.SUPPRESS)
     dashboard.set_defaults(func=cmd_dashboard)
 
-    evals = sub.add_parser("eval", help="score a stage on a benchmark file", add_help=False)
-    evals.add_argument("bench", choices=EVALS, help="which benchmark")
-    evals.add_argument("rest", nargs=argparse.REMAINDER, help="the benchmark's options (--help)")
-    evals.set_defaults(func=cmd_eval)
+    evals = sub.add_parser(
+        "eval",
+        help="score a stage on a benchmark file",
+        description="Score a stage on a benchmark file, beside peers or baselines in the same "
+        "run. `newsstream eval BENCH --help` lists a benchmark's options.",
+    )
+    benches = evals.add_subparsers(dest="bench", required=True, metavar="BENCH")
+    for bench, summary in EVALS.items():
+        one = benches.add_parser(bench, help=summary, add_help=False)
+        one.add_argument("rest", nargs=argparse.REMAINDER, help=argparse.SUPPRESS)
+        one.set_defaults(func=cmd_eval)
     return parser
 
 
@@ -100,6 +116,18 @@ def ensure_broker(settings: Settings) -> None:
     else:
         asyncio.run(wait_for_broker(settings, timeout=30))
     asyncio.run(ensure_topics(settings))
+
+
+def require_broker(settings: Settings) -> None:
+    """For commands that only read or re-drive: a broker that is down is an error, never a
+    reason to start one."""
+    from streams.kafka.clients import BrokerError, wait_for_broker
+
+    try:
+        asyncio.run(wait_for_broker(settings, timeout=5))
+    except BrokerError as exc:
+        start = "; start it with `newsstream broker start`" if settings.embedded else ""
+        raise RuntimeError(f"{exc}{start}") from None
 
 
 def cmd_broker(args: argparse.Namespace) -> int:
@@ -163,7 +191,7 @@ def cmd_tail(args: argparse.Namespace) -> int:
     from streams.kafka.topic_reader import end_offsets, records
 
     settings = load()
-    ensure_broker(settings)
+    require_broker(settings)
     topic = topics.name(settings, topics.SINK)
 
     def emit(value: dict[str, Any]) -> None:
@@ -221,7 +249,7 @@ def cmd_replay(args: argparse.Namespace) -> int:
     from streams.kafka.rewind import rewind
 
     settings = load()
-    ensure_broker(settings)
+    require_broker(settings)
     since = dt.datetime.fromisoformat(args.since) if args.since else None
     if since is not None and since.tzinfo is None:
         since = since.replace(tzinfo=dt.UTC)
@@ -237,7 +265,7 @@ def cmd_dlq(args: argparse.Namespace) -> int:
     from streams.cli.dlq import dlq_command
 
     settings = load()
-    ensure_broker(settings)
+    require_broker(settings)
     return asyncio.run(dlq_command(settings, args.action, args.offsets))
 
 

@@ -25,6 +25,9 @@ async def dlq_command(settings: Settings, action: str, selected: list[str]) -> i
         async for m, v in records(settings, topics.name(settings, topics.DLQ))
         if not wanted or (m.partition, m.offset) in wanted
     ]
+    missing = sorted(wanted - {(p, o) for p, o, _ in letters})
+    for partition, offset in missing:
+        print(f"no dead letter at {partition}:{offset}", file=sys.stderr)
     if action == "list":
         for partition, offset, letter in letters:
             error = letter.get("error", {})
@@ -38,9 +41,13 @@ async def dlq_command(settings: Settings, action: str, selected: list[str]) -> i
         for _p, _o, letter in letters:
             sys.stdout.buffer.write(orjson.dumps(letter, option=orjson.OPT_INDENT_2) + b"\n")
     else:
-        sent, skipped = await _replay(settings, [letter for _p, _o, letter in letters])
-        print(f"re-driven {sent}, could not re-drive {skipped}", file=sys.stderr)
-    return 0
+        sent, refused = await _replay(settings, [(p, o, letter) for p, o, letter in letters])
+        for ref, reason in refused:
+            print(f"could not re-drive {ref}: {reason}", file=sys.stderr)
+        print(f"re-driven {sent}, could not re-drive {len(refused)}", file=sys.stderr)
+        if refused:
+            return 1
+    return 1 if missing else 0
 
 
 def _parse_ref(ref: str) -> tuple[int, int]:
@@ -51,13 +58,22 @@ def _parse_ref(ref: str) -> tuple[int, int]:
         raise ValueError(f"expected PARTITION:OFFSET, got {ref!r}") from exc
 
 
-async def _replay(settings: Settings, letters: list[dict[str, Any]]) -> tuple[int, int]:
-    sent = skipped = 0
+async def _replay(
+    settings: Settings, letters: list[tuple[int, int, dict[str, Any]]]
+) -> tuple[int, list[tuple[str, str]]]:
+    """Re-drive each letter's payload into its stage's input topic; returns how many were
+    sent and, for the others, ``(PARTITION:OFFSET, why not)``."""
+    sent = 0
+    refused: list[tuple[str, str]] = []
     async with producer(settings) as prod:
-        for letter in letters:
+        for partition, offset, letter in letters:
+            ref = f"{partition}:{offset}"
             payload = await _original(settings, letter)
             if payload is None:
-                skipped += 1
+                where = letter.get("source_ref") or letter.get("input") or "unknown"
+                refused.append(
+                    (ref, f"the payload is not stored in the letter; the original is at {where}")
+                )
                 continue
             if letter["stage"] == "ingest":
                 outcome = to_raw(
@@ -65,7 +81,10 @@ async def _replay(settings: Settings, letters: list[dict[str, Any]]) -> tuple[in
                     settings.max_article_bytes,
                 )
                 if outcome.raw is None:
-                    skipped += 1
+                    assert outcome.letter is not None
+                    refused.append(
+                        (ref, f"still not an article: {outcome.letter['error']['message']}")
+                    )
                     continue
                 payload = encode(outcome.raw)
                 topic = topics.name(settings, topics.RAW)
@@ -75,7 +94,7 @@ async def _replay(settings: Settings, letters: list[dict[str, Any]]) -> tuple[in
             key = letter["article_id"].encode() if letter.get("article_id") else None
             await (await prod.send(topic, payload, key=key))
             sent += 1
-    return sent, skipped
+    return sent, refused
 
 
 async def _original(settings: Settings, letter: dict[str, Any]) -> bytes | None:

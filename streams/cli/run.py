@@ -65,7 +65,7 @@ async def _await_accounted(
 ) -> dict[str, dict[str, Any]]:
     """Follow the sink and the DLQ from ``starts`` until every expected id shows up in one."""
     found: dict[str, dict[str, Any]] = {}
-    bar = tqdm(total=len(expected), desc="processed", unit="article", file=sys.stderr)
+    bar = tqdm(total=len(expected), desc="processed", unit=" articles", file=sys.stderr)
 
     async def follow(topic: str) -> None:
         async for _message, value in records(settings, topic, start=starts[topic], follow=True):

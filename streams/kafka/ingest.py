@@ -32,7 +32,7 @@ async def ingest(settings: Settings, paths: list[str], *, progress: bool = True)
     dlq_topic = topics.name(settings, topics.DLQ)
     async with producer(settings) as prod:
         pending: list[Any] = []
-        bar = tqdm(desc="ingest", unit="article", disable=not progress, file=sys.stderr)
+        bar = tqdm(desc="ingest", unit=" inputs", disable=not progress, file=sys.stderr)
         for item in read_items(files):
             outcome = to_raw(item, settings.max_article_bytes)
             if outcome.raw is not None:
@@ -44,6 +44,7 @@ async def ingest(settings: Settings, paths: list[str], *, progress: bool = True)
                 assert outcome.letter is not None
                 pending.append(await prod.send(dlq_topic, encode(outcome.letter)))
                 summary.dead += 1
+            bar.set_postfix(articles=summary.ingested, dead_letters=summary.dead, refresh=False)
             bar.update(1)
             if len(pending) >= 500:
                 await _delivered(pending)
