@@ -102,7 +102,7 @@ class StatusReader:
         try:
             [described] = await admin.describe_consumer_groups([group])
             [(_err, _gid, state, _ptype, _protocol, raw_members, *_)] = described.groups
-            members = [_member(m) for m in raw_members]
+            members = [_member(m, topic) for m in raw_members]
         except Exception:  # noqa: BLE001, S110 - the group may not exist yet
             pass
         committed = await admin.list_consumer_group_offsets(group)
@@ -131,9 +131,10 @@ async def _ends(settings: Settings, topic: str) -> dict[int, int]:
     return await end_offsets(settings, topic)
 
 
-def _member(raw: Any) -> Member:
+def _member(raw: Any, topic: str) -> Member:
     """A group member from DescribeGroups: ``(member_id, [instance_id,] client_id, host,
-    metadata, assignment)``; the partitions are decoded from the consumer protocol."""
+    metadata, assignment)``, with its partitions of ``topic`` (the stage's input; Faust also
+    assigns changelog and other topics) decoded from the consumer protocol."""
 
     client_id, host, assignment = raw[-4], raw[-3], raw[-1]
     partitions: list[int] = []
@@ -141,8 +142,9 @@ def _member(raw: Any) -> Member:
         from aiokafka.coordinator.protocol import ConsumerProtocolMemberAssignment
 
         decoded = ConsumerProtocolMemberAssignment.decode(assignment)
-        for _topic, parts in decoded.assignment:
-            partitions.extend(parts)
+        for name, parts in decoded.assignment:
+            if name == topic:
+                partitions.extend(parts)
     except Exception:  # noqa: BLE001, S110 - an assignment we cannot read: no partitions shown
         pass
     return Member(str(client_id), str(host).lstrip("/"), sorted(partitions))

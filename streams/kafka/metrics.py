@@ -245,6 +245,7 @@ def serve(app: Any, stage: str, settings: Settings) -> int:
         return 0
     refresher = LagRefresher(stage, settings, app)
     app.timer(LAG_INTERVAL_S, name=f"{stage}-metrics-refresh")(refresher.refresh)
+    app.on_before_shutdown.connect(refresher.close)
     return number
 
 
@@ -264,13 +265,18 @@ class LagRefresher:
         self.table = spec.table
         self._admin: Any = None
         self._consumer: Any = None
+        self._failed = False
 
     async def refresh(self) -> None:
         try:
             await self._refresh_lag()
         except Exception as exc:  # noqa: BLE001 - a broker hiccup: try again next time
-            log.info("%s: lag refresh failed: %r", self.stage, exc)
+            level = logging.INFO if self._failed else logging.WARNING
+            self._failed = True
+            log.log(level, "%s: consumer lag refresh failed: %r", self.stage, exc)
             await self._close()
+        else:
+            self._failed = False
         if self.table is not None:
             SOURCE_MEMORY.set(source_count(self.app.tables.get(self.table) or {}))
 
@@ -279,16 +285,14 @@ class LagRefresher:
         from aiokafka.admin import AIOKafkaAdminClient
 
         from streams.kafka.clients import client_options, consumer
+        from streams.kafka.topic_reader import partitions
 
         if self._admin is None:
             self._admin = AIOKafkaAdminClient(**client_options(self.settings))
             await self._admin.start()
             self._consumer = consumer(self.settings, enable_auto_commit=False)
             await self._consumer.start()
-        parts = self._consumer.partitions_for_topic(self.topic)
-        if not parts:
-            await self._consumer.topics()  # refresh metadata
-            parts = self._consumer.partitions_for_topic(self.topic) or set()
+        parts = await partitions(self._consumer, self.topic)
         ends = await self._consumer.end_offsets([TopicPartition(self.topic, p) for p in parts])
         committed = await self._admin.list_consumer_group_offsets(self.group)
         done = {
@@ -299,6 +303,10 @@ class LagRefresher:
         for tp, end in ends.items():
             lag = max(0, end - done.get(tp.partition, 0))
             CONSUMER_LAG.labels(self.stage, self.topic, str(tp.partition)).set(lag)
+
+    async def close(self, *_args: Any, **_kwargs: Any) -> None:
+        """Close the clients (connected to the app's before-shutdown signal)."""
+        await self._close()
 
     async def _close(self) -> None:
         for client in (self._consumer, self._admin):
