@@ -29,6 +29,7 @@ from prometheus_client import (
 from prometheus_client.metrics import MetricWrapperBase
 
 from streams import flow
+from streams.messages import topics
 from streams.messages.dead_letters import Failure
 from streams.settings import Settings
 
@@ -236,6 +237,11 @@ def serve(app: Any, stage: str, settings: Settings) -> int:
     if not number:
         return 0
     BUILD_INFO.labels(**build_labels(settings)).set(1)
+    spec = flow.stage(stage)
+    if spec.table is None:  # unlabelled metrics only where they mean something
+        REGISTRY.unregister(SOURCE_MEMORY)
+    if spec.output != topics.SINK:
+        REGISTRY.unregister(END_TO_END)
     for metric in (ARTICLES_IN, ARTICLES_OUT, POOL_RESTARTS, BATCH_DURATION, BATCH_SIZE):
         metric.labels(stage)  # the series exist, at 0, from the start
     try:
@@ -254,8 +260,6 @@ class LagRefresher:
     asyncio Kafka clients (kept open between refreshes) and sets the lag gauges."""
 
     def __init__(self, stage: str, settings: Settings, app: Any) -> None:
-        from streams.messages import topics
-
         spec = flow.stage(stage)
         self.stage = stage
         self.settings = settings
