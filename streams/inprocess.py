@@ -8,16 +8,18 @@ stage's state table held in a dict for the duration of the run.
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
-from typing import Any
+from typing import Any, cast
 
 from streams import flow
 from streams.messages.codec import encode
 from streams.messages.dead_letters import Failure, dead_letter
 from streams.messages.inputs import Item, to_raw
+from streams.messages.types import DeadLetter
 from streams.settings import Settings
-from streams.stages.base import Result, execute
+from streams.stages.base import Record, Result, execute
 
-Outcome = tuple[dict[str, Any] | None, dict[str, Any] | None]
+# (sink record, None) or (None, dead letter)
+Outcome = tuple[dict[str, Any] | None, DeadLetter | None]
 
 
 def process_items(
@@ -40,7 +42,8 @@ def _batch(
 ) -> Iterator[Outcome]:
     outcomes = [to_raw(item, settings.max_article_bytes) for item in items]
     raws = [o.raw for o in outcomes if o.raw is not None]
-    results: list[Result] = list(raws)
+    # A raw message enters the stages as the plain record it is after decode in a worker.
+    results: list[Result] = list(cast(list[Record], raws))
     failed_in = [""] * len(raws)
     for stage in flow.STAGES:
         live = [i for i, r in enumerate(results) if not isinstance(r, Failure)]
@@ -60,4 +63,4 @@ def _batch(
         if isinstance(result, Failure):
             yield None, dead_letter(stage_name, result, encode(raw), source_ref=outcome.source_ref)
         else:
-            yield result, None  # type: ignore[misc]
+            yield result, None

@@ -16,6 +16,7 @@ import sys
 import time
 from collections import defaultdict
 from pathlib import Path
+from typing import Any
 from urllib.parse import urlparse
 
 from streams.evals import read_records
@@ -98,7 +99,11 @@ def match(gold: list[dict], pred: list[dict], ignore: list[dict]) -> dict:
             if pi not in matched and not any(_overlap(p, s) > 0 for s in ignore)
         )
 
-    out = {"exact_tp": len(exact), "exact_fp": fp(exact), "exact_fn": len(gold) - len(exact)}
+    out: dict[str, Any] = {
+        "exact_tp": len(exact),
+        "exact_fp": fp(exact),
+        "exact_fn": len(gold) - len(exact),
+    }
     pairs = dict(exact)
     used = set(exact.values())
     cands = []
@@ -140,7 +145,7 @@ class Tally:
     """Counts and errors for one system on one dataset (or all)."""
 
     def __init__(self) -> None:
-        self.c = defaultdict(int)
+        self.c: defaultdict[str, int] = defaultdict(int)
         self.errors: list[float] = []
         self.n_gold = 0
 
@@ -317,7 +322,9 @@ def run(args: argparse.Namespace) -> int:
     docs = list(read_records(args.data, args.limit or None))
     nlp = load_nlp()
     baseline = PopulationBaseline()
-    tallies = {s: defaultdict(Tally) for s in ("newsstream", "baseline")}
+    tallies: dict[str, defaultdict[str, Tally]] = {
+        s: defaultdict(Tally) for s in ("newsstream", "baseline")
+    }
     pred_fh = open(args.predictions, "w", encoding="utf-8") if args.predictions else None
     times = []
     for d in tqdm(docs, desc="geo eval", file=sys.stderr, unit="doc"):

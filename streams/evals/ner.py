@@ -11,6 +11,7 @@ import json
 import sys
 from collections import Counter
 from collections.abc import Iterable
+from typing import Any
 
 from tqdm import tqdm
 
@@ -81,7 +82,7 @@ def prf(tp: int, pred: int, gold: int) -> dict[str, float]:
 
 def summarise(tp: Counter, pred: Counter, gold: Counter) -> dict:
     """Overall micro scores and the per-label map."""
-    out = prf(sum(tp.values()), sum(pred.values()), sum(gold.values()))
+    out: dict[str, Any] = prf(sum(tp.values()), sum(pred.values()), sum(gold.values()))
     out.update(tp=sum(tp.values()), pred=sum(pred.values()), gold=sum(gold.values()))
     out["labels"] = {
         lab: {
@@ -105,7 +106,9 @@ def run(args: argparse.Namespace) -> int:
     if not records:
         print("no records", file=sys.stderr)
         return 2
-    counts = {s: (Counter(), Counter(), Counter()) for s in SYSTEMS}
+    counts: dict[str, tuple[Counter, Counter, Counter]] = {
+        s: (Counter(), Counter(), Counter()) for s in SYSTEMS
+    }
     shown = 0
     docs = nlp.pipe((r["text"] for r in records), batch_size=args.batch_size)
     for rec, doc in tqdm(

@@ -22,11 +22,12 @@ from __future__ import annotations
 from collections.abc import AsyncIterator, Hashable, Iterable, Mapping
 from concurrent.futures import ProcessPoolExecutor
 from importlib import metadata
-from typing import Any, TypeVar
+from typing import Any, TypeVar, cast
 
 import faust
 from aiokafka import AIOKafkaConsumer
 from aiokafka.errors import IllegalStateError
+from faust.transport.consumer import Consumer
 from faust.types import TP
 
 # The releases whose internals this module was written and tested against.
@@ -80,7 +81,9 @@ def first_undelivered(
 
 def refetch_undelivered(app: faust.App) -> None:
     """Install the wrapper on ``app``'s consumer (before the worker starts)."""
-    consumer = app.consumer
+    # app.consumer is typed as the ConsumerT interface; the object is faust's aiokafka driver
+    # Consumer, a subclass of faust.transport.consumer.Consumer, where the patched methods live.
+    consumer = cast(Consumer, app.consumer)
     wait_next_records = consumer._wait_next_records
     getmany = consumer.getmany
     fetched: dict[TP, list[int]] = {}
@@ -109,5 +112,6 @@ def refetch_undelivered(app: faust.App) -> None:
             except IllegalStateError:  # revoked meanwhile: its next owner starts from a commit
                 consumer.log.info("Partitions were revoked before the seek; not needed")
 
-    consumer._wait_next_records = recording
-    consumer.getmany = getmany_refetching
+    # Replacing methods on this one instance is the point of the patch.
+    consumer._wait_next_records = recording  # type: ignore[method-assign]
+    consumer.getmany = getmany_refetching  # type: ignore[method-assign]

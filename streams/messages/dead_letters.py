@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import base64
 from dataclasses import dataclass
-from typing import Any
 
 from streams.messages.codec import now_iso
+from streams.messages.types import DeadLetter, InputRef
 from streams.messages.validation import schema_id
 
 
@@ -24,10 +24,10 @@ def dead_letter(
     failure: Failure,
     payload: bytes | None,
     *,
-    input_ref: dict[str, Any] | None = None,
+    input_ref: InputRef | None = None,
     source_ref: str | None = None,
     payload_bytes: int | None = None,
-) -> dict[str, Any]:
+) -> DeadLetter:
     """Build a ``dead_letter`` message. ``payload=None`` means oversize: ``input_ref`` (or
     ``source_ref``) then says where the original can be read again."""
     text, b64 = None, None

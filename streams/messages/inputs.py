@@ -8,13 +8,14 @@ import sys
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 from urllib.parse import urlsplit
 
 import orjson
 
 from streams.messages.codec import now_iso
 from streams.messages.dead_letters import Failure, dead_letter
+from streams.messages.types import DeadLetter, RawArticle
 from streams.messages.validation import SchemaError, schema_id, validate
 from streams.nlp.errors import InputError
 
@@ -36,8 +37,8 @@ class Outcome:
     """An input that became a raw message, or the dead letter saying why not."""
 
     source_ref: str
-    raw: dict[str, Any] | None = None
-    letter: dict[str, Any] | None = None
+    raw: RawArticle | None = None
+    letter: DeadLetter | None = None
 
 
 def discover(paths: Iterable[str]) -> list[Path | None]:
@@ -144,7 +145,7 @@ def article_id(item: dict[str, Any], content: str) -> str:
     return hashlib.sha256(basis.encode("utf-8", "surrogatepass")).hexdigest()[:32]
 
 
-def raw_from_item(item: Any, *, ingested_at: str | None = None) -> dict[str, Any]:
+def raw_from_item(item: Any, *, ingested_at: str | None = None) -> RawArticle:
     """Turn one input article (``id?, url?, title?, published_at?`` and ``html`` or ``text``)
     into an ``article.raw`` message. Raises :class:`InputError` with the reason."""
     if not isinstance(item, dict):
@@ -155,7 +156,7 @@ def raw_from_item(item: Any, *, ingested_at: str | None = None) -> dict[str, Any
     has_html, has_text = item.get("html") is not None, item.get("text") is not None
     if has_html == has_text:
         raise InputError("exactly one of 'html' or 'text' is required")
-    fmt = "html" if has_html else "text"
+    fmt: Literal["html", "text"] = "html" if has_html else "text"
     content = item[fmt]
     if not isinstance(content, str):
         raise InputError(f"'{fmt}' must be a string, got {type(content).__name__}")

@@ -19,6 +19,7 @@ import orjson
 from streams.messages.codec import decode, now_iso
 from streams.messages.dead_letters import Failure
 from streams.messages.topics import MAX_MESSAGE_BYTES
+from streams.messages.types import PipelineStamp, StageStamp
 from streams.messages.validation import SchemaError, schema_id, validate
 from streams.nlp.errors import InputError
 from streams.settings import Settings
@@ -81,10 +82,11 @@ def carry(record: Record, kind: str) -> Record:
     out = {k: v for k, v in record.items() if k not in ("format", "content")}
     out["schema"] = schema_id(kind)
     if "pipeline" in out:
-        out["pipeline"] = {
+        stamp: PipelineStamp = {
             "version": out["pipeline"]["version"],
             "stages": list(out["pipeline"]["stages"]),
         }
+        out["pipeline"] = stamp
     return out
 
 
@@ -103,7 +105,8 @@ def _parse(payload: bytes, kind: str) -> Result:
 
 
 def _finish(stage: Stage, output: Record, ms: float) -> Result:
-    output["pipeline"]["stages"].append({"name": stage.name, "at": now_iso(), "ms": round(ms, 3)})
+    stamp: StageStamp = {"name": stage.name, "at": now_iso(), "ms": round(ms, 3)}
+    output["pipeline"]["stages"].append(stamp)
     size = len(orjson.dumps(output))
     if size > MAX_MESSAGE_BYTES:  # the broker would refuse to take it
         return Failure(

@@ -193,6 +193,7 @@ def _merge_split(text: str, claims: list[_Claim]) -> list[_Claim]:
 
 def _sentence_span(doc: Doc, start: int, end: int) -> tuple[int, int]:
     span = doc.char_span(start, end, alignment_mode="expand")
+    assert span is not None  # "expand" snaps to token bounds; None only for empty/out-of-range
     sent = span[0].sent
     s, e = sent.start_char, sent.end_char
     while e > s and text_of(doc)[e - 1].isspace():
@@ -232,7 +233,7 @@ def _extract(doc: Doc, entities: list[dict]) -> list[dict]:
             mention = {"start": m.start, "end": m.end, "text": text[m.start : m.end]}
             speaker = {"entity_id": m.entity_id, "name": m.name}
         body = text[c.start : c.end]
-        rec = {
+        rec: dict = {
             "id": "",
             "kind": c.kind,
             "text": body,

@@ -129,24 +129,24 @@ def extract_entities(
     clusters.sort(key=lambda cl: cl.mentions[0].start)
 
     scores = salience(doc, clusters, title, regions.headline)
-    out = []
+    out: list[dict] = []
     text = doc.text  # built on every access: read once
     emitted: set[tuple[int, int]] = set()
     for cl, sal in zip(clusters, scores, strict=True):
-        mentions = []
+        spans: list[dict] = []
         for m in cl.mentions:
             md = _mention_dict(doc, text, m)
             key = (md["start"], md["end"])
             if key not in emitted:  # two names in one compound ("London-to-Boston")
                 emitted.add(key)
-                mentions.append(md)
-        if mentions:
+                spans.append(md)
+        if spans:
             out.append(
                 {
                     "id": f"e{len(out) + 1}",
                     "name": cl.name,
                     "label": cl.label,
-                    "mentions": mentions,
+                    "mentions": spans,
                     "salience": sal,
                 }
             )

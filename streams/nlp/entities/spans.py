@@ -260,8 +260,8 @@ def annotate(m: Mention, regions: Regions, doc: Doc) -> Mention:
     if m.in_quote:
         # A scare-quoted phrase ("Voter Base") is most of its quotation; a name in quoted
         # speech ("I talked to Jerome Powell this morning") is a small part of it.
-        qs, qe = regions.quotes[regions.quote_id[m.start]]
-        words = sum(1 for t in doc[qs:qe] if t.is_alpha) or 1
+        q_start, q_end = regions.quotes[regions.quote_id[m.start]]
+        words = sum(1 for t in doc[q_start:q_end] if t.is_alpha) or 1
         mine = sum(1 for t in doc[m.start : m.end] if t.is_alpha)
         m.quote_fragment = regions.quote_fragment[m.start] or mine >= FRAGMENT_SHARE * words
     m.in_headline = all(regions.headline[k] for k in range(m.start, m.end))

@@ -330,7 +330,7 @@ def _misread_person(
 
 def _datelines(text: str, gaz: Gazetteer, avoid: _Mask) -> list[Mention]:
     """'CROMWELL —' / 'HOLLIDAY, Mo. —' datelines open local news and name its place."""
-    out = []
+    out: list[Mention] = []
     m = next((d for d in _DATELINE.finditer(text[:400]) if len(d.group(1)) >= 3), None)
     if not m:
         return out
