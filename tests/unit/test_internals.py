@@ -1,5 +1,24 @@
-"""Where the consumer seeks back after a fetch whose records were not all delivered."""
+"""The private-API fence (streams/kafka/internals.py): where the consumer seeks back after a
+fetch whose records were not all delivered, the version check, and the faust, aiokafka and
+concurrent.futures internals the patches rely on, checked on the installed libraries so that
+an upgrade that moves them fails here."""
 
+from __future__ import annotations
+
+import inspect
+import time
+from collections.abc import AsyncIterator
+from concurrent.futures import ProcessPoolExecutor
+from importlib import metadata
+
+import faust
+import pytest
+from aiokafka import AIOKafkaConsumer
+from aiokafka.client import AIOKafkaClient
+from faust.transport.consumer import Consumer as FaustConsumer
+from faust.transport.drivers.aiokafka import Consumer as AIOKafkaDriverConsumer
+
+from streams.kafka import internals
 from streams.kafka.internals import first_undelivered
 
 
@@ -19,3 +38,177 @@ def test_a_gap_before_delivered_records_wins_over_them_at_the_cost_of_a_duplicat
 def test_nothing_to_seek_when_everything_was_delivered() -> None:
     assert first_undelivered({"raw-0": [0, 1]}, {"raw-0": {0, 1}}) == {}
     assert first_undelivered({}, {}) == {}
+
+
+# -- The version fence ----------------------------------------------------------------------
+
+
+def test_the_installed_versions_are_the_pinned_ones() -> None:
+    internals.check_versions()  # raises UnsupportedVersion otherwise
+    assert internals.PINNED == {"faust-streaming": "0.15.3", "aiokafka": "0.14.0"}
+
+
+@pytest.mark.parametrize("package", sorted(internals.PINNED))
+def test_a_different_version_is_refused_naming_the_package(
+    package: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    real = metadata.version
+
+    def version(name: str) -> str:
+        return "99.0.0" if name == package else real(name)
+
+    monkeypatch.setattr(internals.metadata, "version", version)
+    with pytest.raises(internals.UnsupportedVersion, match=f"^{package} 99.0.0 is installed"):
+        internals.check_versions()
+
+
+# -- The private attributes the patches rely on, on the installed libraries -----------------
+
+
+def _params(function: object) -> list[str]:
+    return [p for p in inspect.signature(function).parameters if p != "self"]  # type: ignore[arg-type]
+
+
+def test_the_app_consumer_is_faust_s_aiokafka_consumer_which_has_the_patched_methods() -> None:
+    app = faust.App("internals-test", broker="kafka://127.0.0.1:1")
+    consumer_class = app.transport.Consumer
+    assert consumer_class is AIOKafkaDriverConsumer
+    assert issubclass(consumer_class, FaustConsumer)
+    # _wait_next_records and getmany live on faust.transport.consumer.Consumer; getmany calls
+    # self._wait_next_records, which is what lets the wrapper see every fetch.
+    assert "_wait_next_records" in vars(FaustConsumer)
+    assert "getmany" in vars(FaustConsumer)
+    assert "self._wait_next_records(" in inspect.getsource(FaustConsumer.getmany)
+
+
+def test_wait_next_records_is_a_coroutine_taking_timeout_returning_records_and_partitions() -> None:
+    method = AIOKafkaDriverConsumer._wait_next_records
+    assert inspect.iscoroutinefunction(method)
+    assert _params(method) == ["timeout"]
+    assert "return records, active_partitions" in inspect.getsource(method)
+
+
+def test_getmany_is_an_async_generator_taking_timeout() -> None:
+    method = AIOKafkaDriverConsumer.getmany
+    assert inspect.isasyncgenfunction(method)
+    assert _params(method) == ["timeout"]
+
+
+def test_seek_wait_is_a_coroutine_taking_a_mapping_of_partitions_to_offsets() -> None:
+    method = AIOKafkaDriverConsumer.seek_wait
+    assert inspect.iscoroutinefunction(method)
+    assert _params(method) == ["partitions"]
+
+
+def test_the_app_has_a_consumer_generation_id() -> None:
+    app = faust.App("internals-test", broker="kafka://127.0.0.1:1")
+    assert isinstance(app.consumer_generation_id, int)
+
+
+async def test_aiokafka_client_force_metadata_update_returns_an_awaitable() -> None:
+    # Not a coroutine function in aiokafka 0.14: a plain method returning a shielded future,
+    # which refresh_metadata awaits.
+    method = AIOKafkaClient.force_metadata_update
+    assert callable(method) and _params(method) == []
+    assert "_client" in inspect.getsource(AIOKafkaConsumer.__init__)
+    client = AIOKafkaClient(bootstrap_servers="127.0.0.1:1")
+    try:
+        result = client.force_metadata_update()
+        assert inspect.isawaitable(result)
+        result.cancel()
+    finally:
+        await client.close()
+
+
+def test_a_process_pool_has_processes_after_a_task_was_submitted() -> None:
+    with ProcessPoolExecutor(max_workers=1) as pool:
+        assert pool.submit(abs, -1).result(timeout=60) == 1
+        processes = pool._processes  # noqa: SLF001
+        assert isinstance(processes, dict) and processes
+        assert all(hasattr(p, "kill") and hasattr(p, "is_alive") for p in processes.values())
+
+
+def test_kill_pool_kills_a_worker_stuck_in_a_task_within_seconds() -> None:
+    pool = ProcessPoolExecutor(max_workers=1)
+    stuck = pool.submit(time.sleep, 60)
+    deadline = time.monotonic() + 30
+    while not stuck.running() and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert stuck.running()
+    processes = list((pool._processes or {}).values())  # noqa: SLF001
+    assert processes and all(p.is_alive() for p in processes)
+    started = time.monotonic()
+    internals.kill_pool(pool)
+    for process in processes:
+        process.join(timeout=5)
+        assert not process.is_alive()
+    assert time.monotonic() - started < 3
+
+
+# -- The wrapper, on a stand-in for faust's consumer ----------------------------------------
+
+
+class _Log:
+    def __init__(self) -> None:
+        self.lines: list[str] = []
+
+    def info(self, message: str, *args: object) -> None:
+        self.lines.append(message % args if args else message)
+
+
+class _Record:
+    def __init__(self, offset: int) -> None:
+        self.offset = offset
+
+
+class _FakeConsumer:
+    """Faust's shape: getmany calls self._wait_next_records, then yields only the records of
+    partitions it is delivering (``deliver``)."""
+
+    def __init__(self, fetches: list[dict[str, list[int]]], deliver: set[str]) -> None:
+        self.fetches = fetches
+        self.deliver = deliver
+        self.log = _Log()
+        self.seeks: list[dict[str, int]] = []
+
+    async def _wait_next_records(self, timeout: float) -> tuple[object, object]:
+        batch = self.fetches.pop(0)
+        return {tp: [_Record(o) for o in offsets] for tp, offsets in batch.items()}, None
+
+    async def getmany(self, timeout: float) -> AsyncIterator[tuple[str, _Record]]:
+        records, _ = await self._wait_next_records(timeout)
+        for tp, batch in records.items():  # type: ignore[attr-defined]
+            if tp in self.deliver:
+                for record in batch:
+                    yield tp, record
+
+    def assignment(self) -> set[str]:
+        return {"raw-0", "raw-1"}
+
+    async def seek_wait(self, partitions: dict[str, int]) -> None:
+        self.seeks.append(dict(partitions))
+
+
+class _FakeApp:
+    def __init__(self, consumer: _FakeConsumer) -> None:
+        self.consumer = consumer
+        self.consumer_generation_id = 1
+
+
+async def _drain(consumer: _FakeConsumer) -> list[tuple[str, int]]:
+    return [(tp, record.offset) async for tp, record in consumer.getmany(timeout=1.0)]
+
+
+async def test_records_fetched_for_a_paused_partition_are_fetched_again() -> None:
+    consumer = _FakeConsumer([{"raw-0": [0, 1], "raw-1": [7]}], deliver={"raw-1"})
+    internals.refetch_undelivered(_FakeApp(consumer))  # type: ignore[arg-type]
+    assert await _drain(consumer) == [("raw-1", 7)]
+    assert consumer.seeks == [{"raw-0": 0}]
+    assert any("Fetching again" in line for line in consumer.log.lines)
+
+
+async def test_no_seek_when_every_fetched_record_was_delivered() -> None:
+    consumer = _FakeConsumer([{"raw-0": [0, 1]}], deliver={"raw-0"})
+    internals.refetch_undelivered(_FakeApp(consumer))  # type: ignore[arg-type]
+    assert await _drain(consumer) == [("raw-0", 0), ("raw-0", 1)]
+    assert consumer.seeks == []
