@@ -90,7 +90,8 @@ class StatusReader:
                 await self._read_dead_letters(dlq, status.topics[dlq])
             status.dead_letters = Counter(self.dead_letters)
         except Exception as exc:  # noqa: BLE001 - shown as "down" with the reason
-            status.error = f"{type(exc).__name__}: {exc}"
+            kind = type(exc).__name__
+            status.error = str(exc) if str(exc).startswith(kind) else f"{kind}: {exc}"
         finally:
             await admin.close()
         return status
