@@ -210,6 +210,10 @@ def status_command(settings: Settings, watch: bool, interval: float = 2.0) -> in
         return 0 if status.up else 1
 
     async def loop() -> None:
+        if not console.is_terminal:  # a pipe or a file: one snapshot after the other
+            while True:
+                console.print(render(await reader.read()))
+                await asyncio.sleep(interval)
         with Live(render(await reader.read()), console=console, auto_refresh=False) as live:
             while True:
                 await asyncio.sleep(interval)
