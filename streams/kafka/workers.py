@@ -4,6 +4,7 @@ stage, which also spreads the stages over the machine's cores."""
 from __future__ import annotations
 
 import logging
+import logging.config
 import os
 import signal
 import subprocess
@@ -25,6 +26,10 @@ def run_stage(stage: str, settings: Settings) -> None:
     from streams.kafka.app import create_app
     from streams.kafka.logs import logging_config
 
+    def config() -> dict:  # a fresh one each time: dictConfig may consume parts of it
+        return logging_config(stage, settings.log_level, settings.log_format)
+
+    logging.config.dictConfig(config())  # Faust's worker applies it again when it starts
     app = create_app(stage, settings)
     port = metrics.serve(app, stage, settings)
 
@@ -40,7 +45,7 @@ def run_stage(stage: str, settings: Settings) -> None:
         app,
         loglevel=settings.log_level.upper(),
         quiet=True,
-        logging_config=logging_config(stage, settings.log_level, settings.log_format),
+        logging_config=config(),
     )
     if not sys.stdout.isatty():
         worker.spinner = None  # its frames are terminal escapes: not in a log file
