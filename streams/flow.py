@@ -13,7 +13,7 @@ from streams.stages.base import Stage
 STAGES: tuple[Stage, ...] = (
     Stage(
         "clean", RAW, CLEAN, "article.raw", "article.clean",
-        run=clean.clean, post=clean.learn, table="source-memory",
+        run=clean.clean, warm=clean.warm, post=clean.learn, table="source-memory",
     ),
     Stage(
         "extract", CLEAN, ENRICHED, "article.clean", "article.enriched",

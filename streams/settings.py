@@ -51,6 +51,19 @@ class Settings(BaseSettings):
     batch_within_s: float = Field(0.5, gt=0)
     stage_timeout_s: float = Field(120.0, gt=0)
     nlp_processes: int = Field(1, ge=1)
+    # What the extract stage's models and scanners read of one article (docs/security.md):
+    # past any of these the analysis stops at the paragraph or sentence before, and the
+    # record says where and why (`truncated`). Sized for news: 10,000 words pass.
+    max_text_chars: int = Field(80_000, ge=1000)
+    max_tokens: int = Field(14_000, ge=100)
+    max_numbers: int = Field(1000, ge=1)
+    max_quotes: int = Field(300, ge=1)
+    max_entities: int = Field(1500, ge=1)
+    # Articles in a language without a model: to the sink without English NLP, or the DLQ.
+    other_languages: Literal["sink", "dlq"] = "sink"
+    # pipeline.version of every record; empty: computed from the code version and a
+    # fingerprint of the model, curated rules and gazetteer (streams/stages/versioning.py).
+    pipeline_version: str = ""
     # Per-source boilerplate learning.
     learn_min_articles: int = Field(5, ge=1)
     learn_half_life_days: float = Field(30.0, gt=0)

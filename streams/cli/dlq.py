@@ -33,7 +33,7 @@ async def dlq_command(settings: Settings, action: str, selected: list[str]) -> i
             error = letter.get("error", {})
             print(
                 f"{partition}:{offset}\t{letter.get('stage')}\t{error.get('class')}\t"
-                f"{letter.get('article_id') or letter.get('source_ref') or '-'}\t"
+                f"{letter.get('article_id') or '-'}\t{_where(letter)}\t"
                 f"{str(error.get('message', ''))[:120]}"
             )
         print(f"{len(letters)} dead letter(s)", file=sys.stderr)
@@ -48,6 +48,16 @@ async def dlq_command(settings: Settings, action: str, selected: list[str]) -> i
         if refused:
             return 1
     return 1 if missing else 0
+
+
+def _where(letter: dict[str, Any]) -> str:
+    """Where the letter's input came from: ``file:line`` at ingest, else its topic offset."""
+    if letter.get("source_ref"):
+        return str(letter["source_ref"])
+    ref = letter.get("input")
+    if ref:
+        return f"{ref['topic']}[{ref['partition']}]@{ref['offset']}"
+    return "unknown"
 
 
 def _parse_ref(ref: str) -> tuple[int, int]:
@@ -70,9 +80,13 @@ async def _replay(
             ref = f"{partition}:{offset}"
             payload = await _original(settings, letter)
             if payload is None:
-                where = letter.get("source_ref") or letter.get("input") or "unknown"
+                size = letter.get("payload_bytes")
                 refused.append(
-                    (ref, f"the payload is not stored in the letter; the original is at {where}")
+                    (
+                        ref,
+                        f"the payload ({size} bytes) is not stored in the letter; "
+                        f"the original is at {_where(letter)}",
+                    )
                 )
                 continue
             if letter["stage"] == "ingest":

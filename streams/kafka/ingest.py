@@ -42,7 +42,9 @@ async def ingest(settings: Settings, paths: list[str], *, progress: bool = True)
                 summary.article_ids.append(outcome.raw["article_id"])
             else:
                 assert outcome.letter is not None
-                pending.append(await prod.send(dlq_topic, encode(outcome.letter)))
+                given = outcome.letter["article_id"]
+                key = given.encode() if given else None
+                pending.append(await prod.send(dlq_topic, encode(outcome.letter), key=key))
                 summary.dead += 1
             bar.set_postfix(articles=summary.ingested, dead_letters=summary.dead, refresh=False)
             bar.update(1)

@@ -14,7 +14,7 @@ from streams.messages.validation import schema_id
 class Failure:
     """A stage's verdict on one input it could not process."""
 
-    error_class: str  # decode, json, schema, oversize, input, exception, timeout
+    error_class: str  # decode, json, schema, oversize, input, language, exception, timeout
     message: str
     article_id: str | None = None
 

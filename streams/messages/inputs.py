@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import hashlib
+import re
 import sys
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
@@ -21,6 +22,14 @@ from streams.nlp.errors import InputError
 
 INPUT_FIELDS = {"id", "url", "title", "published_at", "html", "text"}
 SUFFIXES = {".jsonl": "jsonl", ".ndjson": "jsonl", ".html": "html", ".htm": "html", ".txt": "text"}
+# The "id" of a JSON line that cannot be parsed whole (oversize, broken further on): the
+# object's leading scalar fields up to "id". Only the line's first ID_SCAN_BYTES are read.
+_STRING = r'"(?:[^"\\]|\\.)*"'
+_SCALAR = rf"(?:{_STRING}|-?\d{{1,30}}(?:\.\d+)?|true|false|null)"
+LEADING_ID = re.compile(
+    rf'\s*\{{\s*(?:{_STRING}\s*:\s*{_SCALAR}\s*,\s*)*?"id"\s*:\s*({_STRING}|-?\d{{1,30}})\s*[,}}]'
+)
+ID_SCAN_BYTES = 8192
 
 
 @dataclass(frozen=True)
@@ -81,7 +90,9 @@ def _lines(handle: Any, name: str) -> Iterator[Item]:
 
 
 def to_raw(item: Item, max_bytes: int) -> Outcome:
-    """Validate one input and build its raw message, or its dead letter."""
+    """Validate one input and build its raw message, or its dead letter; the letter names
+    the article (``article_id``) whenever the input gives or implies its id."""
+    obj: Any = None
     try:
         if len(item.payload) > max_bytes:
             raise _Oversize(f"{len(item.payload)} bytes exceeds the limit of {max_bytes} bytes")
@@ -107,6 +118,10 @@ def to_raw(item: Item, max_bytes: int) -> Outcome:
         failure, payload = Failure("input", str(exc)), item.payload
     except SchemaError as exc:
         failure, payload = Failure("schema", str(exc)), item.payload
+    given = implied_id(obj) if obj is not None else None
+    if given is None and item.kind == "jsonl":
+        given = leading_id(item.payload)
+    failure = Failure(failure.error_class, failure.message, given)
     letter = dead_letter(
         "ingest",
         failure,
@@ -125,6 +140,37 @@ class _Bad(Exception):
 
 class _Oversize(Exception):
     pass
+
+
+def implied_id(obj: Any) -> str | None:
+    """The article id an input object gives or implies (as :func:`article_id` makes it), even
+    when the object fails later checks; None when it implies none."""
+    if not isinstance(obj, dict):
+        return None
+    given = obj.get("id")
+    if isinstance(given, str | int) and not isinstance(given, bool) and str(given).strip():
+        return str(given).strip()[:512]
+    url = obj.get("url")
+    if isinstance(url, str) and url:
+        return article_id({"url": url}, "")
+    content = obj.get("text") if obj.get("html") is None else obj.get("html")
+    if isinstance(content, str) and content.strip() and obj.get("id") is None:
+        return article_id({}, content)
+    return None
+
+
+def leading_id(payload: bytes) -> str | None:
+    """The ``id`` of a JSON line read from its start only (for a line too large, or too
+    broken, to parse): found when the fields before it are plain strings or numbers."""
+    head = payload[:ID_SCAN_BYTES].decode("utf-8", "replace")
+    match = LEADING_ID.match(head)
+    if match is None:
+        return None
+    try:
+        value = orjson.loads(match.group(1))
+    except orjson.JSONDecodeError:
+        return None
+    return implied_id({"id": value})
 
 
 def domain_of(url: str | None) -> str | None:

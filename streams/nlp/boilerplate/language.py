@@ -12,6 +12,11 @@ import re
 import justext
 
 WORD = re.compile(r"\w+")
+# Scripts written without spaces between words (CJK, kana, Thai, Lao, Khmer, Myanmar): there
+# a `\w+` run is a whole phrase, so words are counted as characters / 2 (a rough mean).
+UNSPACED = re.compile(
+    "[\u0e00-\u0eff\u1000-\u109f\u1780-\u17ff\u3040-\u30ff\u3400-\u9fff\uf900-\ufaff]"
+)
 _SAMPLE_TOKENS = 4000
 
 
@@ -36,3 +41,12 @@ def detect_stoplist(text: str) -> frozenset[str]:
     if best_hits < 0.05 * len(tokens):
         return frozenset()
     return _stoplists()[best]
+
+
+def word_count(chunk: str, tokens: list[str]) -> int:
+    """Words in ``chunk`` (its ``WORD`` tokens): a token count, except in scripts written
+    without spaces, where it is estimated from the number of their characters."""
+    unspaced = len(UNSPACED.findall(chunk))
+    if unspaced * 2 < len(chunk.replace(" ", "")):
+        return len(tokens)
+    return len(tokens) + unspaced // 2

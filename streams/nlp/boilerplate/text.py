@@ -15,14 +15,14 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from streams.nlp.boilerplate import guards, segment
-from streams.nlp.boilerplate.language import WORD, detect_stoplist
+from streams.nlp.boilerplate.language import WORD, detect_stoplist, word_count
 from streams.nlp.boilerplate.rules import classify, is_comments_start, is_section_end
 from streams.nlp.boilerplate.spans import Cleaned, Removed, build_cleaned
 from streams.nlp.errors import InputError
 
 SECTION_SHARE = 0.5
 PROSE_BEFORE_END = 800.0
-_TERMINAL = tuple(".!?…\"'”’»)")
+_TERMINAL = tuple(".!?…\"'”’»)。！？」』")
 
 
 @dataclass(frozen=True)
@@ -44,7 +44,7 @@ def describe(text: str, spans: list[tuple[int, int]], stops: frozenset[str]) -> 
     for start, end in spans:
         chunk = text[start:end]
         tokens = WORD.findall(chunk)
-        n = len(tokens)
+        n = word_count(chunk, tokens)
         hits = sum(1 for t in tokens if t.lower() in stops) if stops else 0
         density = hits / n if n else 0.0
         inline = tuple(inline_removals(text, start, end))
