@@ -23,13 +23,11 @@ EVALS = {
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = build_parser()
-    args, extra = parser.parse_known_args(argv)
-    if extra:  # only a benchmark's own options are left for a later parser
-        if getattr(args, "func", None) is not cmd_eval:
-            parser.error(f"unrecognized arguments: {' '.join(extra)}")
-        args.rest = [*args.rest, *extra]
+    argv = sys.argv[1:] if argv is None else argv
     try:
+        if argv[:1] == ["eval"] and argv[1:2] and argv[1] in EVALS:
+            return run_eval(argv[1], argv[2:])  # each benchmark parses its own options
+        args = build_parser().parse_args(argv)
         return args.func(args)
     except KeyboardInterrupt:
         return 130
@@ -72,10 +70,58 @@ def build_parser() -> argparse.ArgumentParser:
     process.add_argument("paths", nargs="*", metavar="PATH", help="default: stdin (JSONL)")
     process.set_defaults(func=cmd_process)
 
-    replay = sub.add_parser("replay", help="re-process articles from articles.raw (backfill)")
-    replay.add_argument("--since", help="ISO time to replay from (default: the beginning)")
-    replay.add_argument("--stage", choices=flow.NAMES, default="clean")
+    replay = sub.add_parser(
+        "replay",
+        help="re-run a time range through the stages beside the live pipeline (backfill)",
+        description="Re-run [--since, --until) of a stage's input topic through that stage and "
+        "the later ones, in a process of its own beside the live workers (docs/replay.md). "
+        "Resumable by --id; --list shows replays.",
+    )
+    replay.add_argument("--since", help="ISO time to replay from (required for a new replay)")
+    replay.add_argument("--until", help="ISO time to stop before (default: now)")
+    replay.add_argument(
+        "--source",
+        nargs="+",
+        action="extend",
+        default=[],
+        metavar="DOMAIN",
+        help="only articles from these source domains (and their subdomains)",
+    )
+    replay.add_argument(
+        "--from-stage",
+        choices=flow.NAMES,
+        default="clean",
+        help="the stage to start from: its input topic is read (clean)",
+    )
+    replay.add_argument(
+        "--to", metavar="TOPIC", help="write to this shadow sink topic instead of the live sink"
+    )
+    replay.add_argument("--rate", type=float, help="at most N articles/s (default: no limit)")
+    replay.add_argument("--id", help="name of the replay: resumes it when it exists")
+    replay.add_argument(
+        "--dry-run",
+        action="store_true",
+        help="print what would be replayed, per partition and source",
+    )
+    replay.add_argument("--list", action="store_true", help="list replays and their state")
+    replay.add_argument("--nice", type=int, default=10, help="CPU niceness of the replay (10)")
+    replay.add_argument("--stage", help=argparse.SUPPRESS)  # the old rewind: now `rewind`
     replay.set_defaults(func=cmd_replay)
+
+    rewind = sub.add_parser(
+        "rewind", help="move a stopped stage's consumer group back (refuses while it runs)"
+    )
+    rewind.add_argument("--stage", choices=flow.NAMES, required=True)
+    rewind.add_argument("--since", help="ISO time to rewind to (default: the beginning)")
+    rewind.set_defaults(func=cmd_rewind)
+
+    diff = sub.add_parser("diff", help="what changed per article between two sink topics")
+    diff.add_argument("topic_a", metavar="TOPIC_A", help="e.g. the live sink, articles.geo")
+    diff.add_argument("topic_b", metavar="TOPIC_B", help="e.g. a shadow sink written by replay")
+    diff.add_argument("--since", help="only articles ingested at or after this ISO time")
+    diff.add_argument("--limit", type=int, help="show at most N changed articles")
+    diff.add_argument("--json", action="store_true", help="one JSON document")
+    diff.set_defaults(func=cmd_diff)
 
     dlq = sub.add_parser("dlq", help="inspect and re-drive dead letters")
     dlq.add_argument("action", choices=("list", "show", "replay"))
@@ -100,9 +146,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     benches = evals.add_subparsers(dest="bench", required=True, metavar="BENCH")
     for bench, summary in EVALS.items():
-        one = benches.add_parser(bench, help=summary, add_help=False)
-        one.add_argument("rest", nargs=argparse.REMAINDER, help=argparse.SUPPRESS)
-        one.set_defaults(func=cmd_eval)
+        benches.add_parser(bench, help=summary)  # for this help only: see main()
     return parser
 
 
@@ -233,31 +277,57 @@ def cmd_process(args: argparse.Namespace) -> int:
     return 1 if dead else 0
 
 
-def cmd_eval(args: argparse.Namespace) -> int:
+def run_eval(bench: str, argv: list[str]) -> int:
     """Each benchmark module brings its own options; import it only when it is asked for."""
-    module = importlib.import_module(f"streams.evals.{args.bench}")
+    module = importlib.import_module(f"streams.evals.{bench}")
     parser = argparse.ArgumentParser(
-        prog=f"newsstream eval {args.bench}", description=(module.__doc__ or "").strip()
+        prog=f"newsstream eval {bench}", description=(module.__doc__ or "").strip()
     )
     module.add_arguments(parser)
-    return module.run(parser.parse_args(args.rest))
+    return module.run(parser.parse_args(argv))
 
 
 def cmd_replay(args: argparse.Namespace) -> int:
-    import datetime as dt
+    from streams.cli.replay import replay_command
 
+    if args.stage:
+        raise RuntimeError(
+            "`replay --stage` moved a live group's offsets; it is now `newsstream rewind "
+            "--stage S [--since T]` (stopped workers only). `replay --since T` runs beside them"
+        )
+    settings = load()
+    require_broker(settings)
+    return replay_command(settings, args)
+
+
+def cmd_rewind(args: argparse.Namespace) -> int:
+    from streams.kafka.replay import parse_time
     from streams.kafka.rewind import rewind
 
     settings = load()
     require_broker(settings)
-    since = dt.datetime.fromisoformat(args.since) if args.since else None
-    if since is not None and since.tzinfo is None:
-        since = since.replace(tzinfo=dt.UTC)
-    offsets = asyncio.run(rewind(settings, args.stage, since))
+    offsets = asyncio.run(rewind(settings, args.stage, parse_time(args.since)))
     print(
         f"{args.stage} stage rewound to {offsets}; start its workers to re-process",
         file=sys.stderr,
     )
+    return 0
+
+
+def cmd_diff(args: argparse.Namespace) -> int:
+    from streams.kafka.diff import diff_topics, render
+    from streams.kafka.replay import parse_time
+
+    settings = load()
+    require_broker(settings)
+    report = asyncio.run(
+        diff_topics(settings, args.topic_a, args.topic_b, parse_time(args.since), args.limit)
+    )
+    if args.json:
+        document = report.totals() | {"articles": [a.to_json() for a in report.articles]}
+        sys.stdout.buffer.write(orjson.dumps(document, option=orjson.OPT_INDENT_2) + b"\n")
+    else:
+        print(render(report))
     return 0
 
 

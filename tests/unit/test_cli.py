@@ -39,7 +39,14 @@ def test_a_benchmark_help_shows_its_own_options(capsys: pytest.CaptureFixture[st
     assert "--data" in capsys.readouterr().out
 
 
-def test_unknown_options_are_refused_outside_eval(capsys: pytest.CaptureFixture[str]) -> None:
+def test_a_benchmark_reads_its_options_in_any_order(capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit) as exit_:  # it gets as far as its own check of --limit
+        main(["eval", "ner", "--data", "x.jsonl", "--json", "--limit", "many"])
+    assert exit_.value.code == 2
+    assert "--limit: invalid int value: 'many'" in capsys.readouterr().err
+
+
+def test_unknown_options_are_refused(capsys: pytest.CaptureFixture[str]) -> None:
     with pytest.raises(SystemExit) as exit_:
         main(["tail", "--bogus"])
     assert exit_.value.code == 2
