@@ -30,7 +30,7 @@ OWN_FIELDS = {
     "article.raw": {"format", "content"},
     "article.clean": {"text", "boilerplate", "pipeline"},
     "article.enriched": {"entities", "claims"},
-    "article.geo": {"places", "focus"},
+    "article.geo": {"places", "focus", "content_hash"},
 }
 HEADER = {"article_id", "source", "title", "published_at", "ingested_at"}
 
