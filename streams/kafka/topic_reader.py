@@ -1,5 +1,9 @@
 """Reading the sink and dead-letter topics without a consumer group: for ``run``, ``tail``
-and ``dlq``, which must not disturb the stages' offsets."""
+and ``dlq``, which must not disturb the stages' offsets.
+
+Reads are ``read_committed``: ``newsstream replay`` writes to the sink in transactions, and a
+replay killed half-way leaves an aborted one that no reader may count (docs/replay.md). On a
+topic without transactions this is the same as reading everything."""
 
 from __future__ import annotations
 
@@ -14,10 +18,12 @@ from streams.kafka.internals import refresh_metadata
 from streams.messages.codec import decode
 from streams.settings import Settings
 
+COMMITTED = {"isolation_level": "read_committed"}
+
 
 async def end_offsets(settings: Settings, topic: str) -> dict[int, int]:
     """Partition -> next offset to be written."""
-    async with consumer(settings, enable_auto_commit=False) as cons:
+    async with consumer(settings, enable_auto_commit=False, **COMMITTED) as cons:
         parts = await partitions(cons, topic)
         ends = await cons.end_offsets([TopicPartition(topic, p) for p in parts])
     return {tp.partition: offset for tp, offset in ends.items()}
@@ -43,7 +49,7 @@ async def records(
 ) -> AsyncIterator[tuple[Any, dict[str, Any]]]:
     """Yield ``(message, decoded value)`` from ``start`` offsets (default: the beginning), or
     the ``last`` N per partition; stop at the end unless ``follow``."""
-    async with consumer(settings, enable_auto_commit=False) as cons:
+    async with consumer(settings, enable_auto_commit=False, **COMMITTED) as cons:
         parts = [TopicPartition(topic, p) for p in await partitions(cons, topic)]
         cons.assign(parts)
         ends = await cons.end_offsets(parts)

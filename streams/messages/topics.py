@@ -12,6 +12,8 @@ CLEAN = "articles.clean"
 ENRICHED = "articles.enriched"
 SINK = "articles.geo"
 DLQ = "articles.dlq"
+# Replay checkpoints (compacted, keyed by replay id; written by `newsstream replay` only).
+REPLAYS = "articles.replays"
 
 ALL = (RAW, CLEAN, ENRICHED, SINK, DLQ)
 
