@@ -146,8 +146,8 @@ class StageAgent:
         ]
         await asyncio.gather(*futures)
         metrics.delivered(self.name, results, last=self.last)
-        for event, result in zip(events, results, strict=True):
-            _log_result(self.name, event, result)
+        for event, outcome in zip(events, results, strict=True):
+            _log_result(self.name, event, outcome)
 
     async def _in_pool(self, payloads: list[bytes]) -> list[Result]:
         """Run the stage in the pool; a batch that overruns the timeout is retried one by one
