@@ -91,7 +91,7 @@ class StageAgent:
         """Register the stage's agent on ``app``."""
 
         @app.agent(self.input, name=f"{self.name}-agent")
-        async def process(stream: faust.StreamT) -> None:
+        async def process(stream: faust.Stream) -> None:
             async for events in stream.take_events(
                 self.settings.batch_size, within=self.settings.batch_within_s
             ):
