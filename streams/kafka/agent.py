@@ -17,7 +17,7 @@ import threading
 import time
 from collections.abc import Sequence
 from concurrent.futures import ProcessPoolExecutor
-from typing import Any
+from typing import Any, cast
 
 import faust
 
@@ -91,10 +91,11 @@ class StageAgent:
         """Register the stage's agent on ``app``."""
 
         @app.agent(self.input, name=f"{self.name}-agent")
-        async def process(stream: faust.Stream) -> None:
-            async for events in stream.take_events(
+        async def process(stream: faust.StreamT) -> None:
+            batches = cast(faust.Stream, stream).take_events(  # StreamT's stub lacks it
                 self.settings.batch_size, within=self.settings.batch_within_s
-            ):
+            )
+            async for events in batches:
                 try:
                     await self.handle(events)
                 except Exception:  # noqa: BLE001 - whatever it was, the batch is not done
