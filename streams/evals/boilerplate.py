@@ -27,12 +27,25 @@ from streams.nlp.boilerplate.segment import paragraphs
 from streams.nlp.errors import InputError
 
 WORD = re.compile(r"\w+")
-SYSTEMS = ("newsstream", "trafilatura", "readability-lxml", "justext", "baseline")
+SYSTEMS = (
+    "newsstream",
+    "trafilatura",
+    "trafilatura-no-comments",
+    "readability-lxml",
+    "justext",
+    "baseline",
+)
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     """Add --data, --field, --json, --limit, --systems, --bootstrap."""
-    parser.add_argument("--data", required=True, help="JSONL(.gz) with html/text_noisy/text_gold")
+    parser.add_argument(
+        "--data",
+        required=True,
+        nargs="+",
+        action="extend",
+        help="JSONL(.gz) with html/text_noisy/text_gold; several files: one table per set",
+    )
     parser.add_argument("--field", choices=("html", "text_noisy"), default="html")
     parser.add_argument("--json", action="store_true", help="last line: one JSON object")
     parser.add_argument("--limit", type=int, default=None, help="score the first N docs only")
@@ -106,6 +119,12 @@ def _trafilatura(markup: str, url: str | None) -> str:
     return trafilatura.extract(markup, url=url) or ""
 
 
+def _trafilatura_no_comments(markup: str, url: str | None) -> str:
+    import trafilatura
+
+    return trafilatura.extract(markup, url=url, include_comments=False) or ""
+
+
 def _readability(markup: str, url: str | None) -> str:
     from readability import Document
 
@@ -129,9 +148,12 @@ def system_fn(name: str, field: str) -> Callable[[dict[str, Any]], str]:
         if field == "html":
             return lambda r: visible_text(r["html"])
         return lambda r: r["text_noisy"]
-    peer = {"trafilatura": _trafilatura, "readability-lxml": _readability, "justext": _justext}[
-        name
-    ]
+    peer = {
+        "trafilatura": _trafilatura,
+        "trafilatura-no-comments": _trafilatura_no_comments,
+        "readability-lxml": _readability,
+        "justext": _justext,
+    }[name]
     if field == "html":
         return lambda r: peer(r["html"], r.get("url"))
     return lambda r: peer(wrap_as_html(r["text_noisy"]), r.get("url"))
@@ -140,23 +162,46 @@ def system_fn(name: str, field: str) -> Callable[[dict[str, Any]], str]:
 # ---------------------------------------------------------------- driver
 
 
+def set_name(path: str) -> str:
+    """A benchmark file's short name: its folder (``boilerplate2`` for
+    ``.../boilerplate2/dev.jsonl.gz``), or the file name without suffixes."""
+    parts = path.replace("\\", "/").rstrip("/").split("/")
+    stem = parts[-1].split(".")[0]
+    return parts[-2] if len(parts) > 1 and stem in ("dev", "holdout", "test") else stem
+
+
 def run(args: argparse.Namespace) -> int:
-    """Score every system on the same documents; print a table (and JSON with --json)."""
+    """Score every system on each --data set; one table per set (and JSON with --json: the
+    set's result for one set, ``{set name: result}`` for several)."""
     names = [s.strip() for s in args.systems.split(",") if s.strip()]
     unknown = set(names) - set(SYSTEMS)
     if unknown:
         print(f"unknown systems: {sorted(unknown)}", file=sys.stderr)
         return 2
-    records = list(read_records(args.data, args.limit))
-    if not records:
-        print("no records", file=sys.stderr)
-        return 2
+    paths = [args.data] if isinstance(args.data, str) else list(args.data)
+    results: dict[str, dict[str, Any]] = {}
+    for path in paths:
+        records = list(read_records(path, args.limit))
+        if not records:
+            print(f"no records in {path}", file=sys.stderr)
+            return 2
+        results[set_name(path)] = score_set(records, names, args, set_name(path))
+    if args.json:
+        out = next(iter(results.values())) if len(results) == 1 else results
+        print(json.dumps(out, sort_keys=True))
+    return 0
+
+
+def score_set(
+    records: list[dict[str, Any]], names: list[str], args: argparse.Namespace, label: str
+) -> dict[str, dict[str, Any]]:
+    """Score every system on the same documents of one set and print its table."""
     fns = {n: system_fn(n, args.field) for n in names}
     sh4: dict[str, list] = {n: [] for n in names}
     bow: dict[str, list] = {n: [] for n in names}
     times: dict[str, list[float]] = {n: [] for n in names}
     errors: Counter[str] = Counter()
-    for rec in tqdm(records, desc=f"boilerplate[{args.field}]", file=sys.stderr):
+    for rec in tqdm(records, desc=f"{label}[{args.field}]", file=sys.stderr):
         gold = rec["text_gold"]
         for n, fn in fns.items():
             t0 = time.perf_counter()
@@ -169,9 +214,9 @@ def run(args: argparse.Namespace) -> int:
             sh4[n].append(page_pr(sh4_units(gold), sh4_units(out)))
             bow[n].append(page_pr(bow1_units(gold), bow1_units(out)))
     result: dict[str, dict[str, Any]] = {}
-    print(f"boilerplate eval, field={args.field}, docs={len(records)}")
+    print(f"boilerplate eval, set={label}, field={args.field}, docs={len(records)}")
     print(
-        f"{'system':<18}{'P':>7}{'R':>7}{'F1':>7}{'±':>7}{'bowP':>7}{'bowR':>7}{'bowF1':>7}"
+        f"{'system':<24}{'P':>7}{'R':>7}{'F1':>7}{'±':>7}{'bowP':>7}{'bowR':>7}{'bowF1':>7}"
         f"{'ms/doc':>9}{'errors':>8}"
     )
     for n in names:
@@ -179,7 +224,7 @@ def run(args: argparse.Namespace) -> int:
         ms = statistics.median(times[n])
         sd = bootstrap_f1(sh4[n], args.bootstrap)
         print(
-            f"{n:<18}{s['precision']:7.3f}{s['recall']:7.3f}{s['f1']:7.3f}{sd:7.3f}"
+            f"{n:<24}{s['precision']:7.3f}{s['recall']:7.3f}{s['f1']:7.3f}{sd:7.3f}"
             f"{b['precision']:7.3f}{b['recall']:7.3f}{b['f1']:7.3f}{ms:9.1f}{errors[n]:8d}"
         )
         result[n] = {
@@ -190,6 +235,4 @@ def run(args: argparse.Namespace) -> int:
             "f1_std": round(sd, 4),
             "bow1": {k: round(v, 4) for k, v in b.items()},
         }
-    if args.json:
-        print(json.dumps(result, sort_keys=True))
-    return 0
+    return result
