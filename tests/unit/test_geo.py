@@ -117,6 +117,52 @@ def test_demonyms_resolve_to_their_country_marked_as_demonym() -> None:
     assert by_text(places, "Irish")["country_code"] == "IE"
 
 
+def test_one_place_per_place_country_and_its_demonyms_merge() -> None:
+    text = (
+        "Britons queued at Dover as the UK tightened border checks. Many British drivers said "
+        "the UK rules were confusing, and Britons abroad agreed."
+    )
+    ents = [
+        ent("e1", "UK", "GPE", text),
+        ent("e2", "Britons", "NORP", text),
+        ent("e3", "British", "NORP", text),
+    ]
+    places, focus = geotag(text, ents)
+    gids = [p["geonameid"] for p in places]
+    assert len(gids) == len(set(gids))  # no two records for one place
+    uk = by_text(places, "UK")
+    assert uk is by_text(places, "Britons") is by_text(places, "British")
+    assert uk["feature"] == "country" and uk["country_code"] == "GB"
+    assert [m["text"] for m in uk["mentions"]] == ["Britons", "UK", "British", "UK", "Britons"]
+    assert [m["text"] for m in uk["demonym_mentions"]] == ["Britons", "British", "Britons"]
+    assert focus["country_code"] == "GB"
+
+
+def test_one_place_per_place_whatever_the_surface_form() -> None:
+    text = (
+        "Flights to the United States resumed on Monday. US officials said American "
+        "carriers would add routes, and the U.S. embassy confirmed it."
+    )
+    ents = [
+        ent("e1", "United States", "GPE", text),
+        ent("e2", "US", "GPE", text, "US officials"[:2]),
+        ent("e3", "American", "NORP", text),
+    ]
+    places, _ = geotag(text, ents)
+    us = [p for p in places if p["country_code"] == "US"]
+    assert len(us) == 1 and us[0]["feature"] == "country"
+    assert {m["text"] for m in us[0]["mentions"]} >= {"United States", "US", "American"}
+    assert [m["text"] for m in us[0]["demonym_mentions"]] == ["American"]
+
+
+def test_a_place_named_only_by_demonym_stays_a_demonym_record() -> None:
+    text = "Kenyan runners won both races in Boston on Monday."
+    places, _ = geotag(text, [ent("e1", "Kenyan", "NORP", text), ent("e2", "Boston", "GPE", text)])
+    ke = by_text(places, "Kenyan")
+    assert ke["feature"] == "demonym" and ke["demonym_mentions"] == ke["mentions"]
+    assert "demonym_mentions" not in by_text(places, "Boston")
+
+
 def test_country_points_are_geonames_points_not_city_medians() -> None:
     text = "Exports from the United States and Germany grew."
     places, _ = geotag(text, [])

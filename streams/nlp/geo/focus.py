@@ -26,7 +26,13 @@ def focus(places: list[dict]) -> dict:
     country_score: dict[str, float] = defaultdict(float)
     for i, p in enumerate(places):
         w = FEATURE_WEIGHT.get(p["feature"], 1.0) * p["confidence"]
-        s = sum(w * (1.0 + (LEAD_BONUS if m["start"] < LEAD_CHARS else 0.0)) for m in p["mentions"])
+        w_demonym = FEATURE_WEIGHT["demonym"] * p["confidence"]
+        adjectival = {m["start"] for m in p.get("demonym_mentions", ())}
+        s = sum(
+            (w_demonym if m["start"] in adjectival else w)
+            * (1.0 + (LEAD_BONUS if m["start"] < LEAD_CHARS else 0.0))
+            for m in p["mentions"]
+        )
         place_score[i] = s
         if p["country_code"]:
             country_score[p["country_code"]] += s

@@ -39,15 +39,21 @@ def geotag(
     *,
     source_domain: str | None = None,
 ) -> tuple[list[dict], dict]:
-    """Return (places, focus) for a cleaned article and its entity records."""
-    groups: dict[tuple[int, bool], dict] = {}
+    """Return (places, focus) for a cleaned article and its entity records.
+
+    One record per place: every mention that resolves to the same gazetteer entry (the same
+    GeoNames id), literal or adjectival ("UK" and "Britons"), joins one record. ``feature`` is
+    the entry's own type, or ``demonym`` when the place is only named through demonyms;
+    ``demonym_mentions`` lists the adjectival ones among ``mentions`` (absent when none)."""
+    groups: dict[object, dict] = {}
     for m, r in tag_mentions(text, entities, gaz, source_domain=source_domain):
         if r is None:
             continue
         p = r.place
-        rec = groups.get((p.idx, m.demonym))
+        key = p.geonameid if p.geonameid is not None else ("idx", p.idx)
+        rec = groups.get(key)
         if rec is None:
-            rec = groups[(p.idx, m.demonym)] = {
+            rec = groups[key] = {
                 "name": p.name,
                 "geonameid": p.geonameid,
                 "lat": p.lat,
@@ -58,9 +64,19 @@ def geotag(
                 "mentions": [],
                 "confidence": 0.0,
             }
-        rec["mentions"].append({"start": m.start, "end": m.end, "text": m.text})
+        elif not m.demonym and rec["feature"] == "demonym":
+            # named outright too: the record is the place itself, with its own entry's data
+            rec.update(name=p.name, lat=p.lat, lon=p.lon, admin1=p.admin1, feature=p.feature)
+        mention = {"start": m.start, "end": m.end, "text": m.text}
+        rec["mentions"].append(mention)
+        if m.demonym:
+            rec.setdefault("demonym_mentions", []).append(dict(mention))
         # a place only named inside an organisation's name is weaker evidence of a story's place
         conf = r.confidence * (EMBEDDED_WEIGHT if m.source == "embedded" else 1.0)
         rec["confidence"] = max(rec["confidence"], round(conf, 3))
+    for rec in groups.values():
+        rec["mentions"].sort(key=lambda x: x["start"])
+        if "demonym_mentions" in rec:
+            rec["demonym_mentions"].sort(key=lambda x: x["start"])
     places = sorted(groups.values(), key=lambda p: p["mentions"][0]["start"])
     return places, focus(places)
