@@ -10,6 +10,7 @@ from typing import Any
 from streams.messages.dead_letters import Failure
 from streams.messages.validation import SchemaError, validate
 from streams.nlp.boilerplate import Cleaned, Removed, clean_html, clean_text, page_title
+from streams.nlp.boilerplate.title import headline
 from streams.nlp.errors import InputError, LanguageError
 from streams.nlp.language import detect, pipeline_language
 from streams.nlp.model import MODELS
@@ -47,7 +48,8 @@ def check_language(record: Record) -> None:
 
 
 def clean_record(raw: Record, version: str = VERSION) -> Record:
-    """One raw article's boilerplate removed; the title taken from the page when missing;
+    """One raw article's boilerplate removed; the title, when missing, taken from the page
+    (HTML) or from a headline-looking first line (text);
     ``version`` becomes its ``pipeline.version``."""
     record = carry(raw, "article.clean")
     if raw["format"] == "html":
@@ -63,6 +65,7 @@ def clean_record(raw: Record, version: str = VERSION) -> Record:
             raise InputError(
                 f"{exc} (the text is in language {found['code']!r}, score {found['score']})"
             ) from exc
+        record["title"] = raw["title"] or headline(raw["content"])
     record["text"] = cleaned.text
     record["language"] = detect(cleaned.text)
     record["boilerplate"] = boilerplate_field(cleaned)
