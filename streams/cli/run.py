@@ -20,26 +20,34 @@ from streams.settings import Settings
 
 
 def run(settings: Settings, paths: list[str], timeout: float) -> int:
-    """Start the workers, ingest ``paths`` (default: the bundled sample), wait until every
-    article is in the sink or the dead-letter topic, stop the workers, print a summary."""
+    """Ingest ``paths`` (default: the bundled sample), wait until every article is in the
+    sink or the dead-letter topic, print a summary. Stage workers that are already running
+    (``newsstream worker``) are used and left running; otherwise ``run`` starts them and
+    stops them at the end."""
     started = time.monotonic()
     sink, dlq = topics.name(settings, topics.SINK), topics.name(settings, topics.DLQ)
     starts = {t: asyncio.run(end_offsets(settings, t)) for t in (sink, dlq)}
     log_path = settings.home / "logs" / "workers.log"
     log_path.parent.mkdir(parents=True, exist_ok=True)
     signal.signal(signal.SIGTERM, _interrupt)  # so that `finally` stops the workers
-    with open(log_path, "ab") as log:
-        workers = subprocess.Popen(stage_command("all"), stdout=log, stderr=subprocess.STDOUT)
-    print(f"workers started (log: {log_path})", file=sys.stderr)
+    workers = None
+    if asyncio.run(_all_stages_running(settings)):
+        print("reusing the running stage workers (they keep running)", file=sys.stderr)
+    else:
+        with open(log_path, "ab") as log:
+            command = stage_command("all")
+            workers = subprocess.Popen(command, stdout=log, stderr=subprocess.STDOUT)
+        print(f"workers started (log: {log_path})", file=sys.stderr)
     try:
         summary = asyncio.run(ingest(settings, paths or [str(data_dir("sample"))]))
         found = asyncio.run(_await_accounted(settings, starts, set(summary.article_ids), timeout))
     finally:
-        workers.send_signal(signal.SIGTERM)
-        try:
-            workers.wait(60)
-        except subprocess.TimeoutExpired:
-            workers.kill()
+        if workers is not None:
+            workers.send_signal(signal.SIGTERM)
+            try:
+                workers.wait(60)
+            except subprocess.TimeoutExpired:
+                workers.kill()
     in_sink = [r for r in found.values() if r.get("schema", "").startswith("newsstream.article")]
     in_dlq = len(found) - len(in_sink)
     missing = len(set(summary.article_ids)) - len(found)
@@ -54,6 +62,14 @@ def run(settings: Settings, paths: list[str], timeout: float) -> int:
         f"stop the broker with `newsstream broker stop`"
     )
     return 0 if missing == 0 else 1
+
+
+async def _all_stages_running(settings: Settings) -> bool:
+    """True when every stage's consumer group has members (``newsstream worker`` is up)."""
+    from streams.cli.status import StatusReader
+
+    status = await StatusReader(settings).read()
+    return status.up and all(stage.members for stage in status.stages)
 
 
 def _interrupt(signum: int, _frame: object) -> None:
