@@ -55,10 +55,10 @@ class Settings(BaseSettings):
     # past any of these the analysis stops at the paragraph or sentence before, and the
     # record says where and why (`truncated`). Sized for news: 10,000 words pass.
     max_text_chars: int = Field(80_000, ge=1000)
-    max_tokens: int = Field(14_000, ge=100)
+    max_tokens: int = Field(12_000, ge=100)
     max_numbers: int = Field(1000, ge=1)
     max_quotes: int = Field(300, ge=1)
-    max_entities: int = Field(1500, ge=1)
+    max_entities: int = Field(1000, ge=1)
     # Articles in a language without a model: to the sink without English NLP, or the DLQ.
     other_languages: Literal["sink", "dlq"] = "sink"
     # pipeline.version of every record; empty: computed from the code version and a
@@ -67,6 +67,14 @@ class Settings(BaseSettings):
     # Per-source boilerplate learning.
     learn_min_articles: int = Field(5, ge=1)
     learn_half_life_days: float = Field(30.0, gt=0)
+    # Stories and trends (docs/stories.md): how far apart in time a story's articles may be,
+    # the trend windows (tumbling of WINDOW_S, and hopping of WINDOW_S every HOP_S; 0: none),
+    # how many previous windows "rising" compares with, and how long windows are kept.
+    stories_window_days: float = Field(3.0, gt=0)
+    trends_window_s: int = Field(3600, ge=60)
+    trends_hop_s: int = Field(900, ge=0)
+    trends_history: int = Field(3, ge=1)
+    trends_keep_days: float = Field(7.0, gt=0)
     # Security (docs/security.md).
     security_protocol: Literal["PLAINTEXT", "SASL_PLAINTEXT", "SASL_SSL", "SSL"] = "PLAINTEXT"
     sasl_mechanism: Literal["PLAIN", "SCRAM-SHA-256", "SCRAM-SHA-512"] = "SCRAM-SHA-512"

@@ -27,7 +27,7 @@ SUFFIXES = {".jsonl": "jsonl", ".ndjson": "jsonl", ".html": "html", ".htm": "htm
 _STRING = r'"(?:[^"\\]|\\.)*"'
 _SCALAR = rf"(?:{_STRING}|-?\d{{1,30}}(?:\.\d+)?|true|false|null)"
 LEADING_ID = re.compile(
-    rf'\s*\{{\s*(?:{_STRING}\s*:\s*{_SCALAR}\s*,\s*)*?"id"\s*:\s*({_STRING}|-?\d{{1,30}})\s*[,}}]'
+    rf'\{{\s*(?:{_STRING}\s*:\s*{_SCALAR}\s*,\s*)*?"id"\s*:\s*({_STRING}|-?\d{{1,30}})\s*[,}}]'
 )
 ID_SCAN_BYTES = 8192
 
@@ -162,7 +162,7 @@ def implied_id(obj: Any) -> str | None:
 def leading_id(payload: bytes) -> str | None:
     """The ``id`` of a JSON line read from its start only (for a line too large, or too
     broken, to parse): found when the fields before it are plain strings or numbers."""
-    head = payload[:ID_SCAN_BYTES].decode("utf-8", "replace")
+    head = payload[:ID_SCAN_BYTES].decode("utf-8", "replace").lstrip()
     match = LEADING_ID.match(head)
     if match is None:
         return None

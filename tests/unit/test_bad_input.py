@@ -34,11 +34,11 @@ from streams import flow
 from streams.inprocess import process_items
 from streams.messages.codec import encode
 from streams.messages.dead_letters import Failure
-from streams.messages.inputs import Item, raw_from_item, to_raw
+from streams.messages.inputs import ID_SCAN_BYTES, Item, raw_from_item, to_raw
 from streams.messages.topics import MAX_MESSAGE_BYTES
 from streams.messages.validation import validate
 from streams.settings import load
-from streams.stages.base import _finish, carry
+from streams.stages.base import _finish, carry, execute
 from streams.stages.clean import VERSION, clean_record
 from tests.stagehelp import gazetteer, run
 
@@ -321,6 +321,58 @@ def test_nasty_input_ends_in_sink_or_dlq_in_time(warm: None, name: str, item: It
     assert after_letter is None and after["article_id"] == "good-after"
 
 
+# Hostile articles of about 1 MB, each a class of cost: what every stage spends on one of them
+# is bounded by the limits of streams.nlp.limits (NEWSSTREAM_MAX_*), whatever the size.
+_PARAGRAPH = (
+    "The city council voted on Tuesday to close the old river bridge to heavy trucks, citing a "
+    "structural report that found rust in several of its main supports, said Mayor Ana Ruiz.\n\n"
+)
+HOSTILE = {
+    "numbers": "1,000,000 " * 100_000,
+    "number-table": "| 12.5 | 3,400 | 7% | 1,024.75 |\n" * 30_000,
+    "quotes": '"He said," she said. ' * 50_000,
+    "quote-marks": '"' * 1_000_000,
+    "entities": "NEW YORK, Paris and London met Ana Ruiz of Denver, Colorado. " * 16_000,
+    "tokens": "A. " * 330_000,
+    "run-on-sentence": "and the council " * 60_000,
+    "long-prose": _PARAGRAPH * 4_000,
+}
+COST_BOUND_S = 5.0
+
+
+def test_hostile_article_costs_each_stage_seconds(warm: None) -> None:
+    """Each hostile class alone through every stage: the seconds its slowest stage spent on it
+    are printed (run with -s). The bound is on CPU seconds of this process, which the other
+    jobs of a shared machine do not inflate; wall seconds are printed next to them."""
+    settings = load()
+    costs: dict[str, tuple[str, float, float, str]] = {}
+    for name, text in HOSTILE.items():
+        payloads = [raw_bytes(id=name, text=text)]
+        slowest, outcome = ("", 0.0, 0.0), "sink"
+        for stage in flow.STAGES:
+            started, cpu = time.perf_counter(), time.process_time()
+            (result,) = execute(stage, payloads, settings)
+            if stage.post is not None:
+                (result,) = stage.post([result], {}, settings)
+            took = (stage.name, time.process_time() - cpu, time.perf_counter() - started)
+            slowest = max(slowest, took, key=lambda s: s[1])
+            if isinstance(result, Failure):
+                outcome = f"dlq {result.error_class}"
+                break
+            payloads = [encode(result)]
+            if "truncated" in result:
+                outcome = f"sink, cut at {result['truncated']['at']}"
+        costs[name] = (*slowest, outcome)
+    print("\nhostile class       chars   slowest stage  cpu s  wall s  outcome")
+    for name, (stage_name, cpu_s, wall_s, outcome) in costs.items():
+        print(
+            f"{name:18} {len(HOSTILE[name]):>8}   {stage_name:13} {cpu_s:5.2f} {wall_s:7.2f}  "
+            f"{outcome}"
+        )
+    over = {n: c[1] for n, c in costs.items() if c[1] >= COST_BOUND_S}
+    assert not over, f"over {COST_BOUND_S}s: {over}"
+
+
 def test_run_on_numbers_do_not_multiply_the_output(warm: None) -> None:
     """A numeric claim's text is its sentence; thousands of numbers in one run-on sentence
     must not copy it once each (24 KB in made a 24 MB record before the fix)."""
@@ -376,6 +428,8 @@ PATTERN_MODULES = [
     "streams.nlp.claims.worthiness",
     "streams.nlp.entities.normalize",
     "streams.nlp.entities.layout",
+    "streams.nlp.limits",
+    "streams.messages.inputs",
 ]
 
 
@@ -398,6 +452,10 @@ def all_patterns() -> dict[str, tuple[re.Pattern[str], int]]:
     found["streams.nlp.geo.recognise._DATELINE"] = (
         found["streams.nlp.geo.recognise._DATELINE"][0],
         400,
+    )
+    found["streams.messages.inputs.LEADING_ID"] = (
+        found["streams.messages.inputs.LEADING_ID"][0],
+        ID_SCAN_BYTES,  # it reads the start of a line only
     )
     for rule in rules.load_rules():
         found[f"rules.json:{rule.reason}"] = (rule.regex, rule.max_chars)

@@ -39,7 +39,7 @@ JAPANESE = (
 
 
 def limits(**changes: int) -> dict[str, int]:
-    base = {"max_chars": 80_000, "max_tokens": 14_000, "max_numbers": 1000, "max_quotes": 300}
+    base = {"max_chars": 80_000, "max_tokens": 12_000, "max_numbers": 1000, "max_quotes": 300}
     return base | changes
 
 
