@@ -6,8 +6,8 @@ module in ``streams/stages/``.
 
 from __future__ import annotations
 
-from streams.messages.topics import CLEAN, ENRICHED, RAW, SINK
-from streams.stages import clean, extract, geotag
+from streams.messages.topics import CLEAN, ENRICHED, RAW, SINK, STORIES, TRENDS
+from streams.stages import clean, extract, geotag, stories
 from streams.stages.base import Stage
 
 STAGES: tuple[Stage, ...] = (
@@ -23,7 +23,16 @@ STAGES: tuple[Stage, ...] = (
         "geotag", ENRICHED, SINK, "article.enriched", "article.geo",
         run=geotag.tag, warm=geotag.warm,
     ),
+    # Reads the sink: live cross-source views (docs/stories.md). Outputs keyed by story_id.
+    Stage(
+        "stories", SINK, STORIES, "article.geo", "story",
+        run=stories.run, post=stories.assign, table="stories",
+        key="story_id", run_kind="story.features", side=TRENDS,
+    ),
 )  # fmt: skip
+
+# The stages that make the sink (what ``newsstream process`` runs); the rest read the sink.
+TO_SINK: tuple[Stage, ...] = STAGES[: [s.output for s in STAGES].index(SINK) + 1]
 
 NAMES: tuple[str, ...] = tuple(stage.name for stage in STAGES)
 

@@ -27,7 +27,7 @@ from streams.messages import topics
 from streams.messages.codec import encode
 from streams.messages.dead_letters import Failure, dead_letter
 from streams.settings import Settings
-from streams.stages.base import Result, Stage, execute
+from streams.stages.base import SIDE, Result, Stage, execute
 
 log = logging.getLogger(__name__)
 
@@ -64,6 +64,7 @@ class StageAgent:
         self.settings = settings
         self.input = app.topic(topics.name(settings, stage.input))
         self.output = app.topic(topics.name(settings, stage.output))
+        self.side = app.topic(topics.name(settings, stage.side)) if stage.side else None
         self.dlq = app.topic(topics.name(settings, topics.DLQ))
         self.table: Any = None
         if stage.table is not None:
@@ -199,7 +200,14 @@ class StageAgent:
 
     async def _send(self, event: faust.EventT, result: Result | None) -> Any:
         if isinstance(result, dict):
-            key = result["article_id"].encode()
+            side = result.pop(SIDE, None)
+            if side and self.side is not None:  # extra records a post hook attached
+                sent = [
+                    await self.side.send(key=s["key"].encode(), value=encode(s["value"]))
+                    for s in side
+                ]
+                await asyncio.gather(*sent)
+            key = result[self.stage.key].encode()
             return await self.output.send(key=key, value=encode(result))
         assert isinstance(result, Failure)
         message = event.message

@@ -12,10 +12,14 @@ CLEAN = "articles.clean"
 ENRICHED = "articles.enriched"
 SINK = "articles.geo"
 DLQ = "articles.dlq"
+# Live cross-source views (the stories stage, docs/stories.md): compacted, keyed by story_id
+# and by trend key.
+STORIES = "articles.stories"
+TRENDS = "articles.trends"
 # Replay checkpoints (compacted, keyed by replay id; written by `newsstream replay` only).
 REPLAYS = "articles.replays"
 
-ALL = (RAW, CLEAN, ENRICHED, SINK, DLQ)
+ALL = (RAW, CLEAN, ENRICHED, SINK, DLQ, STORIES, TRENDS)
 
 # Records carry the article text plus annotations, so allow well above the article size limit.
 MAX_MESSAGE_BYTES = 16 * 1024 * 1024
@@ -56,6 +60,8 @@ def specs(settings: Settings, tables: Iterable[tuple[str, str]]) -> list[TopicSp
         ENRICHED: {"retention.ms": str(7 * 24 * 3600 * 1000)},
         SINK: {"cleanup.policy": "compact"},
         DLQ: {"retention.ms": "-1"},
+        STORIES: {"cleanup.policy": "compact"},
+        TRENDS: {"cleanup.policy": "compact,delete", "retention.ms": str(14 * 24 * 3600 * 1000)},
     }
     pipeline = [TopicSpec(name(settings, base), common | configs[base]) for base in ALL]
     changelogs = [

@@ -26,6 +26,9 @@ FILES = {
     "article.enriched": "article.enriched.v1.json",
     "article.geo": "article.geo.v1.json",
     "dead_letter": "dead_letter.v1.json",
+    "story.features": "story.features.v1.json",
+    "story": "story.v1.json",
+    "trend": "trend.v1.json",
 }
 
 

@@ -30,6 +30,10 @@ Run = Callable[[list[Record], Settings], list[Record]]
 Warm = Callable[[Settings], None]
 # (results of a batch, the stage's state table, settings) -> results; runs on the event loop.
 Post = Callable[[list[Result], MutableMapping[str, Any], Settings], list[Result]]
+# A post hook may attach extra records to a result under this field, as a list of
+# {"key": str, "value": record}: the agent removes them and sends them to the stage's ``side``
+# topic (the stories stage's trend records).
+SIDE = "_side"
 
 
 @dataclass(frozen=True)
@@ -45,6 +49,9 @@ class Stage:
     warm: Warm | None = None  # loads models in each NLP process before the first batch
     post: Post | None = None  # runs after ``run`` with the stage's state table
     table: str | None = None  # name of that table (a Faust GlobalTable, changelog in Kafka)
+    key: str = "article_id"  # the output field that keys the output records
+    run_kind: str | None = None  # kind of what ``run`` returns when ``post`` makes the output
+    side: str | None = None  # topic of the extra records ``post`` attaches under SIDE
 
 
 def execute(stage: Stage, payloads: list[bytes], settings: Settings) -> list[Result]:
@@ -114,9 +121,10 @@ def _finish(stage: Stage, output: Record, ms: float) -> Result:
             f"{stage.name} output of {size} bytes exceeds the message limit of {MAX_MESSAGE_BYTES}",
             output["article_id"],
         )
+    kind = stage.run_kind or stage.output_kind
     try:
-        validate(stage.output_kind, output)
+        validate(kind, output)
     except SchemaError as exc:
-        message = f"{stage.name} produced an invalid {stage.output_kind}: {exc}"
+        message = f"{stage.name} produced an invalid {kind}: {exc}"
         return Failure("schema", message, output["article_id"])
     return output
