@@ -113,7 +113,54 @@ def test_spelled_out_number_and_unnamed_source() -> None:
     assert num["quantity"]["value"] == 5_000_000
     assert num["quantity"]["unit"] == "demonstrators"
     assert num["speaker_mention"]["text"] == "Organizers"
-    assert num["speaker"] is None  # no entity in the record to point at
+    # no entity in the record to point at: the group itself is the speaker
+    assert num["speaker"] == {"entity_id": None, "name": "organizers", "role": "organizer"}
+
+
+def _numeric(claims: list[dict]) -> dict:
+    return {c["quantity"]["value"]: c for c in claims if c["kind"] == "numeric"}
+
+
+def test_two_numbers_two_sources_officials_and_volunteers() -> None:
+    text = (
+        "Mayor Dana Whitfield toured the shelters on Sunday. Officials said about 4,000 people "
+        "were evacuated, while volunteers put the number at closer to 9,000."
+    )
+    claims, _ = _run(text)
+    num = _numeric(claims)
+    assert num[4000]["speaker"] == {"entity_id": None, "name": "officials", "role": "official"}
+    assert num[9000]["speaker"] == {"entity_id": None, "name": "volunteers", "role": "volunteer"}
+    assert num[9000]["speaker_mention"]["text"] == "volunteers"
+    assert num[9000]["cue"] == "put"
+
+
+def test_role_speakers_never_fall_back_to_an_unrelated_entity() -> None:
+    text = (
+        "Senator Marcus Bell opened the hearing in Dayton. Police said 14 people were arrested, "
+        "and organisers said 25,000 people marched. The ministry said repairs would cost $2 "
+        "million."
+    )
+    claims, ents = _run(text)
+    bell = _entity_named(ents, "Bell")["id"]
+    assert all(c["speaker"] is None or c["speaker"]["entity_id"] != bell for c in claims)
+    num = _numeric(claims)
+    assert num[14]["speaker"]["role"] == "police" and num[14]["speaker"]["entity_id"] is None
+    assert num[25000]["speaker"]["name"] == "organisers"
+    assert num[2_000_000]["speaker"] == {"entity_id": None, "name": "ministry", "role": "ministry"}
+    reported = [c for c in _speech(claims) if c["speaker"]]
+    assert {c["speaker"]["name"] for c in reported} >= {"police", "organisers", "ministry"}
+
+
+def test_role_speaker_of_a_quote_and_a_role_that_names_an_entity() -> None:
+    text = (
+        '"We will rebuild every home," a spokeswoman for the county said. '
+        "President Alma Reyes visited on Friday. The president said the damage was severe."
+    )
+    claims, ents = _run(text)
+    quote = next(c for c in claims if c["kind"] == "quote")
+    assert quote["speaker"] == {"entity_id": None, "name": "spokeswoman", "role": "spokeswoman"}
+    said = next(c for c in _speech(claims) if "damage" in c["text"])
+    assert said["speaker"]["entity_id"] == _entity_named(ents, "Reyes")["id"]
 
 
 def test_according_to_gives_source_and_content() -> None:

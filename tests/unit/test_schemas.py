@@ -181,8 +181,11 @@ def test_sample_corpus_gives_valid_filled_sink_records(
         validate("article.geo", record)
         ids = {e["id"] for e in record["entities"]}
         for claim in record["claims"]:
-            if claim["speaker"] is not None:
-                assert claim["speaker"]["entity_id"] in ids
+            speaker = claim["speaker"]
+            if speaker is not None and speaker["entity_id"] is not None:
+                assert speaker["entity_id"] in ids
+            elif speaker is not None:  # a role or group speaker: no entity, its role instead
+                assert speaker["role"] and speaker["name"]
         for item in record["entities"] + record["places"]:
             for m in item["mentions"]:
                 assert record["text"][m["start"] : m["end"]] == m["text"]

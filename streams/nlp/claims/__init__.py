@@ -16,7 +16,7 @@ from spacy.tokens import Doc, Token
 from .numbers import find_quantities
 from .quotes import find_quote_spans, has_quote_marks, word_count
 from .reported import Attribution, find_attributions, find_subject
-from .speakers import SPEAKER_LABELS, EntityIndex, Mention, link, mention_span
+from .speakers import SPEAKER_LABELS, EntityIndex, Mention, link, mention_span, role_speaker
 from .textcache import release, text_of
 from .worthiness import score
 
@@ -215,6 +215,50 @@ def extract_claims(doc: Doc, entities: list[dict]) -> list[dict]:
 MAX_NUMERIC_SENTENCE_CHARS = 1000
 
 
+# Verbs that give a number's source besides the speech cues: "volunteers put the number at",
+# "the agency estimated", "organisers counted".
+_NUMBER_CUES = frozenset(
+    {"put", "estimate", "count", "tally", "peg", "place", "reckon", "report", "record", "number"}
+)
+
+
+def _number_source(doc: Doc, start: int, end: int) -> tuple[Token, Token] | None:
+    """The nearest cue verb governing a number, with its subject: (verb, source), else None.
+    Walks up from the number, so in "officials said 4,000 ..., while volunteers put the number
+    at 9,000" each number finds its own source."""
+    from .lexicon import cue_classes
+    from .reported import plausible_source
+
+    span = doc.char_span(start, end, alignment_mode="expand")
+    if span is None:
+        return None
+    cues = cue_classes()
+    tok = span.root
+    for _ in range(12):
+        if tok.head is tok:
+            break
+        tok = tok.head
+        lemma = tok.lemma_.lower()
+        if tok.pos_ in ("VERB", "AUX") and (cues.get(lemma) == "speech" or lemma in _NUMBER_CUES):
+            src = find_subject(tok)
+            if src is not None and not (start <= src.idx < end) and plausible_source(src):
+                return tok, src
+    return None
+
+
+def _source(
+    tok: Token, text: str, index: EntityIndex, skip: tuple[int, int]
+) -> tuple[dict | None, dict]:
+    """(speaker, speaker_mention) for a source token: the entity it names, else the role or
+    group it is ("officials", "police"), else no speaker; never an unrelated entity."""
+    ms = mention_span(tok)
+    mention = {"start": ms[0], "end": ms[1], "text": text[ms[0] : ms[1]]}
+    ent = link(tok, ms, index, skip=skip)
+    if ent is not None and ent.label in SPEAKER_LABELS:
+        return {"entity_id": ent.entity_id, "name": ent.name}, mention
+    return role_speaker(tok, ms), mention
+
+
 def _extract(doc: Doc, entities: list[dict]) -> list[dict]:
     text = text_of(doc)
     index = EntityIndex(entities)
@@ -223,11 +267,7 @@ def _extract(doc: Doc, entities: list[dict]) -> list[dict]:
     for c in claims:
         speaker = mention = None
         if c.source is not None:
-            ms = mention_span(c.source)
-            mention = {"start": ms[0], "end": ms[1], "text": text[ms[0] : ms[1]]}
-            ent = link(c.source, ms, index, skip=(c.start, c.end))
-            if ent is not None and ent.label in SPEAKER_LABELS:
-                speaker = {"entity_id": ent.entity_id, "name": ent.name}
+            speaker, mention = _source(c.source, text, index, (c.start, c.end))
         elif c.fallback is not None:
             m = c.fallback
             mention = {"start": m.start, "end": m.end, "text": text[m.start : m.end]}
@@ -258,6 +298,11 @@ def _extract(doc: Doc, entities: list[dict]) -> list[dict]:
         body = text[s:e]
         speaker = host["speaker"] if host else None
         mention = host["speaker_mention"] if host else None
+        cue = host["cue"] if host else None
+        own = _number_source(doc, q.start, q.end)
+        if own is not None:  # "..., while volunteers put the number at 9,000": its own source
+            speaker, mention = _source(own[1], text, index, (s, e))
+            cue = own[0].text
         rec = {
             "id": "",
             "kind": "numeric",
@@ -265,7 +310,7 @@ def _extract(doc: Doc, entities: list[dict]) -> list[dict]:
             "span": {"start": s, "end": e},
             "speaker": speaker,
             "speaker_mention": mention,
-            "cue": host["cue"] if host else None,
+            "cue": cue,
             "quantity": {
                 "value": int(q.value) if float(q.value).is_integer() else q.value,
                 "value_max": (

@@ -99,15 +99,47 @@ def link(
         return cands[0] if cands else None
     role = role_nouns().get(tok.lemma_.lower())
     if role is not None and tok.pos_ in ("NOUN", "PROPN"):
+        if role == "GROUP" or tok.tag_ in ("NNS", "NNPS"):
+            return None  # "officials", "volunteers": a group, no one entity of the record
         cands = index.before(span[0], (role,), skip, window=6000)
-        if not cands:
-            return None
         text = text_of(tok.doc)
         word = tok.lower_
-        for m in cands:  # prefer an entity introduced with this role ("President Obama")
+        forms = {word, *_ABBREVIATIONS.get(word, ())}
+        for m in cands:  # only an entity introduced with this role ("President Obama") ...
             before = text[max(0, m.start - 30) : m.start].lower().split()[-3:]
             after = text[m.end : m.end + 40].lower()
-            if word in before or (after.startswith(",") and word in after.split()[:5]):
+            if forms & set(before) or (after.startswith(",") and word in after.split()[:5]):
                 return m
-        return cands[0]
+            if role != "PERSON" and word in m.name.lower().split():
+                return m  # ... or named by it ("the ministry" -> "Ministry of Health")
+        return None  # never the nearest unrelated entity: the role itself is the speaker
     return None
+
+
+# Written forms of role nouns before a name ("Sen. Warren" ... "the senator said").
+_ABBREVIATIONS = {
+    "senator": ("sen.",),
+    "representative": ("rep.",),
+    "governor": ("gov.",),
+    "general": ("gen.",),
+    "president": ("pres.",),
+    "professor": ("prof.",),
+    "doctor": ("dr.",),
+    "secretary": ("sec.",),
+}
+
+
+def role_speaker(tok: Token, span: tuple[int, int]) -> dict | None:
+    """A role noun or group as the speaker when no entity of the record is meant: entity_id
+    null, ``name`` the phrase as written without its article ("officials", "the ministry" ->
+    "ministry", "local police"), ``role`` the noun's lemma ("official", "ministry")."""
+    lemma = tok.lemma_.lower()
+    if tok.pos_ not in ("NOUN", "PROPN") or tok.ent_type_ or lemma not in role_nouns():
+        return None
+    name = text_of(tok.doc)[span[0] : span[1]].strip()
+    words = name.split()
+    if words and words[0].lower() in ("the", "a", "an", "some", "many", "several"):
+        name = " ".join(words[1:])
+    if name and name[:1].isupper() and tok.pos_ != "PROPN" and not name[1:2].isupper():
+        name = name[:1].lower() + name[1:]  # "Officials said" at a sentence start
+    return {"entity_id": None, "name": name or tok.text, "role": lemma}
