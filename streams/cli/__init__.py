@@ -89,7 +89,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     replay.add_argument(
         "--from-stage",
-        choices=flow.NAMES,
+        choices=[stage.name for stage in flow.TO_SINK],
         default="clean",
         help="the stage to start from: its input topic is read (clean)",
     )

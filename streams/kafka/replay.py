@@ -271,7 +271,12 @@ async def read_table(settings: Settings, stage: Stage) -> dict[str, Any]:
     assert stage.table is not None
     topic = topics.changelog(settings, stage.name, stage.table)
     table: dict[str, Any] = {}
-    for key, (_message, value) in (await read_latest(settings, topic)).items():
+    try:
+        found = await read_latest(settings, topic)
+    except RuntimeError:  # the stage never ran here: its table is empty
+        print(f"note: {topic} does not exist; {stage.name} starts empty", file=sys.stderr)
+        return table
+    for key, (_message, value) in found.items():
         try:
             name = orjson.loads(key)
         except orjson.JSONDecodeError:
@@ -365,8 +370,8 @@ class Replay:
         self.settings = settings
         self.cp = checkpoint
         self.progress = progress
-        index = flow.NAMES.index(checkpoint.from_stage)
-        self.stages = flow.STAGES[index:]
+        names = [stage.name for stage in flow.TO_SINK]  # the stages that make the sink
+        self.stages = flow.TO_SINK[names.index(checkpoint.from_stage) :]
         self.sink = checkpoint.to or topics.name(settings, topics.SINK)
         self.dlq = f"{checkpoint.to}.dlq" if checkpoint.to else topics.name(settings, topics.DLQ)
         self.replays = topics.name(settings, topics.REPLAYS)
