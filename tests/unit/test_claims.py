@@ -6,7 +6,7 @@ import pytest
 
 from streams.evals.quotes import match_doc, names_match, score
 from streams.nlp.claims import extract_claims
-from streams.nlp.claims.numbers import parse_number
+from streams.nlp.claims.numbers import parse_number, vague_value
 from streams.nlp.claims.quotes import find_quote_spans
 from streams.nlp.claims.worthiness import score as worthiness
 from streams.nlp.model import load_nlp
@@ -279,3 +279,43 @@ def test_headline_speaker_colon_content() -> None:
     assert speech and speech[0]["cue"] == ":"
     assert speech[0]["text"] == "The Tax Plan Will Create Jobs"
     assert "Rubio" in speech[0]["speaker_mention"]["text"]
+
+
+def test_vague_quantities_are_lower_bounds_not_values() -> None:
+    text = (
+        "Hundreds of residents fled the valley overnight, dozens of homes burned, and tens of "
+        "thousands of people lost power, the utility said. Crews restored 1,200 lines."
+    )
+    claims, _ = _run(text)
+    quantities = [c["quantity"] for c in claims if c["kind"] == "numeric"]
+    vague = {q["qualifier"]: q for q in quantities if q.get("vague")}
+    assert vague["hundreds"] == {
+        "value": 200,
+        "value_max": None,
+        "unit": "residents",
+        "qualifier": "hundreds",
+        "vague": True,
+    }
+    assert vague["dozens"]["value"] == 24 and vague["dozens"]["unit"] == "homes"
+    assert vague["tens of thousands"]["value"] == 20_000
+    assert vague["tens of thousands"]["unit"] == "people"
+    assert all(q["value"] != 100 for q in quantities)
+    stated = [q for q in quantities if not q.get("vague")]
+    assert [q["value"] for q in stated] == [1200] and "vague" not in stated[0]
+
+
+@pytest.mark.parametrize(
+    ("phrase", "bound"),
+    [
+        ("Hundreds", 200),
+        ("thousands", 2000),
+        ("hundreds of thousands", 200_000),
+        ("several hundred", 200),
+        ("millions", 2_000_000),
+        ("300", None),
+        ("hundred", None),
+    ],
+)
+def test_vague_value(phrase: str, bound: float | None) -> None:
+    hit = vague_value(phrase)
+    assert (hit[0] if hit else None) == bound

@@ -320,6 +320,7 @@ def _extract(doc: Doc, entities: list[dict]) -> list[dict]:
                 ),
                 "unit": q.unit,
                 "qualifier": q.qualifier,
+                **({"vague": True} if q.vague else {}),
             },
             "check_worthiness": score(
                 body, "numeric", None, speaker is not None, mention is not None, True

@@ -59,6 +59,86 @@ class Quantity:
     value_max: float | None
     unit: str | None
     qualifier: str | None
+    # "hundreds of residents": no value is stated; ``value`` is the phrase's lower bound
+    # (200) and ``qualifier`` the phrase ("hundreds")
+    vague: bool = False
+
+
+# Vague quantities: "dozens", "hundreds", "tens of thousands", "several hundred". Their value
+# is a lower bound: a plural scale is at least two of it ("hundreds" >= 200, "tens of
+# thousands" >= 20,000), "a few"/"several" hundred at least two hundred.
+_VAGUE_SCALES = {"dozen": 12, "score": 20, "hundred": 100, "thousand": 1e3, "million": 1e6}
+_VAGUE_SCALES |= {"billion": 1e9, "trillion": 1e12}
+_VAGUE_OUTER = {"tens": 10, "dozens": 12, "hundreds": 100, "thousands": 1000}
+_VAGUE_PLURAL = re.compile(
+    r"(?:(tens|dozens|hundreds|thousands)\s+of\s+)?"
+    r"(dozens|scores|hundreds|thousands|millions|billions|trillions)"
+)
+_PLURALS = frozenset({"dozens", "scores", "hundreds", "thousands", "millions", "billions"})
+_VAGUE_FEW = re.compile(
+    r"(a few|a couple of|several|many|some)\s+(dozen|hundred|thousand|million|billion)"
+)
+
+
+def vague_value(text: str) -> tuple[float, str] | None:
+    """(lower bound, qualifier) of a vague amount ("Hundreds" -> (200, "hundreds")), else None."""
+    low = " ".join(text.lower().split())
+    m = _VAGUE_PLURAL.fullmatch(low)
+    if m:
+        outer = _VAGUE_OUTER[m.group(1)] if m.group(1) else 1
+        return 2 * outer * _VAGUE_SCALES[m.group(2)[:-1]], low
+    m = _VAGUE_FEW.fullmatch(low)
+    if m:
+        return 2 * _VAGUE_SCALES[m.group(2)], low
+    return None
+
+
+def _of_noun(tok) -> str | None:
+    """The noun counted after 'of': "hundreds of residents" -> "residents"."""
+    for c in tok.children:
+        if c.dep_ == "prep" and c.lower_ == "of":
+            for g in c.children:
+                if g.dep_ == "pobj" and g.pos_ in ("NOUN", "PROPN"):
+                    return g.lower_
+    doc = tok.doc
+    if tok.i + 2 < len(doc) and doc[tok.i + 1].lower_ == "of" and doc[tok.i + 2].pos_ == "NOUN":
+        return doc[tok.i + 2].lower_
+    return None
+
+
+def _vague_quantities(doc, taken: set[int]) -> list[Quantity]:
+    """Vague amounts the model left untagged ("dozens of homes") or tagged as a number."""
+    out = []
+    i, n = 0, len(doc)
+    while i < n:
+        tok = doc[i]
+        low = tok.lower_
+        if i in taken or low not in _PLURALS:
+            i += 1
+            continue
+        if low == "scores" and not (i + 1 < n and doc[i + 1].lower_ == "of"):
+            i += 1
+            continue
+        a, b = i, i + 1
+        # "tens of thousands of people": take the whole phrase
+        if a >= 2 and doc[a - 1].lower_ == "of" and doc[a - 2].lower_ in _VAGUE_OUTER:
+            a -= 2
+        while b + 1 < n and doc[b].lower_ == "of" and doc[b + 1].lower_ in _PLURALS:
+            if vague_value(doc[a : b + 2].text) is None:
+                break
+            b += 2
+        hit = vague_value(doc[a:b].text)
+        if hit is not None and not any(k in taken for k in range(a, b)):
+            value, qual = hit
+            unit = _of_noun(doc[b - 1])
+            out.append(
+                Quantity(
+                    doc[a].idx, doc[b - 1].idx + len(doc[b - 1]), value, None, unit, qual, True
+                )
+            )
+            taken.update(range(a, b))
+        i = b
+    return out
 
 
 def parse_number(s: str) -> float | None:
@@ -173,10 +253,19 @@ def _year_like(ent: Span, value: float) -> bool:
 def find_quantities(doc) -> list[Quantity]:
     """Numbers worth tracking, in text order."""
     out = []
+    taken: set[int] = set()
     for ent in doc.ents:
         if ent.label_ not in LABELS or _is_noise(ent):
             continue
         text, unit, qual = _number_text(ent)
+        vague = vague_value(text) if unit is None else None
+        if vague is not None:  # "Hundreds of residents": not the value 100
+            taken.update(range(ent.start, ent.end))
+            counted = _counted(ent) or _of_noun(ent[-1])
+            out.append(
+                Quantity(ent.start_char, ent.end_char, *vague[:1], None, counted, vague[1], True)
+            )
+            continue
         parts = [p for p in _RANGE.split(text) if p]
         if not parts:
             continue
@@ -210,5 +299,8 @@ def find_quantities(doc) -> list[Quantity]:
         if unit == "%" or ent.label_ == "PERCENT":
             unit = "%"
         qual = qual or _qualifier_before(ent)
+        taken.update(range(ent.start, ent.end))
         out.append(Quantity(ent.start_char, ent.end_char, value, value_max, unit, qual))
+    out += _vague_quantities(doc, taken)
+    out.sort(key=lambda q: q.start)
     return out
