@@ -16,6 +16,7 @@ from dataclasses import dataclass
 
 from streams.nlp.boilerplate import guards, segment
 from streams.nlp.boilerplate.language import WORD, detect_stoplist, word_count
+from streams.nlp.boilerplate.publisher import credit_spans, is_appeal_block
 from streams.nlp.boilerplate.rules import classify, is_comments_start, is_section_end
 from streams.nlp.boilerplate.spans import Cleaned, Removed, build_cleaned
 from streams.nlp.errors import InputError
@@ -116,8 +117,12 @@ def cut_at_section_end(
 
 
 def inline_removals(text: str, start: int, end: int) -> list[Removed]:
-    """Cue-matched lines and sentences inside one kept paragraph."""
-    out: list[Removed] = []
+    """Cue-matched lines and sentences inside one kept paragraph; a paragraph or sentence in
+    which the publisher asks for support in its own voice; inline photo credits."""
+    other = classify(text[start:end]) if end - start <= 400 else None
+    if other in (None, "appeal") and is_appeal_block(text[start:end]):
+        return [Removed(start, end, "appeal")]
+    out: list[Removed] = [Removed(s, e, "caption") for s, e in credit_spans(text, start, end)]
     for ls, le in segment.lines(text, start, end):
         sents = segment.sentences(text, ls, le)
         reason = classify(text[ls:le], full_only=len(sents) > 1) if le - ls <= 400 else None
@@ -127,7 +132,7 @@ def inline_removals(text: str, start: int, end: int) -> list[Removed]:
         if len(sents) < 2:
             continue
         for ss, se in sents:
-            reason = classify(text[ss:se])
+            reason = classify(text[ss:se]) or ("appeal" if is_appeal_block(text[ss:se]) else None)
             if reason:
                 out.append(Removed(ss, se, reason))
     return out
