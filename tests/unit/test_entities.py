@@ -263,3 +263,98 @@ def test_name_after_a_title_is_a_person_even_when_the_model_misses_it(nlp):
     ruiz = [e for e in ents if e["name"] == "Ana Ruiz"]
     assert len(ruiz) == 1 and ruiz[0]["label"] == "PERSON"
     assert [m["text"] for m in ruiz[0]["mentions"]] == ["Ana Ruiz", "Ruiz"]
+
+
+def test_title_case_rhetoric_in_a_quoted_post_is_not_an_entity(nlp):
+    text = (
+        'Senator Ray Dalton posted on Sunday: "We will protect our Great Farmers, end the '
+        'Open Borders Agenda and bring back Factory Jobs to Ohio!" His rival, Maria Chen, '
+        'called the post "Fake News from a Failed Career Politician."'
+    )
+    doc = nlp(text)
+    ents = extract_entities(doc)
+    _check_offsets(doc, ents)
+    names = {e["name"] for e in ents}
+    assert not names & {"Great Farmers", "Open Borders Agenda", "Factory Jobs", "Fake News"}
+    assert {"Ray Dalton", "Maria Chen", "Ohio"} <= names
+
+
+def test_real_names_inside_the_same_rhetoric_stay(nlp):
+    text = (
+        'The former governor told a rally in Reno: "Crooked Hank Morrow and the Deep State '
+        "want to take our Great Truckers to court, but I met Nora Patel at the White House "
+        'and we will win!"'
+    )
+    doc = nlp(text)
+    ents = extract_entities(doc)
+    _check_offsets(doc, ents)
+    names = {e["name"]: e["label"] for e in ents}
+    assert "Deep State" not in names and "Great Truckers" not in names
+    assert any("Hank Morrow" in n for n in names)  # the name stays (its epithet may too)
+    assert names.get("Nora Patel") == "PERSON"
+    assert "White House" in names
+
+
+def test_an_epithet_before_a_known_name_is_trimmed(nlp):
+    text = (
+        'The candidate told a crowd in Erie: "Crooked Joe Biden and his Fake News friends '
+        'will lose!" The crowd cheered.'
+    )
+    doc = nlp(text)
+    ents = extract_entities(doc)
+    _check_offsets(doc, ents)
+    names = {e["name"]: e["label"] for e in ents}
+    assert names.get("Joe Biden") == "PERSON" and "Fake News" not in names
+
+
+def _fema(ents):
+    return [e for e in ents if any(m["text"] == "FEMA" for m in e["mentions"])]
+
+
+def test_acronym_without_parentheses_joins_its_long_form(nlp):
+    text = (
+        "The Federal Emergency Management Agency sent 200 staff to Louisiana on Monday. "
+        "FEMA teams began clearing roads, and FEMA said more help was coming."
+    )
+    doc = nlp(text)
+    ents = extract_entities(doc)
+    _check_offsets(doc, ents)
+    fema = _fema(ents)
+    assert len(fema) == 1 and fema[0]["label"] == "ORG"
+    assert fema[0]["name"] == "Federal Emergency Management Agency"
+    assert [m["text"] for m in fema[0]["mentions"]].count("FEMA") == 2
+
+
+def test_span_cut_short_by_the_model_is_repaired_from_the_acronym(nlp, monkeypatch):
+    import streams.nlp.entities as entities
+
+    real = entities.model_mentions
+
+    def cut_short(doc):  # the model stops at "Federal Emergency" and misses the first FEMA
+        out, dropped = [], False
+        for s, e, label in real(doc):
+            if doc[s:e].text.endswith("Management Agency"):
+                e -= 2
+            if doc[s:e].text == "FEMA" and not dropped:
+                dropped = True
+                continue
+            out.append((s, e, label))
+        assert dropped
+        return out
+
+    monkeypatch.setattr(entities, "model_mentions", cut_short)
+    text = (
+        "Staff from the Federal Emergency Management Agency reached Baton Rouge on Monday. "
+        "FEMA teams began clearing roads, and FEMA said more help was coming."
+    )
+    doc = nlp(text)
+    ents = extract_entities(doc)
+    _check_offsets(doc, ents)
+    assert not any(e["name"] == "Federal Emergency" for e in ents)
+    fema = _fema(ents)
+    assert len(fema) == 1 and fema[0]["name"] == "Federal Emergency Management Agency"
+    assert [m["text"] for m in fema[0]["mentions"]] == [
+        "Federal Emergency Management Agency",
+        "FEMA",
+        "FEMA",
+    ]

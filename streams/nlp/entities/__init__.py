@@ -10,11 +10,13 @@ from __future__ import annotations
 from spacy.lang.en.stop_words import STOP_WORDS
 from spacy.tokens import Doc
 
+from streams.nlp.entities.acronyms import repair as repair_by_acronyms
 from streams.nlp.entities.layout import PERSON_IF_UNTAGGED, TEAM_IF_TAGGED, layout_names
 from streams.nlp.entities.linking import Cluster, cluster_mentions
 from streams.nlp.entities.normalize import norm_key
 from streams.nlp.entities.propagate import propagate
 from streams.nlp.entities.publisher import drop_publisher_credits
+from streams.nlp.entities.rhetoric import rhetoric
 from streams.nlp.entities.salience import salience
 from streams.nlp.entities.spans import (
     Mention,
@@ -109,6 +111,15 @@ def extract_entities(
             mention.person_cue = title_before(doc, a) or initial_shape(doc, a, b)
             mentions.append(annotate(mention, regions, doc))
     taken = {k for m in mentions for k in range(m.start, m.end)}
+    # "protect our Great Farmers" in a quoted post: common words in Title Case, not a name
+    for i, fix in sorted(rhetoric(doc, mentions).items(), reverse=True):
+        if fix is None:
+            del mentions[i]
+        else:  # "Crooked Joe Biden": the name inside the phrase
+            mentions[i] = annotate(Mention(*fix, weight=mentions[i].weight), regions, doc)
+    # "FEMA" spells where "Federal Emergency Management Agency" ends, however the model cut it
+    mentions = repair_by_acronyms(doc, mentions, regions)
+    taken |= {k for m in mentions for k in range(m.start, m.end)}
     for a, b in titled_names(doc, taken):
         mention = Mention(a, b, "PERSON", weight=0.5, person_cue=True)
         mentions.append(annotate(mention, regions, doc))
