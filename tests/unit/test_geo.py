@@ -163,6 +163,42 @@ def test_a_place_named_only_by_demonym_stays_a_demonym_record() -> None:
     assert "demonym_mentions" not in by_text(places, "Boston")
 
 
+def _names(text: str, names: list[str]) -> list[dict]:
+    return [ent(f"e{i}", n, "GPE", text) for i, n in enumerate(names, 1)]
+
+
+def test_washington_in_a_list_of_cities_is_the_capital() -> None:
+    text = (
+        "Seattle rents rose 9 percent. Prices climbed fastest in big cities like Boston, "
+        "Seattle and Washington, the report found."
+    )
+    places, _ = geotag(text, _names(text, ["Boston", "Seattle", "Washington"]))
+    dc = by_text(places, "Washington")
+    assert dc["feature"] == "city" and km(dc, 38.895, -77.036) < 30
+
+
+def test_washington_in_a_list_of_states_is_the_state() -> None:
+    cue = "Wildfires burned across the states of Oregon, Idaho and Washington this summer."
+    bare = "Voters in Oregon, Idaho and Washington will decide on the measure in November."
+    for text in (cue, bare):
+        places, _ = geotag(text, _names(text, ["Oregon", "Idaho", "Washington"]))
+        wa = by_text(places, "Washington")
+        assert wa["feature"] == "admin1" and wa["admin1"] == "Washington", text
+
+
+def test_a_cue_noun_picks_the_type_for_every_member_of_the_list() -> None:
+    text = "Storms hit states like Georgia, Alabama and Florida on Tuesday."
+    places, _ = geotag(text, _names(text, ["Georgia", "Alabama", "Florida"]))
+    ga = by_text(places, "Georgia")
+    assert ga["feature"] == "admin1" and ga["country_code"] == "US"
+
+
+def test_paris_texas_is_a_container_not_a_list() -> None:
+    text = "The fair in Paris, Texas drew 4,000 visitors."
+    places, _ = geotag(text, _names(text, ["Paris", "Texas"]))
+    assert by_text(places, "Paris")["admin1"] == "Texas"
+
+
 def test_country_points_are_geonames_points_not_city_medians() -> None:
     text = "Exports from the United States and Germany grew."
     places, _ = geotag(text, [])

@@ -31,6 +31,28 @@ W_NEIGHBOUR = 0.7
 W_COUNTY = 2.0
 _COUNTY_NAME = re.compile(r"\b(?:County|Parish|Borough)$")
 W_NEAR = 1.0
+W_LIST = 1.6
+# A list of places: names joined by commas with an "and"/"or"/"&" somewhere ("Boston, Seattle
+# and Washington"), or by "and" alone. Its members are usually of one type, and a cue noun
+# before it names the type ("big cities like", "the states of", "countries such as").
+_LIST_SEP = re.compile(r"\s*(?:,\s*(?:and|or|&)?|and|or|&)\s*")
+_LIST_CUE = re.compile(
+    r"\b(cities|towns|villages|capitals|states|provinces|countries|nations|counties|city|town|"
+    r"state|province|country|county)\s+(?:(?:like|such as|including|of|from|as|in|across)\s+)?"
+    r"(?:the\s+)?$",
+    re.I,
+)
+_CUE_FEATURE = {
+    "citi": "city",
+    "city": "city",
+    "town": "city",
+    "vill": "city",
+    "capi": "city",
+    "stat": "admin1",
+    "prov": "admin1",
+    "coun": "country",
+    "nati": "country",
+}
 CONFIRM_KM = 60.0
 NEAR_KM = 250.0
 # only points that stand for a small area say where nearby namesakes are
@@ -77,6 +99,10 @@ class Evidence:
     container: Mention | None  # "Paris, Texas": the mention after the comma
     inner: Mention | None  # the mention before the comma, when this one is "Texas"
     alias: int | None  # the entry a curated alias names
+    # in a list of places: the type its cue noun asks for ("cities like A, B and C" -> city),
+    # else the type most of the other members resolved to ("Oregon, Idaho and Washington")
+    want: str | None = None
+    peers: str | None = None
 
 
 def _cue(text: str, m: Mention, gaz: Gazetteer) -> bool:
@@ -113,6 +139,10 @@ def _score(c: Place, ev: Evidence, gaz: Gazetteer, ctx: Context) -> float:
         s += W_PRIMARY
     if ev.alias == c.idx:
         s += W_ALIAS
+    if ev.want is not None and c.feature == ev.want:
+        s += W_CUE
+    elif ev.peers is not None and c.feature == ev.peers:
+        s += W_LIST
     if ev.cue and c.feature == "admin1":
         s += W_CUE
     elif not ev.cue and gaz.prefer.get(key) == c.idx:
@@ -172,13 +202,29 @@ def _pick(
     containers: dict[int, Mention],
     inners: dict[int, Mention],
     memo: dict[tuple, tuple[Place, float]],
+    lists: dict[int, tuple[list[int], str | None]] | None = None,
+    picked: list[tuple[Place, float] | None] | None = None,
 ) -> tuple[Place, float] | None:
     if not m.candidates:
         return None
     if m.demonym:
         return m.candidates[0], 0.9
     inner, container = inners.get(i), containers.get(i)
-    ev = Evidence(norm(m.text), _cue(text, m, gaz), container, inner, gaz.alias(m.text))
+    want = peers = None
+    if lists and i in lists:
+        members, want = lists[i]
+        if picked is not None:
+            kinds = Counter(
+                "city" if p[0].feature == "admin2" else p[0].feature
+                for k in members
+                if k != i and (p := picked[k]) is not None
+            )
+            if kinds:
+                top, n = kinds.most_common(1)[0]
+                peers = top if 2 * n > sum(kinds.values()) else None
+    ev = Evidence(
+        norm(m.text), _cue(text, m, gaz), container, inner, gaz.alias(m.text), want, peers
+    )
     # a name repeated with the same evidence gets the same answer (long lists stay linear)
     memo_key = (
         ev.key,
@@ -186,6 +232,8 @@ def _pick(
         ev.cue,
         norm(container.text) if container else None,
         norm(inner.text) if inner else None,
+        want,
+        peers,
     )
     if memo_key not in memo:
         memo[memo_key] = _best(m, ev, gaz, ctx)
@@ -254,25 +302,51 @@ def _context(
     return ctx
 
 
+def _lists(text: str, mentions: list[Mention]) -> dict[int, tuple[list[int], str | None]]:
+    """Mention index -> (the indices of its list, the type the list's cue noun asks for)."""
+    out: dict[int, tuple[list[int], str | None]] = {}
+    i = 0
+    while i < len(mentions):
+        j, joined = i, False
+        while j + 1 < len(mentions) and not mentions[j + 1].demonym and not mentions[j].demonym:
+            gap = text[mentions[j].end : mentions[j + 1].start]
+            if len(gap) > 7 or not _LIST_SEP.fullmatch(gap):
+                break
+            joined = joined or bool(re.search(r"\b(?:and|or)\b|&", gap))
+            j += 1
+        if j > i and joined:
+            members = list(range(i, j + 1))
+            cue = _LIST_CUE.search(text[max(0, mentions[i].start - 40) : mentions[i].start])
+            want = _CUE_FEATURE.get(cue.group(1).lower()[:4]) if cue else None
+            for k in members:
+                out[k] = (members, want)
+        i = j + 1
+    return out
+
+
 def resolve(
     text: str, mentions: list[Mention], gaz: Gazetteer, source_cc: str | None = None
 ) -> list[Resolved | None]:
     """Resolve each mention (None where the gazetteer has no entry), in input order."""
     containers = _containers(text, mentions)
+    lists = _lists(text, mentions)
     empty = Context(Counter(), Counter(), source_cc)
     inners = {i + 1: mentions[i] for i in containers}  # container index -> the name it holds
     counties = _counties(mentions)
     empty.counties_by_key = counties
     memo: dict[tuple, tuple[Place, float]] = {}
     picked = [
-        _pick(m, i, text, gaz, empty, containers, inners, memo) for i, m in enumerate(mentions)
+        _pick(m, i, text, gaz, empty, containers, inners, memo, lists)
+        for i, m in enumerate(mentions)
     ]
     for _ in range(2):
         ctx = _context(mentions, picked, source_cc)
         ctx.counties_by_key = counties
         memo = {}
+        before = picked
         picked = [
-            _pick(m, i, text, gaz, ctx, containers, inners, memo) for i, m in enumerate(mentions)
+            _pick(m, i, text, gaz, ctx, containers, inners, memo, lists, before)
+            for i, m in enumerate(mentions)
         ]
     # one sense per discourse: a surface form keeps the reading its most confident mention got
     best: dict[str, tuple[Place, float]] = {}
