@@ -25,6 +25,7 @@ def tag(records: list[Record], settings: Settings) -> list[Record]:
             record["entities"],
             gazetteer,
             source_domain=record["source"]["domain"],
+            title=record.get("title"),
         )
         tagged = carry(record, "article.geo")
         tagged["places"] = places

@@ -340,3 +340,56 @@ def test_long_lists_of_names_stay_linear() -> None:
     places, _ = geotag(text, [])
     assert time.perf_counter() - t0 < 20  # ~1 s on a quiet laptop; quadratic code took minutes
     assert {p["name"] for p in places} >= {"Paris"}
+
+
+def test_focus_follows_the_dateline_not_a_menu_line() -> None:
+    text = (
+        "News | England | Scotland | Wales | World\n"
+        "SOFIA, Bulgaria (Reuters) - Bulgaria's parliament approved a new budget on Friday "
+        "after weeks of protests in the capital.\n"
+        "Lawmakers in Sofia voted 130 to 95 for the plan, which raises pensions.\n"
+        "Related: England fans clash with police in Manchester | England squad named\n"
+    )
+    places, focus = geotag(text, [])
+    assert focus["place"] == "Sofia" and focus["country_code"] == "BG"
+    assert any(p["name"] == "England" for p in places)  # found, but not the focus
+
+
+def test_focus_ignores_a_related_links_line() -> None:
+    text = (
+        "Boat crash injures four off Fort Lauderdale\n"
+        "Four people were hurt when two boats collided near the Fort Lauderdale inlet on "
+        "Sunday afternoon, the Coast Guard said.\n"
+        "Rescuers took the injured to a hospital in Fort Lauderdale, officials said.\n"
+        "More from Atlanta: Atlanta traffic | Atlanta weather | Atlanta schools | Atlanta jobs\n"
+        "Read more: Atlanta police arrest suspect in Atlanta shooting\n"
+    )
+    ents = [ent("e1", "Fort Lauderdale", "GPE", text), ent("e2", "Atlanta", "GPE", text)]
+    _, focus = geotag(text, ents)
+    assert focus["place"] == "Fort Lauderdale"
+
+
+def test_focus_headline_place_beats_a_place_named_once_in_passing() -> None:
+    text = (
+        "Floods cut roads in Cork\n"
+        "Heavy rain closed roads across the county on Tuesday, and council crews worked "
+        "through the night.\n"
+        "A similar storm hit Dublin last year, but Cork saw the worst of it this time, the "
+        "council said.\n"
+        "Dublin and Galway were spared.\n"
+    )
+    ents = [ent("e1", n, "GPE", text) for n in ("Cork", "Dublin", "Galway")]
+    _, focus = geotag(text, ents)
+    assert focus["place"] == "Cork" and focus["country_code"] == "IE"
+
+
+def test_focus_uses_the_title_when_the_text_does_not_start_with_it() -> None:
+    text = (
+        "Officials said the water was safe to drink again. Residents of Flint and of "
+        "Detroit had waited weeks, and Lansing sent inspectors to Flint on Monday."
+    )
+    ents = [ent("e1", n, "GPE", text) for n in ("Flint", "Detroit", "Lansing")]
+    _, plain = geotag(text, ents)
+    _, titled = geotag(text, ents, title="Detroit lifts its boil-water notice")
+    assert titled["place"] == "Detroit"
+    assert plain["place"] == "Flint"

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from streams.nlp.geo.focus import focus
 from streams.nlp.geo.gazetteer import Gazetteer
-from streams.nlp.geo.recognise import Mention, recognise
+from streams.nlp.geo.recognise import _DATELINE, Mention, recognise
 from streams.nlp.geo.resolve import Resolved, resolve
 
 # ccTLDs that differ from the ISO code; generic TLDs (.com, .org) carry no country.
@@ -38,6 +38,7 @@ def geotag(
     gaz: Gazetteer,
     *,
     source_domain: str | None = None,
+    title: str | None = None,
 ) -> tuple[list[dict], dict]:
     """Return (places, focus) for a cleaned article and its entity records.
 
@@ -46,9 +47,13 @@ def geotag(
     the entry's own type, or ``demonym`` when the place is only named through demonyms;
     ``demonym_mentions`` lists the adjectival ones among ``mentions`` (absent when none)."""
     groups: dict[object, dict] = {}
+    datelines: set[int] = set()
+    dateline = dateline_range(text)
     for m, r in tag_mentions(text, entities, gaz, source_domain=source_domain):
         if r is None:
             continue
+        if m.source == "dateline" or (dateline and dateline[0] <= m.start < dateline[1]):
+            datelines.add(m.start)
         p = r.place
         key = p.geonameid if p.geonameid is not None else ("idx", p.idx)
         rec = groups.get(key)
@@ -79,4 +84,12 @@ def geotag(
         if "demonym_mentions" in rec:
             rec["demonym_mentions"].sort(key=lambda x: x["start"])
     places = sorted(groups.values(), key=lambda p: p["mentions"][0]["start"])
-    return places, focus(places)
+    return places, focus(places, text, datelines=datelines, title=title)
+
+
+def dateline_range(text: str) -> tuple[int, int] | None:
+    """The characters of the article's dateline ("SOFIA, Bulgaria (AP) —"), if it has one."""
+    m = next((d for d in _DATELINE.finditer(text[:400]) if len(d.group(1)) >= 3), None)
+    if m is None:
+        return None
+    return m.start(1), m.end(2) if m.group(2) else m.end(1)
