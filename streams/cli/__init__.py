@@ -67,6 +67,20 @@ def build_parser() -> argparse.ArgumentParser:
     tail.add_argument("--follow", "-f", action="store_true")
     tail.set_defaults(func=cmd_tail)
 
+    stories = sub.add_parser("stories", help="print the top stories (one event across outlets)")
+    stories.add_argument("-n", type=int, default=10, help="the top N stories (10)")
+    stories.add_argument("--follow", "-f", action="store_true", help="then print each update")
+    stories.add_argument("--article", metavar="ID", help="the story of this article id")
+    stories.add_argument("--json", action="store_true", help="story records as JSON lines")
+    stories.set_defaults(func=cmd_stories)
+
+    trends = sub.add_parser("trends", help="print the trending entities and places")
+    trends.add_argument("--window", default="1h", help="window size: 1h, 15m, 1d, 3600 (1h)")
+    trends.add_argument("--hopping", action="store_true", help="hopping, not tumbling windows")
+    trends.add_argument("-n", type=int, default=20, help="the top N names (20)")
+    trends.add_argument("--json", action="store_true", help="trend records as JSON lines")
+    trends.set_defaults(func=cmd_trends)
+
     process = sub.add_parser("process", help="run the stages in-process, no broker")
     process.add_argument("paths", nargs="*", metavar="PATH", help="default: stdin (JSONL)")
     process.set_defaults(func=cmd_process)
@@ -230,6 +244,22 @@ def cmd_run(args: argparse.Namespace) -> int:
     settings = load()
     ensure_broker(settings)
     return run(settings, args.paths, args.timeout)
+
+
+def cmd_stories(args: argparse.Namespace) -> int:
+    from streams.cli.stories import stories_command
+
+    settings = load()
+    require_broker(settings)
+    return stories_command(settings, args)
+
+
+def cmd_trends(args: argparse.Namespace) -> int:
+    from streams.cli.stories import trends_command
+
+    settings = load()
+    require_broker(settings)
+    return trends_command(settings, args)
 
 
 def cmd_tail(args: argparse.Namespace) -> int:

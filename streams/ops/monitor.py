@@ -36,6 +36,7 @@ log = logging.getLogger(__name__)
 HISTORY_S = 600.0  # ten minutes of samples
 ARTICLES = 25  # latest sink articles kept
 PLACES = 400  # latest place mentions kept for the map
+VIEWS = 5000  # latest stories and trend windows kept (the top ones are shown)
 
 
 @dataclass
@@ -61,6 +62,9 @@ class Board:
     articles: deque[dict[str, Any]] = field(default_factory=lambda: deque(maxlen=ARTICLES))
     places: deque[dict[str, Any]] = field(default_factory=lambda: deque(maxlen=PLACES))
     sink_seen: int = 0
+    # The stories stage's views: latest record per story_id and per trend key.
+    stories: dict[str, dict[str, Any]] = field(default_factory=dict)
+    trends: dict[str, dict[str, Any]] = field(default_factory=dict)
     error: str | None = None
     error_at: float | None = None
     started: float = field(default_factory=time.time)
@@ -91,6 +95,40 @@ class Board:
         self.articles.appendleft(article)
         for place in article["places"]:
             self.places.append(place | {"article_id": article["article_id"], "at": at})
+
+    def add_view(self, topic: str, record: dict[str, Any]) -> None:
+        """A story or trend record: the latest per key wins; old ones are dropped."""
+        if topic == "story" and isinstance(record.get("story_id"), str):
+            self.stories.pop(record["story_id"], None)
+            self.stories[record["story_id"]] = record
+            while len(self.stories) > VIEWS:
+                self.stories.pop(next(iter(self.stories)))
+        elif topic == "trend" and isinstance(record.get("key"), str):
+            self.trends.pop(record["key"], None)
+            self.trends[record["key"]] = record
+            while len(self.trends) > VIEWS:
+                self.trends.pop(next(iter(self.trends)))
+
+    def top_stories(self, n: int = 8) -> list[dict[str, Any]]:
+        ranked = sorted(
+            self.stories.values(),
+            key=lambda s: (len(s.get("sources", ())), s.get("size", 0), s.get("last_seen", "")),
+            reverse=True,
+        )
+        return [
+            {k: s.get(k) for k in ("story_id", "title", "size", "sources", "last_seen", "numbers")}
+            for s in ranked[:n]
+        ]
+
+    def top_trends(self, n: int = 12) -> list[dict[str, Any]]:
+        """The latest tumbling window's names, by rising score."""
+        tumbling = [t for t in self.trends.values() if t["window"]["type"] == "tumbling"]
+        if not tumbling:
+            return []
+        start = max(t["window"]["start"] for t in tumbling)
+        now = [t for t in tumbling if t["window"]["start"] == start]
+        now.sort(key=lambda t: (t["score"], t["sources"]), reverse=True)
+        return now[:n]
 
     def fail(self, exc: BaseException) -> None:
         self.error = f"{type(exc).__name__}: {exc}" if str(exc) else type(exc).__name__
@@ -138,6 +176,8 @@ class Board:
             "articles": list(self.articles),
             "sink_seen": self.sink_seen,
             "places": map_places(self.places),
+            "stories": self.top_stories(),
+            "trends": self.top_trends(),
         }
 
 
@@ -239,6 +279,7 @@ class Monitor:
         self.tasks = [
             asyncio.create_task(self._forever(self._sample_loop), name="dashboard-sample"),
             asyncio.create_task(self._forever(self._follow), name="dashboard-follow"),
+            asyncio.create_task(self._forever(self._follow_views), name="dashboard-views"),
         ]
 
     async def stop(self) -> None:
@@ -349,3 +390,28 @@ class Monitor:
                         self.board.add_sink(value, at)
                     else:
                         self.board.add_letter(value, at)
+
+    async def _follow_views(self) -> None:
+        """Read the compacted stories and trends topics from the start, then follow them."""
+        settings = self.settings
+        kinds = {
+            topics.name(settings, topics.STORIES): "story",
+            topics.name(settings, topics.TRENDS): "trend",
+        }
+        async with consumer(settings, enable_auto_commit=False) as cons:
+            from streams.kafka.topic_reader import partitions
+
+            parts = [TopicPartition(t, p) for t in kinds for p in await partitions(cons, t)]
+            cons.assign(parts)
+            begins = await cons.beginning_offsets(parts)
+            for tp in parts:
+                cons.seek(tp, begins[tp])
+            while True:
+                batch = await cons.getmany(timeout_ms=1000, max_records=500)
+                for message in (m for ms in batch.values() for m in ms):
+                    try:
+                        value = decode(message.value)
+                    except ValueError:
+                        continue
+                    if isinstance(value, dict):
+                        self.board.add_view(kinds[message.topic], value)
