@@ -124,3 +124,16 @@ def credit_spans(text: str, start: int, end: int) -> list[tuple[int, int]]:
         s = m.start() - 1 if m.start() > start and text[m.start() - 1] == " " else m.start()
         out.append((s, m.end()))
     return out
+
+
+# A teaser: a Title Case headline run straight into its summary, as a link list renders when
+# its elements are joined without a break ("Bridge Closed To TrucksThe council voted ...").
+TEASER = re.compile(
+    r"(?:[A-Z0-9‘'“\"$][\w'’:,.$%&-]* ){2,}[A-Z0-9][\w'’:,.$%&-]*?"
+    r"(?:[a-z]{2}|[0-9]{2}|[’'”?!)])[A-Z][a-z]* "
+)
+
+
+def is_teaser(text: str) -> bool:
+    """True for a paragraph that starts with a headline glued to a summary."""
+    return len(text) > 60 and bool(TEASER.match(text[:200]))

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 
 from streams.nlp.boilerplate import guards, segment
 from streams.nlp.boilerplate.language import WORD, detect_stoplist, word_count
-from streams.nlp.boilerplate.publisher import credit_spans, is_appeal_block
+from streams.nlp.boilerplate.publisher import credit_spans, is_appeal_block, is_teaser
 from streams.nlp.boilerplate.rules import classify, is_comments_start, is_section_end
 from streams.nlp.boilerplate.spans import Cleaned, Removed, build_cleaned
 from streams.nlp.errors import InputError
@@ -37,6 +37,7 @@ class Block:
     terminal: bool
     rule: str | None
     inline: tuple[Removed, ...]
+    teaser: bool = False
 
 
 def describe(text: str, spans: list[tuple[int, int]], stops: frozenset[str]) -> list[Block]:
@@ -51,14 +52,15 @@ def describe(text: str, spans: list[tuple[int, int]], stops: frozenset[str]) -> 
         inline = tuple(inline_removals(text, start, end))
         junk = sum(r.end - r.start for r in inline)
         rule = inline[0].reason if inline and junk > 0.5 * (end - start) else None
-        blocks.append(Block(start, end, n, density, chunk.endswith(_TERMINAL), rule, inline))
+        terminal = chunk.endswith(_TERMINAL)
+        blocks.append(Block(start, end, n, density, terminal, rule, inline, is_teaser(chunk)))
     return blocks
 
 
 def weight(block: Block, has_stops: bool) -> float:
     """Signed evidence that a paragraph is article prose (+) or page furniture (-)."""
     chars = block.end - block.start
-    if block.rule:
+    if block.rule or block.teaser:
         return -(chars * 0.5 + 25.0)
     density_ok = block.stop_density >= 0.22 if has_stops else True
     if block.words >= 12 and density_ok and (block.terminal or block.words >= 25):
