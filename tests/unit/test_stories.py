@@ -170,3 +170,42 @@ def test_trends_count_distinct_sources_per_window_and_rise() -> None:
     assert len({t["window"]["start"] for t in hopping}) == 4  # 1h windows every 15 min
     kept = len(table)
     assert trends.expire(now + 30 * 86400) == kept and not table
+
+
+def test_the_stage_in_process_publishes_valid_story_and_trend_records() -> None:
+    from streams import flow
+    from streams.messages.validation import schema_id, validate
+    from streams.settings import load
+
+    pipeline = {"version": "t", "stages": []}
+    sink = [
+        wire(aid, domain) | {"schema": schema_id("article.geo"), "pipeline": pipeline}
+        for aid, domain in (("w1", "a.example"), ("w2", "b.example"), ("w1", "a.example"))
+    ]
+    stage = flow.stage("stories")
+    table: dict[str, Any] = {}
+    # The stage's own run and post hooks (execute would also validate the made-up input).
+    outs = stage.post(stage.run(sink, load()), table, load())  # type: ignore[misc]
+    stories = [o for o in outs if isinstance(o, dict)]
+    assert [s["update"]["new"] for s in stories] == [True, True, False]
+    assert stories[1]["story_id"] == stories[2]["story_id"] and stories[2]["size"] == 2
+    for story in stories:
+        side = story.pop("_side", [])
+        validate("story", story)
+        for trend in side:
+            validate("trend", trend["value"])
+
+
+def test_cli_helpers() -> None:
+    from streams.cli.stories import current_trends, duration_s
+
+    assert [duration_s(d) for d in ("90", "15m", "1h", "2d")] == [90, 900, 3600, 172800]
+    table: dict[str, Any] = {}
+    trends = Trends(table, windows(3600, 900))
+    feat = features(wire("w1", "a.example"))
+    records = trends.observe(feat, feat["at"]) + trends.observe(
+        features(wire("w2", "b.example")), feat["at"]
+    )
+    latest = {t["key"]: t for t in records}
+    start, top = current_trends(latest, 3600, "tumbling", 3)
+    assert start and len(top) == 3 and all(t["sources"] == 2 for t in top)
