@@ -17,7 +17,7 @@ STAGES: tuple[Stage, ...] = (
     ),
     Stage(
         "extract", CLEAN, ENRICHED, "article.clean", "article.enriched",
-        run=extract.enrich, warm=extract.warm,
+        run=extract.enrich, warm=extract.warm, heavy=True,
     ),
     Stage(
         "geotag", ENRICHED, SINK, "article.enriched", "article.geo",

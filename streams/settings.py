@@ -50,7 +50,9 @@ class Settings(BaseSettings):
     batch_size: int = Field(16, ge=1)
     batch_within_s: float = Field(0.5, gt=0)
     stage_timeout_s: float = Field(120.0, gt=0)
-    nlp_processes: int = Field(1, ge=1)
+    # NLP processes per stage worker; unset: the heavy stage (the language model) gets every
+    # core of the machine, the others one each (streams/kafka/agent.py nlp_processes).
+    nlp_processes: int | None = Field(None, ge=1)
     # What the extract stage's models and scanners read of one article (docs/security.md):
     # past any of these the analysis stops at the paragraph or sentence before, and the
     # record says where and why (`truncated`). Sized for news: 10,000 words pass.
@@ -125,6 +127,8 @@ class Settings(BaseSettings):
         """Every setting as ``NEWSSTREAM_*`` variables: how a child process gets these."""
         out = {}
         for name, value in self.model_dump().items():
+            if value is None:  # unset: the child computes the same default
+                continue
             if isinstance(value, SecretStr):
                 value = value.get_secret_value()
             out[PREFIX + name.upper()] = str(value)

@@ -42,6 +42,19 @@ def _warm(stage: Stage, settings: Settings) -> None:
         stage.warm(settings)
 
 
+def nlp_processes(stage: Stage, settings: Settings) -> int:
+    """NLP processes for ``stage``: the setting, else every core for the heavy stage (the
+    language model is the pipeline's one real cost) and one for each cheap stage, whose work
+    is a small share of the model's and fits in beside it."""
+    if settings.nlp_processes is not None:
+        return settings.nlp_processes
+    return len(os.sched_getaffinity(0)) if stage.heavy else 1
+
+
+def _ready() -> None:
+    """A no-op task: its completion says a pool process has loaded its models."""
+
+
 def _exit_with_parent() -> None:
     """Make this pool process exit when the worker that started it is gone: after a kill -9
     of the worker it would otherwise wait on its task queue forever, holding the models."""
@@ -74,6 +87,7 @@ class StageAgent:
                 partitions=settings.partitions,
                 use_partitioner=True,
             )
+        self.processes = nlp_processes(stage, settings)
         self._pool: ProcessPoolExecutor | None = None
         self.last = stage.output == topics.SINK  # observes the end-to-end latency
 
@@ -81,7 +95,7 @@ class StageAgent:
     def pool(self) -> ProcessPoolExecutor:
         if self._pool is None:
             self._pool = ProcessPoolExecutor(
-                max_workers=self.settings.nlp_processes,
+                max_workers=self.processes,
                 mp_context=multiprocessing.get_context("spawn"),
                 initializer=_warm,
                 initargs=(self.stage, self.settings),
@@ -89,7 +103,15 @@ class StageAgent:
         return self._pool
 
     def register(self, app: faust.App) -> None:
-        """Register the stage's agent on ``app``."""
+        """Register the stage's agent on ``app``, and a task that starts the NLP processes
+        (loading their models) while the worker joins its group, not at the first batch."""
+
+        @app.task
+        async def warm_pool() -> None:
+            loop = asyncio.get_running_loop()
+            ready = [loop.run_in_executor(self.pool, _ready) for _ in range(self.processes)]
+            await asyncio.gather(*ready)
+            log.info("%s: %d NLP process(es) ready", self.name, self.processes)
 
         @app.agent(self.input, name=f"{self.name}-agent")
         async def process(stream: faust.StreamT) -> None:
@@ -174,7 +196,7 @@ class StageAgent:
     async def _call(self, payloads: list[bytes]) -> list[Result]:
         """Run ``payloads`` in the pool, split into one chunk per NLP process, in order."""
         loop = asyncio.get_running_loop()
-        size = -(-len(payloads) // max(1, self.settings.nlp_processes))
+        size = -(-len(payloads) // self.processes)
         chunks = [payloads[i : i + size] for i in range(0, len(payloads), size)]
         futures = [
             loop.run_in_executor(self.pool, execute, self.stage, chunk, self.settings)

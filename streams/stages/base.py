@@ -52,6 +52,7 @@ class Stage:
     key: str = "article_id"  # the output field that keys the output records
     run_kind: str | None = None  # kind of what ``run`` returns when ``post`` makes the output
     side: str | None = None  # topic of the extra records ``post`` attaches under SIDE
+    heavy: bool = False  # runs the language model: its NLP processes get the machine's cores
 
 
 def execute(stage: Stage, payloads: list[bytes], settings: Settings) -> list[Result]:

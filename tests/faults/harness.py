@@ -88,15 +88,7 @@ def start_cluster(home: Path) -> Cluster:
 
 
 def worker_env(settings: Settings, home: Path) -> dict[str, str]:
-    env = settings_env(settings)
-    env.update(
-        NEWSSTREAM_HOME=str(home),
-        NEWSSTREAM_REPLICATION=str(settings.replication),
-        NEWSSTREAM_BATCH_SIZE=str(settings.batch_size),
-        NEWSSTREAM_NLP_PROCESSES=str(settings.nlp_processes),
-        NEWSSTREAM_LOG_LEVEL="info",
-    )
-    return env
+    return settings_env(settings.replace(home=home, log_level="info"))
 
 
 class FaultWorkers(Workers):
