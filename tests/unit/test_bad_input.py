@@ -424,6 +424,7 @@ PATTERN_MODULES = [
     "streams.nlp.geo.names",
     "streams.nlp.geo.recognise",
     "streams.nlp.geo.resolve",
+    "streams.nlp.geo.focus",
     "streams.nlp.claims.numbers",
     "streams.nlp.claims.worthiness",
     "streams.nlp.entities.normalize",

@@ -35,7 +35,8 @@ W_LIST = 1.6
 # A list of places: names joined by commas with an "and"/"or"/"&" somewhere ("Boston, Seattle
 # and Washington"), or by "and" alone. Its members are usually of one type, and a cue noun
 # before it names the type ("big cities like", "the states of", "countries such as").
-_LIST_SEP = re.compile(r"\s*(?:,\s*(?:and|or|&)?|and|or|&)\s*")
+# (?<!\s): a match starts only at a run's first space, so a scan stays linear
+_LIST_SEP = re.compile(r"(?<!\s)\s*(?:,\s*(?:(?:and|or|&)\s+)?|(?:and|or|&)\s+)")
 _LIST_CUE = re.compile(
     r"\b(cities|towns|villages|capitals|states|provinces|countries|nations|counties|city|town|"
     r"state|province|country|county)\s+(?:(?:like|such as|including|of|from|as|in|across)\s+)?"
