@@ -431,6 +431,8 @@ PATTERN_MODULES = [
     "streams.nlp.entities.layout",
     "streams.nlp.limits",
     "streams.messages.inputs",
+    "streams.nlp.stories.features",
+    "streams.cli.stories",
 ]
 
 
