@@ -393,3 +393,28 @@ def test_focus_uses_the_title_when_the_text_does_not_start_with_it() -> None:
     _, titled = geotag(text, ents, title="Detroit lifts its boil-water notice")
     assert titled["place"] == "Detroit"
     assert plain["place"] == "Flint"
+
+
+def test_country_inside_an_agency_name_beats_a_village_reading() -> None:
+    text = "Samples went to the U.S. Centers for Disease Control and Prevention on Monday."
+    ents = [ent("e1", "U.S. Centers for Disease Control and Prevention", "ORG", text)]
+    places, _ = geotag(text, ents)
+    us = by_text(places, "U.S.")
+    assert us["country_code"] == "US" and us["feature"] == "country"
+
+
+def test_party_tag_names_the_politicians_home_town() -> None:
+    text = (
+        "State Sen. Wade Horton, D-Charleston, said the bill would pass. "
+        "Rep. Ann Lee, R-Mo., agreed."
+    )
+    ents = [ent("e1", "Wade Horton", "PERSON", text), ent("e2", "D-Charleston", "ORG", text)]
+    places, _ = geotag(text, ents)
+    assert by_text(places, "Charleston")["country_code"] == "US"
+    assert by_text(places, "Mo.")["name"] == "Missouri"
+
+
+def test_bare_gaza_is_the_palestinian_gaza() -> None:
+    text = "Aid trucks crossed into Gaza on Tuesday, the United Nations said."
+    places, _ = geotag(text, [ent("e1", "Gaza", "GPE", text)])
+    assert by_text(places, "Gaza")["country_code"] == "PS"

@@ -182,12 +182,24 @@ def recognise(text: str, entities: list[dict], gaz: Gazetteer) -> list[Mention]:
                         lead = _leading_place(text, *span, gaz, False, 0, weak=True)
                     hits = [lead] if lead is not None else []
                     if label == "ORG":
-                        hits += _inner_places(text, span, gaz, hits)
+                        # a sure place inside the name outranks a weak reading of its start
+                        # ("U.S." in "U.S. Centers for Disease Control" is the country, not
+                        # a village called Us)
+                        inner = _inner_places(text, span, gaz, [h for h in hits if not h.weak])
+                        hits = [
+                            h
+                            for h in hits
+                            if not (
+                                h.weak
+                                and _overlaps((h.start, h.end), [(m.start, m.end) for m in inner])
+                            )
+                        ] + inner
                 for h in hits:
                     if not taken.hit(h.start, h.end):
                         mentions.append(h)
                         taken.add(h.start, h.end)
     mentions.extend(_datelines(text, gaz, taken))  # a dateline outranks an ORG reading
+    mentions.extend(_affiliations(text, gaz, taken))  # "Sen. Robert Ford, D-Charleston"
     for m in mentions:
         taken.add(m.start, m.end)
     mentions.extend(_scan(text, gaz, taken.union(blocked)))
@@ -323,7 +335,8 @@ def _misread_person(
     # only a place's own name, not one of its many alternate spellings ("Hamas" for Hama)
     key = norm(surface)
     own = [c for c in cands if norm(c.name) == key or gaz.alias(surface) == c.idx]
-    if _placeish(surface, own, gaz, min_pop):
+    # the biggest places of that name decide (the index lists a name's entries in no order)
+    if _placeish(surface, sorted(own, key=lambda c: -c.population), gaz, min_pop):
         return Mention(s, e, surface, "entity", own if weak else cands, weak=weak)
     return None
 
@@ -349,6 +362,25 @@ def _datelines(text: str, gaz: Gazetteer, avoid: _Mask) -> list[Mention]:
             cands = gaz.candidates(surface)
             if cands:
                 out.append(Mention(s, e, surface, "dateline", cands))
+    return out
+
+
+# US party affiliation and home town after a politician's name: "(D-Charleston)", "R-Mo."
+_AFFILIATION = re.compile(r"\b[DRI]-([A-Z][a-z]+\.?(?: [A-Z][a-z]+)?)(?=[,;)]|\s+said)")
+
+
+def _affiliations(text: str, gaz: Gazetteer, avoid: _Mask) -> list[Mention]:
+    """The town or state in a US politician's party tag, even inside an ORG reading."""
+    out: list[Mention] = []
+    for m in _AFFILIATION.finditer(text):
+        s, e = _trim(text, m.start(1), m.end(1), gaz)
+        surface = text[s:e]
+        if e <= s or avoid.hit(s, e):
+            continue
+        cands = [c for c in gaz.candidates(surface) if c.country_code == "US"]
+        if _nameable(surface, cands, gaz):
+            out.append(Mention(s, e, surface, "scan", cands))
+            avoid.add(s, e)
     return out
 
 
