@@ -418,3 +418,32 @@ def test_bare_gaza_is_the_palestinian_gaza() -> None:
     text = "Aid trucks crossed into Gaza on Tuesday, the United Nations said."
     places, _ = geotag(text, [ent("e1", "Gaza", "GPE", text)])
     assert by_text(places, "Gaza")["country_code"] == "PS"
+
+
+def test_names_before_plural_counties_are_counties() -> None:
+    text = "Growth has slowed in places like Jackson and Barrow counties, planners in Georgia said."
+    ents = [ent("e1", "Jackson", "PERSON", text), ent("e2", "Georgia", "GPE", text)]
+    places, _ = geotag(text, ents)
+    for name in ("Jackson", "Barrow"):
+        county = by_text(places, name)
+        assert county["feature"] == "admin2" and county["admin1"] == "Georgia"
+
+
+def test_joint_hyphenated_names_are_two_places_but_real_hyphenated_names_stay() -> None:
+    text = "The council toured the Paris-Henry County Heritage Center in Tennessee on Friday."
+    ents = [ent("e1", "Paris-Henry County", "GPE", text), ent("e2", "Tennessee", "GPE", text)]
+    places, _ = geotag(text, ents)
+    assert by_text(places, "Paris")["admin1"] == "Tennessee"
+    assert by_text(places, "Henry County")["feature"] == "admin2"
+    text = "Aid reached Guinea-Bissau on Monday."
+    places, _ = geotag(text, [ent("e1", "Guinea-Bissau", "GPE", text)])
+    assert by_text(places, "Guinea-Bissau")["country_code"] == "GW"
+
+
+def test_english_names_of_russian_republics() -> None:
+    text = "Clashes in Dagestan and Ingushetia left four dead, Dagestani police said."
+    places, _ = geotag(text, [])
+    dag = by_text(places, "Dagestan")
+    assert dag["country_code"] == "RU" and dag["feature"] == "admin1"
+    assert by_text(places, "Dagestani") is dag
+    assert by_text(places, "Ingushetia")["country_code"] == "RU"

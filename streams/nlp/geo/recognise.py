@@ -80,14 +80,35 @@ def _trim(text: str, start: int, end: int, gaz: Gazetteer) -> tuple[int, int]:
     return start, end
 
 
-def _split_commas(text: str, start: int, end: int) -> list[tuple[int, int]]:
-    """'Paris, Texas' is two toponyms; gold data annotates each part."""
+def _split_commas(
+    text: str, start: int, end: int, gaz: Gazetteer | None = None
+) -> list[tuple[int, int]]:
+    """'Paris, Texas' is two toponyms; gold data annotates each part. So is 'Paris-Henry
+    County' (a joint name the gazetteer lacks): there a hyphen between two capitalised names
+    splits too ('Guinea-Bissau', a name of its own, stays whole)."""
     parts, pos = [], start
     for m in re.finditer(r",\s*", text[start:end]):
         parts.append((pos, start + m.start()))
         pos = start + m.end()
     parts.append((pos, end))
-    return [p for p in parts if p[1] > p[0]]
+    out = []
+    for a, b in parts:
+        piece = text[a:b]
+        if gaz is None or not _HYPHENATED.search(piece) or gaz.candidates(piece):
+            out.append((a, b))
+            continue
+        if gaz.demonym(piece) is not None:
+            out.append((a, b))
+            continue
+        k = a
+        for m in _HYPHENATED.finditer(piece):
+            out.append((k, a + m.start()))
+            k = a + m.end()
+        out.append((k, b))
+    return [p for p in out if p[1] > p[0]]
+
+
+_HYPHENATED = re.compile(r"(?<=[a-z])-(?=[A-Z])")
 
 
 def _overlaps(a: tuple[int, int], spans: list[tuple[int, int]]) -> bool:
@@ -136,7 +157,7 @@ def recognise(text: str, entities: list[dict], gaz: Gazetteer) -> list[Mention]:
         for m in ent.get("mentions", []):
             span = (m["start"], m["end"])
             if label in PLACE_LABELS:
-                for s, e in _split_commas(text, *span):
+                for s, e in _split_commas(text, *span, gaz):
                     s, e = _trim(text, s, e, gaz)
                     if e <= s or taken.hit(s, e):
                         continue
@@ -200,6 +221,7 @@ def recognise(text: str, entities: list[dict], gaz: Gazetteer) -> list[Mention]:
                         taken.add(h.start, h.end)
     mentions.extend(_datelines(text, gaz, taken))  # a dateline outranks an ORG reading
     mentions.extend(_affiliations(text, gaz, taken))  # "Sen. Robert Ford, D-Charleston"
+    mentions.extend(_county_lists(text, gaz, taken))  # "Jackson and Barrow counties"
     for m in mentions:
         taken.add(m.start, m.end)
     mentions.extend(_scan(text, gaz, taken.union(blocked)))
@@ -366,7 +388,15 @@ def _datelines(text: str, gaz: Gazetteer, avoid: _Mask) -> list[Mention]:
 
 
 # US party affiliation and home town after a politician's name: "(D-Charleston)", "R-Mo."
-_AFFILIATION = re.compile(r"\b[DRI]-([A-Z][a-z]+\.?(?: [A-Z][a-z]+)?)(?=[,;)]|\s+said)")
+_AFFILIATION = re.compile(
+    r"\b(?:[DRI]|DFL)-([A-Z][a-z]+\.?(?: [A-Z][a-z]+)?)(?=\s*[,;).:\u2014]|\s+(?:said|says)\b)"
+)
+# "Jackson and Barrow counties", "Cooke, Grayson and Love counties": each name is a county
+_COUNTIES = re.compile(
+    r"((?:[A-Z][a-z]+(?: [A-Z][a-z]+)?(?:,\s+|\s+and\s+|,\s+and\s+)){1,8}"
+    r"[A-Z][a-z]+(?: [A-Z][a-z]+)?)\s+(counties|parishes)\b"
+)
+_COUNTY_NAME = re.compile(r"[A-Z][a-z]+(?: [A-Z][a-z]+)?")
 
 
 def _affiliations(text: str, gaz: Gazetteer, avoid: _Mask) -> list[Mention]:
@@ -381,6 +411,22 @@ def _affiliations(text: str, gaz: Gazetteer, avoid: _Mask) -> list[Mention]:
         if _nameable(surface, cands, gaz):
             out.append(Mention(s, e, surface, "scan", cands))
             avoid.add(s, e)
+    return out
+
+
+def _county_lists(text: str, gaz: Gazetteer, avoid: _Mask) -> list[Mention]:
+    """Names listed before a plural 'counties'/'parishes', each read as its county."""
+    out: list[Mention] = []
+    for m in _COUNTIES.finditer(text):
+        suffix = " County" if m.group(2) == "counties" else " Parish"
+        for name in _COUNTY_NAME.finditer(m.group(1)):
+            s, e = m.start(1) + name.start(), m.start(1) + name.end()
+            if avoid.hit(s, e):
+                continue
+            cands = [c for c in gaz.candidates(name.group() + suffix) if c.feature == "admin2"]
+            if cands:
+                out.append(Mention(s, e, name.group(), "scan", cands))
+                avoid.add(s, e)
     return out
 
 
