@@ -11,6 +11,7 @@ from typing import Any
 
 from tqdm import tqdm
 
+from streams import flow
 from streams.kafka.ingest import ingest
 from streams.kafka.topic_reader import end_offsets, records
 from streams.kafka.workers import stage_command
@@ -69,7 +70,8 @@ async def _all_stages_running(settings: Settings) -> bool:
     from streams.cli.status import StatusReader
 
     status = await StatusReader(settings).read()
-    return status.up and all(stage.members for stage in status.stages)
+    running = [stage for stage in status.stages if stage.members]
+    return status.up and len(running) == len(flow.STAGES)
 
 
 def _interrupt(signum: int, _frame: object) -> None:
