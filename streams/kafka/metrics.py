@@ -138,9 +138,8 @@ def metric_names() -> set[str]:
     """Every metric name defined here, with the names of its series: a counter ``x`` as
     ``x_total``, a histogram ``h`` as ``h``, ``h_bucket``, ``h_sum`` and ``h_count``."""
     names: set[str] = set()
-    for metric in METRICS:
-        base = metric._name  # noqa: SLF001 - prometheus_client keeps the name here
-        kind = metric._type  # noqa: SLF001
+    for family in (f for metric in METRICS for f in metric.describe()):
+        base, kind = family.name, family.type
         if kind == "counter":
             names |= {f"{base}_total"}
         elif kind == "histogram":
