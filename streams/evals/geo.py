@@ -294,7 +294,7 @@ _COLS = [
 
 
 def _table(results: dict) -> str:
-    head = f"{'system':<11} {'dataset':<28} " + " ".join(f"{c[0]:>10}" for c in _COLS)
+    head = f"{'system':<11} {'dataset':<32} " + " ".join(f"{c[0]:>10}" for c in _COLS)
     lines = [head, "-" * len(head)]
     for system, res in results.items():
         rows = list(res["datasets"].items()) + [("all", res)]
@@ -304,7 +304,7 @@ def _table(results: dict) -> str:
             for _, key, mul, nd in _COLS:
                 v = sc.get(key)
                 cells.append(f"{'-' if v is None else f'{v * mul:.{nd}f}':>10}")
-            lines.append(f"{system:<11} {name:<28} " + " ".join(cells))
+            lines.append(f"{system:<11} {name:<32} " + " ".join(cells))
     return "\n".join(lines)
 
 
