@@ -429,6 +429,7 @@ PATTERN_MODULES = [
     "streams.nlp.claims.worthiness",
     "streams.nlp.entities.normalize",
     "streams.nlp.entities.layout",
+    "streams.nlp.entities.acronyms",
     "streams.nlp.limits",
     "streams.messages.inputs",
     "streams.nlp.stories.features",

@@ -10,6 +10,8 @@ or not the article introduces the acronym in parentheses.
 
 from __future__ import annotations
 
+import re
+
 from spacy.tokens import Doc, Token
 
 from streams.nlp.entities.spans import Mention, Regions, annotate
@@ -53,9 +55,18 @@ def _initials(doc: Doc, a: int, b: int) -> str:
     return "".join(t.text[0] for t in doc[a:b] if _capital(t))
 
 
+_ACRONYM_TEXT = re.compile(r"\b[A-Z](?:\.?[A-Z]){1,5}\b")
+
+
 def long_forms(doc: Doc, regions: Regions) -> dict[str, tuple[int, int]]:
     """Acronym -> the token range of its long form, for acronyms written in the body."""
-    acronyms = {x for t in doc if (x := _acronym(t)) is not None and not regions.headline[t.i]}
+    acronyms = set()
+    for m in _ACRONYM_TEXT.finditer(doc.text):  # cheap: most texts have few or none
+        tok = doc.char_span(m.start(), m.end(), alignment_mode="expand")
+        if tok is not None and len(tok) == 1 and not regions.headline[tok[0].i]:
+            short = _acronym(tok[0])
+            if short is not None:
+                acronyms.add(short)
     if not acronyms:
         return {}
     found: dict[str, tuple[int, int]] = {}
