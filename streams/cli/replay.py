@@ -6,6 +6,7 @@ import argparse
 import asyncio
 import re
 import sys
+from collections.abc import Iterable
 
 from streams.kafka.replay import (
     EXIT_INTERRUPTED,
@@ -126,8 +127,8 @@ def summary(cp: Checkpoint) -> str:
     )
 
 
-def listing(checkpoints: object) -> str:
-    rows = sorted(checkpoints, key=lambda cp: cp.created_at)  # type: ignore[attr-defined]
+def listing(checkpoints: Iterable[Checkpoint]) -> str:
+    rows = sorted(checkpoints, key=lambda cp: cp.created_at)
     if not rows:
         return "no replays"
     lines = [

@@ -43,8 +43,8 @@ async def ingest(settings: Settings, paths: list[str], *, progress: bool = True)
             else:
                 assert outcome.letter is not None
                 given = outcome.letter["article_id"]
-                key = given.encode() if given else None
-                pending.append(await prod.send(dlq_topic, encode(outcome.letter), key=key))
+                letter_key = given.encode() if given else None
+                pending.append(await prod.send(dlq_topic, encode(outcome.letter), key=letter_key))
                 summary.dead += 1
             bar.set_postfix(articles=summary.ingested, dead_letters=summary.dead, refresh=False)
             bar.update(1)

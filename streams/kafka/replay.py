@@ -130,7 +130,11 @@ def transactional_id(settings: Settings, replay_id: str) -> str:
 def range_offsets(found: Mapping[int, int | None], ends: Mapping[int, int]) -> dict[int, int]:
     """Per partition, the first offset at or after a time (``offsets_for_times``), or the
     partition's end when no record is that recent."""
-    return {p: ends[p] if found.get(p) is None else min(found[p], ends[p]) for p in ends}  # type: ignore[type-var]
+    out = {}
+    for p, end in ends.items():
+        at = found.get(p)
+        out[p] = end if at is None else min(at, end)
+    return out
 
 
 def source_of(value: Any) -> str:

@@ -79,7 +79,9 @@ def _enriched(
 ) -> Record:
     more = entity_cut([e.start_char for e in doc.ents], doc.text, settings.max_entities)
     if more is not None:  # read only up to the sentence before the first entity over the limit
-        doc = doc.char_span(0, more.at, alignment_mode="contract").as_doc()
+        span = doc.char_span(0, more.at, alignment_mode="contract")
+        assert span is not None, "contract alignment always finds a span from 0"
+        doc = span.as_doc()
         cut = more
     enriched = carry(record, "article.enriched")
     if language == "en":

@@ -7,6 +7,8 @@ text and label only, with the sink schema's labels and a frequency salience.
 
 from __future__ import annotations
 
+from typing import Any
+
 from spacy.tokens import Doc
 
 # The model's labels -> the sink's; MISC (events, works, nationalities together) is dropped.
@@ -28,7 +30,7 @@ def model_entities(doc: Doc) -> list[dict]:
         )
         names.setdefault(key, name)
     most = max((len(m) for m in groups.values()), default=1)
-    out = []
+    out: list[dict[str, Any]] = []
     for (label, _), mentions in sorted(groups.items(), key=lambda kv: kv[1][0]["start"]):
         out.append(
             {
