@@ -48,7 +48,9 @@ class Settings(BaseSettings):
     raw_retention_ms: int = Field(-1, ge=-1)  # keep forever: replay reads it
     max_article_bytes: int = Field(2 * 1024 * 1024, ge=1024)
     batch_size: int = Field(16, ge=1)
-    batch_within_s: float = Field(0.5, gt=0)
+    # How long a stage waits to fill a batch: short, so that at low rates an article is not
+    # held back (at high rates batches fill anyway); benchmarks/bench_throughput.py.
+    batch_within_s: float = Field(0.05, gt=0)
     stage_timeout_s: float = Field(120.0, gt=0)
     # NLP processes per stage worker; unset: the heavy stage (the language model) gets every
     # core of the machine, the others one each (streams/kafka/agent.py nlp_processes).
