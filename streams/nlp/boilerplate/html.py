@@ -49,7 +49,19 @@ def clean_html(html: str, url: str | None = None) -> Cleaned:
     per paragraph; without it, trafilatura in precision mode decides alone."""
     model = combine.load_model()
     if model is not None:
-        return clean_html_combined(html, url, model)
+        try:
+            return clean_html_combined(html, url, model)
+        except EmptyArticle:
+            pass  # the model kept nothing: let trafilatura decide alone
+    return clean_html_trafilatura(html, url)
+
+
+class EmptyArticle(InputError):
+    """The combiner kept no paragraph of a page that has visible text."""
+
+
+def clean_html_trafilatura(html: str, url: str | None = None) -> Cleaned:
+    """The paragraphs trafilatura (precision mode) keeps, minus rule matches."""
     page = visible_text(html)
     if not page:
         raise InputError("html has no visible text")
@@ -88,7 +100,7 @@ def clean_html_combined(html: str, url: str | None, model: combine.Model) -> Cle
             removed.append(Removed(start, end, "outside-main"))
     cleaned = build_cleaned(found.page, removed)
     if not cleaned.text:
-        raise InputError("no article text found in html")
+        raise EmptyArticle("no article text found in html")
     return cleaned
 
 
