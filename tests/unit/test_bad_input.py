@@ -421,6 +421,8 @@ PATTERN_MODULES = [
     "streams.nlp.boilerplate.spans",
     "streams.nlp.boilerplate.language",
     "streams.nlp.boilerplate.segment",
+    "streams.nlp.boilerplate.publisher",
+    "streams.nlp.boilerplate.title",
     "streams.nlp.geo.names",
     "streams.nlp.geo.recognise",
     "streams.nlp.geo.resolve",

@@ -45,7 +45,7 @@ _REPORTED = re.compile(
 _WORDS = re.compile(r"\w+")
 # An ask in the imperative: "Join thousands of readers", "Please give what you can".
 _IMPERATIVE_ASK = re.compile(
-    r"\W*(?:please |so )?(?:join|become|donate|give|support|subscribe|sign up|help|chip in|"
+    r"\W{0,8}(?:please |so )?(?:join|become|donate|give|support|subscribe|sign up|help|chip in|"
     r"make a (?:gift|donation|contribution)|contribute|pledge|back)\b",
     re.IGNORECASE,
 )
@@ -129,8 +129,8 @@ def credit_spans(text: str, start: int, end: int) -> list[tuple[int, int]]:
 # A teaser: a Title Case headline run straight into its summary, as a link list renders when
 # its elements are joined without a break ("Bridge Closed To TrucksThe council voted ...").
 TEASER = re.compile(
-    r"(?:[A-Z0-9‘'“\"$][\w'’:,.$%&-]* ){2,}[A-Z0-9][\w'’:,.$%&-]*?"
-    r"(?:[a-z]{2}|[0-9]{2}|[’'”?!)])[A-Z][a-z]* "
+    r"(?:[A-Z0-9‘'“\"$][\w'’:,.$%&-]{0,30} ){2,20}[A-Z0-9][\w'’:,.$%&-]{0,30}?"
+    r"(?:[a-z]{2}|[0-9]{2}|[’'”?!)])[A-Z][a-z]{0,30} "
 )
 
 
