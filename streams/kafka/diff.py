@@ -10,8 +10,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from streams.kafka.replay import read_latest
-from streams.messages.codec import decode
+from streams.kafka.replay import latest_records
 from streams.settings import Settings
 
 
@@ -134,35 +133,6 @@ def diff_records(
         if limit is None or len(report.articles) < limit:
             report.articles.append(one)
     return report
-
-
-async def latest_records(
-    settings: Settings, topic: str, since: dt.datetime | None
-) -> dict[str, dict[str, Any]]:
-    """article_id -> latest sink record of ``topic`` (ingested at or after ``since``)."""
-    out = {}
-    for key, (_message, value) in (await read_latest(settings, topic)).items():
-        if value is None:
-            continue
-        try:
-            record = decode(value)
-        except ValueError:
-            continue
-        if not isinstance(record, dict) or "article_id" not in record:
-            continue
-        if since is not None and not _at_or_after(record.get("ingested_at"), since):
-            continue
-        out[key.decode("utf-8", "replace")] = record
-    return out
-
-
-def _at_or_after(stamp: Any, since: dt.datetime) -> bool:
-    try:
-        when = dt.datetime.fromisoformat(str(stamp).replace("Z", "+00:00"))
-    except ValueError:
-        return True
-    when = when if when.tzinfo else when.replace(tzinfo=dt.UTC)
-    return when >= since
 
 
 async def diff_topics(

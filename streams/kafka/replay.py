@@ -260,6 +260,35 @@ async def read_latest(
                         latest[m.key] = (m, m.value)
 
 
+async def latest_records(
+    settings: Settings, topic: str, since: dt.datetime | None = None
+) -> dict[str, dict[str, Any]]:
+    """article_id -> latest sink record of ``topic`` (ingested at or after ``since``)."""
+    out = {}
+    for key, (_message, value) in (await read_latest(settings, topic)).items():
+        if value is None:
+            continue
+        try:
+            record = decode(value)
+        except ValueError:
+            continue
+        if not isinstance(record, dict) or "article_id" not in record:
+            continue
+        if since is not None and not _at_or_after(record.get("ingested_at"), since):
+            continue
+        out[key.decode("utf-8", "replace")] = record
+    return out
+
+
+def _at_or_after(stamp: Any, since: dt.datetime) -> bool:
+    try:
+        when = dt.datetime.fromisoformat(str(stamp).replace("Z", "+00:00"))
+    except ValueError:
+        return True
+    when = when if when.tzinfo else when.replace(tzinfo=dt.UTC)
+    return when >= since
+
+
 async def load_checkpoints(settings: Settings) -> dict[str, Checkpoint]:
     topic = topics.name(settings, topics.REPLAYS)
     out = {}
@@ -414,18 +443,9 @@ class Replay:
     async def _live_hashes(self) -> dict[str, str]:
         """article_id -> content_hash of the live sink now: what 'unchanged' is measured
         against (for a shadow replay too: it is what the shadow would replace)."""
-        hashes = {}
         live = topics.name(self.settings, topics.SINK)
-        for key, (_m, value) in (await read_latest(self.settings, live)).items():
-            if value is None:
-                continue
-            try:
-                record = decode(value)
-            except ValueError:
-                continue
-            if isinstance(record, dict) and record.get("content_hash"):
-                hashes[key.decode("utf-8", "replace")] = record["content_hash"]
-        return hashes
+        found = await latest_records(self.settings, live)
+        return {key: r["content_hash"] for key, r in found.items() if r.get("content_hash")}
 
     async def _loop(self, prod: Any, tables: dict[str, dict[str, Any]]) -> None:
         cp = self.cp
