@@ -178,7 +178,7 @@ async def set_topic_config(settings: Settings, base: str, changes: dict[str, str
     from aiokafka.admin.config_resource import ConfigResource, ConfigResourceType
 
     name = topics.name(settings, base)
-    spec = next(s for s in topics.specs(settings) if s.name == name)
+    spec = next(s for s in topics.specs(settings, []) if s.name == name)
     admin = AIOKafkaAdminClient(**client_options(settings), request_timeout_ms=10000)
     await admin.start()
     try:
