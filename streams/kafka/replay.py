@@ -281,12 +281,12 @@ async def latest_records(
 
 
 def _at_or_after(stamp: Any, since: dt.datetime) -> bool:
+    """True when ``stamp`` is at or after ``since``, or is no readable time."""
     try:
-        when = dt.datetime.fromisoformat(str(stamp).replace("Z", "+00:00"))
+        when = parse_time(str(stamp))
     except ValueError:
         return True
-    when = when if when.tzinfo else when.replace(tzinfo=dt.UTC)
-    return when >= since
+    return when is None or when >= since
 
 
 async def load_checkpoints(settings: Settings) -> dict[str, Checkpoint]:
