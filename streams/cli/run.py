@@ -12,6 +12,7 @@ from typing import Any
 from tqdm import tqdm
 
 from streams import flow
+from streams.kafka.clients import client_options
 from streams.kafka.ingest import ingest
 from streams.kafka.topic_reader import end_offsets, records
 from streams.kafka.workers import stage_command
@@ -66,12 +67,24 @@ def run(settings: Settings, paths: list[str], timeout: float) -> int:
 
 
 async def _all_stages_running(settings: Settings) -> bool:
-    """True when every stage's consumer group has members (``newsstream worker`` is up)."""
-    from streams.cli.status import StatusReader
+    """True when every stage's consumer group has members (``newsstream worker`` is up).
+    Only the groups are described: nothing else of the status is needed here."""
+    from aiokafka.admin import AIOKafkaAdminClient
 
-    status = await StatusReader(settings).read()
-    running = [stage for stage in status.stages if stage.members]
-    return status.up and len(running) == len(flow.STAGES)
+    groups = [topics.app_id(settings, stage.name) for stage in flow.STAGES]
+    admin = AIOKafkaAdminClient(**client_options(settings), request_timeout_ms=5000)
+    try:
+        await admin.start()
+        for group in groups:  # one group per request: aiokafka 0.14 misreads a multi-group reply
+            [response] = await admin.describe_consumer_groups([group])
+            [(_error, _id, _state, _ptype, _protocol, members, *_)] = response.groups
+            if not members:
+                return False
+    except Exception:  # noqa: BLE001 - then start workers of our own
+        return False
+    finally:
+        await admin.close()
+    return True
 
 
 def _interrupt(signum: int, _frame: object) -> None:
