@@ -6,8 +6,8 @@ module in ``streams/stages/``.
 
 from __future__ import annotations
 
-from streams.messages.topics import CLEAN, ENRICHED, RAW, SINK, STORIES, TRENDS
-from streams.stages import clean, extract, geotag, stories
+from streams.messages.topics import CLEAN, ENRICHED, MENTIONS, RAW, SINK, STORIES, TRENDS
+from streams.stages import clean, extract, geotag, stories, trends
 from streams.stages.base import Stage
 
 STAGES: tuple[Stage, ...] = (
@@ -23,11 +23,18 @@ STAGES: tuple[Stage, ...] = (
         "geotag", ENRICHED, SINK, "article.enriched", "article.geo",
         run=geotag.tag, warm=geotag.warm,
     ),
-    # Reads the sink: live cross-source views (docs/stories.md). Outputs keyed by story_id.
+    # Reads the sink: live cross-source views (docs/stories.md). Outputs keyed by story_id;
+    # the mentions of new articles go to MENTIONS, for the trends stage.
     Stage(
         "stories", SINK, STORIES, "article.geo", "story",
         run=stories.run, post=stories.assign, table="stories",
-        key="story_id", run_kind="story.features", side=TRENDS,
+        key="story_id", run_kind="story.features", side=MENTIONS,
+    ),
+    # Counts the mentions in a Faust windowed table; outputs keyed by trend key.
+    Stage(
+        "trends", MENTIONS, TRENDS, "mention", "trend",
+        run=trends.run, post=trends.count, table="trends", window=trends.window,
+        key="key", run_kind="mention", side=TRENDS, inline=True,
     ),
 )  # fmt: skip
 

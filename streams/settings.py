@@ -72,8 +72,9 @@ class Settings(BaseSettings):
     learn_min_articles: int = Field(5, ge=1)
     learn_half_life_days: float = Field(30.0, gt=0)
     # Stories and trends (docs/stories.md): how far apart in time a story's articles may be,
-    # the trend windows (tumbling of WINDOW_S, and hopping of WINDOW_S every HOP_S; 0: none),
-    # how many previous windows "rising" compares with, and how long windows are kept.
+    # the trends stage's Faust windowed table (hopping windows of WINDOW_S every HOP_S when
+    # 0 < HOP_S < WINDOW_S, else tumbling windows of WINDOW_S), how many previous windows
+    # "rising" compares with, and how long windows are kept (the table's expires).
     stories_window_days: float = Field(3.0, gt=0)
     trends_window_s: int = Field(3600, ge=60)
     trends_hop_s: int = Field(900, ge=0)

@@ -75,8 +75,9 @@ def build_parser() -> argparse.ArgumentParser:
     stories.set_defaults(func=cmd_stories)
 
     trends = sub.add_parser("trends", help="print the trending entities and places")
-    trends.add_argument("--window", default="1h", help="window size: 1h, 15m, 1d, 3600 (1h)")
-    trends.add_argument("--hopping", action="store_true", help="hopping, not tumbling windows")
+    trends.add_argument(
+        "--window", help="window size: 1h, 15m, 1d, 3600 (default: the largest on the topic)"
+    )
     trends.add_argument("-n", type=int, default=20, help="the top N names (20)")
     trends.add_argument("--json", action="store_true", help="trend records as JSON lines")
     trends.set_defaults(func=cmd_trends)

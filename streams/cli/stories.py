@@ -1,5 +1,6 @@
-"""``newsstream stories`` and ``newsstream trends``: the live views of the stories stage, read
-group-less from the compacted ``articles.stories`` and ``articles.trends`` topics."""
+"""``newsstream stories`` and ``newsstream trends``: the live views of the stories and trends
+stages, read group-less from the compacted ``articles.stories`` and ``articles.trends``
+topics."""
 
 from __future__ import annotations
 
@@ -104,38 +105,23 @@ def trend_line(trend: dict[str, Any]) -> str:
     )
 
 
-def current_trends(
-    trends: dict[str, dict[str, Any]], size_s: int, kind: str, n: int
-) -> tuple[str | None, list[dict[str, Any]]]:
-    """The latest window of ``size_s`` and ``kind`` and its top ``n`` names by score."""
-    mine = [
-        t
-        for t in trends.values()
-        if t["window"]["size_s"] == size_s and t["window"]["type"] == kind
-    ]
-    if not mine:
-        return None, []
-    start = max(t["window"]["start"] for t in mine)
-    now = [t for t in mine if t["window"]["start"] == start]
-    now.sort(key=lambda t: (t["score"], t["sources"], t["name"]), reverse=True)
-    return start, now[:n]
-
-
 def trends_command(settings: Settings, args: argparse.Namespace) -> int:
-    size_s = duration_s(args.window)
-    kind = "hopping" if args.hopping else "tumbling"
-    trends = asyncio.run(latest(settings, topics.TRENDS))
-    start, top = current_trends(trends, size_s, kind, args.n)
+    from streams.nlp.stories.trends import latest_window
+
+    size_s = duration_s(args.window) if args.window else None
+    trends = list(asyncio.run(latest(settings, topics.TRENDS)).values())
+    start, top = latest_window(trends, size_s)
     if start is None:
-        sizes = sorted({t["window"]["size_s"] for t in trends.values()})
+        sizes = sorted({t["window"]["size_s"] for t in trends})
         print(
-            f"no {kind} trend windows of {size_s}s on the topic (sizes there: {sizes}; "
-            "NEWSSTREAM_TRENDS_WINDOW_S sets the stage's)",
+            f"no trend windows of {size_s}s on the topic (sizes there: {sizes}; "
+            "NEWSSTREAM_TRENDS_WINDOW_S sets the trends stage's)",
             file=sys.stderr,
         )
         return 1
     if not args.json:
-        print(f"{kind} window of {args.window} from {start}:")
-    for trend in top:
+        kind = top[0]["window"]["type"]
+        print(f"{kind} window of {top[0]['window']['size_s']}s from {start}:")
+    for trend in top[: args.n]:
         _emit(trend, args.json, trend_line(trend))
     return 0

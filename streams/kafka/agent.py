@@ -87,7 +87,12 @@ class StageAgent:
                 partitions=settings.partitions,
                 use_partitioner=True,
             )
-        self.processes = nlp_processes(stage, settings)
+            if stage.window is not None:
+                # A windowed table: keys (key, (start, end)); its changelog compact,delete
+                # with retention = the window's expires, and Faust drops expired windows.
+                # The post hook gets the table itself and reads and writes windowed keys.
+                self.table.using_window(stage.window(settings))
+        self.processes = 0 if stage.inline else nlp_processes(stage, settings)
         self._pool: ProcessPoolExecutor | None = None
         self.last = stage.output == topics.SINK  # observes the end-to-end latency
 
@@ -106,12 +111,14 @@ class StageAgent:
         """Register the stage's agent on ``app``, and a task that starts the NLP processes
         (loading their models) while the worker joins its group, not at the first batch."""
 
-        @app.task
-        async def warm_pool() -> None:
-            loop = asyncio.get_running_loop()
-            ready = [loop.run_in_executor(self.pool, _ready) for _ in range(self.processes)]
-            await asyncio.gather(*ready)
-            log.info("%s: %d NLP process(es) ready", self.name, self.processes)
+        if not self.stage.inline:
+
+            @app.task
+            async def warm_pool() -> None:
+                loop = asyncio.get_running_loop()
+                ready = [loop.run_in_executor(self.pool, _ready) for _ in range(self.processes)]
+                await asyncio.gather(*ready)
+                log.info("%s: %d NLP process(es) ready", self.name, self.processes)
 
         @app.agent(self.input, name=f"{self.name}-agent")
         async def process(stream: faust.StreamT) -> None:
@@ -178,6 +185,8 @@ class StageAgent:
         so that only the slow article goes to the dead-letter topic."""
         if not payloads:
             return []
+        if self.stage.inline:  # trivial: no pool, no timeout
+            return execute(self.stage, payloads, self.settings)
         try:
             return await self._call(payloads)
         except TimeoutError:
@@ -225,7 +234,11 @@ class StageAgent:
             side = result.pop(SIDE, None)
             if side and self.side is not None:  # extra records a post hook attached
                 sent = [
-                    await self.side.send(key=s["key"].encode(), value=encode(s["value"]))
+                    await self.side.send(
+                        key=s["key"].encode(),
+                        value=encode(s["value"]),
+                        timestamp=s.get("timestamp"),  # None: now
+                    )
                     for s in side
                 ]
                 await asyncio.gather(*sent)

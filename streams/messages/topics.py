@@ -12,14 +12,21 @@ CLEAN = "articles.clean"
 ENRICHED = "articles.enriched"
 SINK = "articles.geo"
 DLQ = "articles.dlq"
-# Live cross-source views (the stories stage, docs/stories.md): compacted, keyed by story_id
-# and by trend key.
+# Live cross-source views (docs/stories.md): stories (the stories stage; compacted, keyed by
+# story_id); the entity and place mentions of new articles (the stories stage -> the trends
+# stage; keyed by <kind>:<name>, timestamped with the article's time); trends (the trends
+# stage; compacted, keyed by trend key).
 STORIES = "articles.stories"
+MENTIONS = "articles.mentions"
 TRENDS = "articles.trends"
 # Replay checkpoints (compacted, keyed by replay id; written by `newsstream replay` only).
 REPLAYS = "articles.replays"
 
-ALL = (RAW, CLEAN, ENRICHED, SINK, DLQ, STORIES, TRENDS)
+ALL = (RAW, CLEAN, ENRICHED, SINK, DLQ, STORIES, MENTIONS, TRENDS)
+
+# The trends stage's table, a Faust windowed table: Faust gives a windowed table's changelog
+# compact,delete with retention = the windows' expiry (NEWSSTREAM_TRENDS_KEEP_DAYS); so do we.
+WINDOWED_TABLE = ("trends", "trends")
 
 # Records carry the article text plus annotations, so allow well above the article size limit.
 MAX_MESSAGE_BYTES = 16 * 1024 * 1024
@@ -61,11 +68,20 @@ def specs(settings: Settings, tables: Iterable[tuple[str, str]]) -> list[TopicSp
         SINK: {"cleanup.policy": "compact"},
         DLQ: {"retention.ms": "-1"},
         STORIES: {"cleanup.policy": "compact"},
+        MENTIONS: {"retention.ms": str(7 * 24 * 3600 * 1000)},
         TRENDS: {"cleanup.policy": "compact,delete", "retention.ms": str(14 * 24 * 3600 * 1000)},
     }
     pipeline = [TopicSpec(name(settings, base), common | configs[base]) for base in ALL]
+    windowed = {
+        "cleanup.policy": "compact,delete",
+        "retention.ms": str(int(settings.trends_keep_days * 86400 * 1000)),
+    }
     changelogs = [
-        TopicSpec(changelog(settings, stage, table), common | {"cleanup.policy": "compact"})
+        TopicSpec(
+            changelog(settings, stage, table),
+            common
+            | ({"cleanup.policy": "compact"} if (stage, table) != WINDOWED_TABLE else windowed),
+        )
         for stage, table in tables
     ]
     return [*pipeline, *changelogs]

@@ -28,6 +28,7 @@ FILES = {
     "dead_letter": "dead_letter.v1.json",
     "story.features": "story.features.v1.json",
     "story": "story.v1.json",
+    "mention": "mention.v1.json",
     "trend": "trend.v1.json",
 }
 

@@ -29,6 +29,7 @@ from streams.kafka.clients import client_options, consumer
 from streams.kafka.internals import refresh_metadata
 from streams.messages import topics
 from streams.messages.codec import decode
+from streams.nlp.stories.trends import latest_window
 from streams.settings import Settings
 
 log = logging.getLogger(__name__)
@@ -121,14 +122,9 @@ class Board:
         ]
 
     def top_trends(self, n: int = 12) -> list[dict[str, Any]]:
-        """The latest tumbling window's names, by rising score."""
-        tumbling = [t for t in self.trends.values() if t["window"]["type"] == "tumbling"]
-        if not tumbling:
-            return []
-        start = max(t["window"]["start"] for t in tumbling)
-        now = [t for t in tumbling if t["window"]["start"] == start]
-        now.sort(key=lambda t: (t["score"], t["sources"]), reverse=True)
-        return now[:n]
+        """The latest window's names (the window covering the last window size of event
+        time), by rising score."""
+        return latest_window(list(self.trends.values()))[1][:n]
 
     def fail(self, exc: BaseException) -> None:
         self.error = f"{type(exc).__name__}: {exc}" if str(exc) else type(exc).__name__

@@ -30,9 +30,12 @@ Run = Callable[[list[Record], Settings], list[Record]]
 Warm = Callable[[Settings], None]
 # (results of a batch, the stage's state table, settings) -> results; runs on the event loop.
 Post = Callable[[list[Result], MutableMapping[str, Any], Settings], list[Result]]
+# The window of a stage's windowed table, from the settings (a ``faust.types.windows.WindowT``).
+MakeWindow = Callable[[Settings], Any]
 # A post hook may attach extra records to a result under this field, as a list of
-# {"key": str, "value": record}: the agent removes them and sends them to the stage's ``side``
-# topic (the stories stage's trend records).
+# {"key": str, "value": record} with an optional "timestamp" (epoch seconds: the Kafka
+# timestamp): the agent removes them and sends them to the stage's ``side`` topic (the stories
+# stage's mentions, the trends stage's other windows).
 SIDE = "_side"
 
 
@@ -49,10 +52,14 @@ class Stage:
     warm: Warm | None = None  # loads models in each NLP process before the first batch
     post: Post | None = None  # runs after ``run`` with the stage's state table
     table: str | None = None  # name of that table (a Faust GlobalTable, changelog in Kafka)
+    # When set, that table is a Faust windowed table of this window (keys ``(key, (start,
+    # end))``, windows dropped ``expires`` after they end), a dict in-process.
+    window: MakeWindow | None = None
     key: str = "article_id"  # the output field that keys the output records
     run_kind: str | None = None  # kind of what ``run`` returns when ``post`` makes the output
     side: str | None = None  # topic of the extra records ``post`` attaches under SIDE
     heavy: bool = False  # runs the language model: its NLP processes get the machine's cores
+    inline: bool = False  # ``run`` is trivial: the agent runs it on the loop, no NLP processes
 
 
 def execute(stage: Stage, payloads: list[bytes], settings: Settings) -> list[Result]:
@@ -114,7 +121,8 @@ def _parse(payload: bytes, kind: str) -> Result:
 
 def _finish(stage: Stage, output: Record, ms: float) -> Result:
     stamp: StageStamp = {"name": stage.name, "at": now_iso(), "ms": round(ms, 3)}
-    output["pipeline"]["stages"].append(stamp)
+    if "pipeline" in output:  # articles carry it; a mention does not
+        output["pipeline"]["stages"].append(stamp)
     size = len(orjson.dumps(output))
     if size > MAX_MESSAGE_BYTES:  # the broker would refuse to take it
         return Failure(

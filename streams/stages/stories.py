@@ -2,11 +2,11 @@
 
 ``run`` (in the NLP processes) computes each article's features: MinHash signature, top
 entities and places, numeric and other claims, source and time. ``post`` (on the event loop,
-where the stage's table is) puts the article in its story, counts it in the trend windows,
-and returns the updated story record, keyed by ``story_id`` on the compacted
-``articles.stories``; the trend records it changed ride along under :data:`SIDE` to
-``articles.trends``. An article already in a story (a replay, a re-delivery after a crash)
-re-publishes its story without counting anything again.
+where the stage's table is) puts the article in its story and returns the updated story
+record, keyed by ``story_id`` on the compacted ``articles.stories``. A new article's entity
+and place mentions ride along under :data:`SIDE` to ``articles.mentions``, timestamped with
+the article's time, for the trends stage (``streams/stages/trends.py``). An article already in
+a story (a replay, a re-delivery after a crash) re-publishes its story and sends no mention.
 """
 
 from __future__ import annotations
@@ -18,13 +18,11 @@ from typing import Any
 from streams.messages.codec import now_iso
 from streams.messages.dead_letters import Failure
 from streams.messages.validation import SchemaError, schema_id, validate
-from streams.nlp.stories import Stories, Trends, features, windows
+from streams.nlp.stories import Stories, features
 from streams.settings import Settings
 from streams.stages.base import SIDE, Record, Result
 
 TOP = 10
-EXPIRE_EVERY = 512  # new articles between sweeps of expired trend windows
-_count = [0]
 
 
 def run(records: list[Record], settings: Settings) -> list[Record]:
@@ -47,41 +45,46 @@ def assign(
 ) -> list[Result]:
     """Each article into its story, in order; the story records out (see the module doc)."""
     stories = Stories(table, window_s=settings.stories_window_days * 86400)
-    trends = Trends(
-        table,
-        windows(settings.trends_window_s, settings.trends_hop_s),
-        history=settings.trends_history,
-        keep_s=settings.trends_keep_days * 86400,
-    )
-    return [assign_one(result, stories, trends) for result in results]
+    return [assign_one(result, stories) for result in results]
 
 
-def assign_one(result: Result, stories: Stories, trends: Trends) -> Result:
+def assign_one(result: Result, stories: Stories) -> Result:
     if isinstance(result, Failure):
         return result
     feat = result["features"]
     story, new = stories.add(feat)
-    side: list[dict[str, Any]] = []
-    if new:
-        table = stories.table
-        clock = max(float(table.get("clock") or 0.0), feat["at"])
-        if clock != table.get("clock"):
-            table["clock"] = clock  # event time: the latest article time seen
-        side = trends.observe(feat, clock)
-        _count[0] += 1
-        if _count[0] % EXPIRE_EVERY == 0:
-            trends.expire(clock)
+    side = mentions(feat, story["id"]) if new else []
     record = story_record(story, feat, new)
     try:
         validate("story", record)
-        for trend in side:
-            validate("trend", trend)
+        for mention in side:
+            validate("mention", mention)
     except SchemaError as exc:
         message = f"the stories stage produced an invalid record: {exc}"
         return Failure("schema", message, result["article_id"])
     if side:
-        record[SIDE] = [{"key": t["key"], "value": t} for t in side]
+        record[SIDE] = [{"key": m["key"], "value": m, "timestamp": feat["at"]} for m in side]
     return record
+
+
+def mentions(feat: dict[str, Any], story: str) -> list[dict[str, Any]]:
+    """One mention per entity and place of a new article (none without a source domain)."""
+    if not feat["source"]:
+        return []
+    named = [("entity", n) for n in feat["entities"]] + [("place", p) for p in feat["places"]]
+    return [
+        {
+            "schema": schema_id("mention"),
+            "key": f"{kind}:{name}",
+            "kind": kind,
+            "name": name,
+            "article_id": feat["article_id"],
+            "story_id": story,
+            "source": feat["source"],
+            "at": iso(feat["at"]),
+        }
+        for kind, name in dict.fromkeys(named)
+    ]
 
 
 def iso(epoch: float) -> str:

@@ -110,5 +110,6 @@ async def test_routes_serve_the_page_the_outline_and_state_without_a_broker(tmp_
                 break
             await asyncio.sleep(0.1)
         assert state["error"], "an unreachable broker is reported on the page"
-        assert [s["name"] for s in state["stages"]] == ["clean", "extract", "geotag", "stories"]
+        names = ["clean", "extract", "geotag", "stories", "trends"]
+        assert [s["name"] for s in state["stages"]] == names
         assert state["broker"] == "127.0.0.1:1"

@@ -3,15 +3,13 @@ numbers that spread between them) and trending entities and places. See docs/sto
 
 from streams.nlp.stories.features import features, signature, similarity
 from streams.nlp.stories.index import Stories, story_id
-from streams.nlp.stories.trends import Trends, Window, windows
+from streams.nlp.stories.trends import Trends
 
 __all__ = [
     "Stories",
     "Trends",
-    "Window",
     "features",
     "signature",
     "similarity",
     "story_id",
-    "windows",
 ]

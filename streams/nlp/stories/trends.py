@@ -1,134 +1,146 @@
-"""Trending entities and places: distinct sources per name per time window, and how that
-compares with the windows before.
+"""Trending entities and places: distinct sources per name per event-time window of a Faust
+windowed table, against the windows before.
 
-Windows are event-time (the article's ``published_at``, else ``ingested_at``), so a late
-article counts in the window it belongs to. Two kinds run side by side: tumbling windows of
-``size_s`` and hopping windows of ``size_s`` every ``hop_s``. The state is one set of source
-domains per (window, name) under ``trend:<kind>:<size>:<step>:<start>:<name>`` keys of the
-stage's table; a source counts once per window however many of its articles (or replays of
-them) name it. A name is *trending* when its distinct sources rise against the ``history``
-previous windows: ``score = (n - mean(previous)) / sqrt(1 + mean(previous))``.
+The stories stage sends one *mention* per (new article, entity or place) to
+``articles.mentions``, keyed by ``<kind>:<name>``, with the article's time as the Kafka
+timestamp. The trends stage counts them here, in the layout of a Faust windowed table: the
+window is Faust's (:func:`window`: ``TumblingWindow`` or ``HoppingWindow``, with ``expires``),
+the keys are Faust's windowed keys ``(name key, (start, end))``, so under Faust the table is
+``app.GlobalTable(...).hopping(...)`` / ``.tumbling(...)`` with its changelog, recovery and
+expiry, and a dict in the unit tests. The value of a (name, window) is the sorted list of its
+distinct source domains: an article counted again (a replay, a re-delivery) adds nothing.
+
+A name is *trending* when its distinct sources rise against the ``history`` windows before
+(the windows ``size``, ``2 * size``, ... earlier: ``window.delta``):
+``score = (n - mean(previous)) / sqrt(1 + mean(previous))``; rising when ``n >= 2`` and
+``n > max(previous)``. Trending is rising, not frequent: a name every outlet names every hour
+scores about 0.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import math
-from collections.abc import MutableMapping
-from dataclasses import dataclass
+from collections.abc import MutableMapping, Sequence
 from typing import Any
 
-PREFIX = "trend:"
+from faust.types.windows import WindowT
+from faust.windows import HoppingWindow, TumblingWindow
+
+SCHEMA = "newsstream.trend/v1"
 
 
-@dataclass(frozen=True)
-class Window:
-    kind: str  # "tumbling" or "hopping"
-    size_s: int
-    step_s: int  # == size_s for tumbling windows
-
-    def starts(self, at: float) -> list[int]:
-        """Starts of the windows of this kind that contain ``at``."""
-        last = int(at // self.step_s) * self.step_s
-        return [
-            s for s in range(last, last - self.size_s, -self.step_s) if s <= at < s + self.size_s
-        ]
-
-
-def windows(size_s: int, hop_s: int) -> tuple[Window, ...]:
-    out = [Window("tumbling", size_s, size_s)]
+def window(size_s: int, hop_s: int, keep_s: float) -> WindowT:
+    """The trend window: hopping windows of ``size_s`` every ``hop_s`` when ``0 < hop_s <
+    size_s``, else tumbling windows of ``size_s``; Faust drops them ``keep_s`` after they end."""
     if 0 < hop_s < size_s:
-        out.append(Window("hopping", size_s, hop_s))
-    return tuple(out)
+        return HoppingWindow(size_s, hop_s, expires=keep_s)
+    return TumblingWindow(size_s, expires=keep_s)
 
 
-def key(window: Window, start: int, name: str) -> str:
-    return f"{PREFIX}{window.kind}:{window.size_s}:{window.step_s}:{start}:{name}"
+def kind(win: WindowT) -> str:
+    return "tumbling" if isinstance(win, TumblingWindow) else "hopping"
+
+
+def score(n: int, previous: Sequence[int]) -> tuple[float, bool]:
+    """(score, rising) of ``n`` distinct sources against the previous windows' counts."""
+    mean = sum(previous) / len(previous) if previous else 0.0
+    return round((n - mean) / math.sqrt(1 + mean), 4), n >= 2 and n > max(previous, default=0)
 
 
 class Trends:
-    """Counts distinct sources per name per window in ``table`` and returns the trend records
-    of the windows an article changed."""
+    """Counts mentions into ``table`` (a Faust windowed table's storage, or a dict) and returns
+    the trend records of the windows they fall in."""
 
-    def __init__(
-        self,
-        table: MutableMapping[str, Any],
-        wins: tuple[Window, ...],
-        history: int = 3,
-        keep_s: float = 7 * 86400,
-    ) -> None:
+    def __init__(self, table: MutableMapping[Any, Any], win: WindowT, history: int = 3) -> None:
         self.table = table
-        self.windows = wins
+        self.window = win
         self.history = history
-        self.keep_s = keep_s
+        self.size = int(win.size)  # type: ignore[attr-defined]
+        self.step = int(win.step)  # type: ignore[attr-defined]
+        self.type = kind(win)
 
-    def observe(self, feat: dict[str, Any], now: float) -> list[dict[str, Any]]:
-        """Count one (new) article; returns a trend record per (window, name) whose distinct
-        sources grew. Articles older than ``keep_s`` before ``now`` are not counted."""
-        source, at = feat["source"], feat["at"]
-        if not source or at < now - self.keep_s:
-            return []
-        names = [("entity", n) for n in feat["entities"]] + [("place", p) for p in feat["places"]]
-        out = []
-        for window in self.windows:
-            for start in window.starts(at):
-                for kind, name in names:
-                    k = key(window, start, f"{kind}:{name}")
-                    sources = list(self.table.get(k) or ())
-                    if source in sources:
-                        continue
-                    sources.append(source)
-                    self.table[k] = sources
-                    out.append(self.record(window, start, kind, name, sources))
+    def observe(self, mention: dict[str, Any]) -> list[dict[str, Any]]:
+        """Count one mention in every window that holds its time. Returns the record of the
+        latest of those windows (Faust's ``current``) first, always, then those of the other
+        windows whose sources grew."""
+        at = _epoch(mention["at"])
+        current = self.window.current(at)
+        out: list[dict[str, Any]] = []
+        for rng in self.window.ranges(at):
+            wkey = (mention["key"], (float(rng[0]), float(rng[1])))
+            sources = list(self.table.get(wkey) or ())
+            grew = mention["source"] not in sources
+            if grew:
+                sources = sorted({*sources, mention["source"]})
+                self.table[wkey] = sources
+            if rng[0] == current[0]:
+                out.insert(0, self.record(mention, rng[0], sources))
+            elif grew:
+                out.append(self.record(mention, rng[0], sources))
         return out
 
-    def record(
-        self, window: Window, start: int, kind: str, name: str, sources: list[str]
-    ) -> dict[str, Any]:
-        previous = [
-            len(self.table.get(key(window, start - i * window.step_s, f"{kind}:{name}")) or ())
-            for i in range(1, self.history + 1)
-        ]
-        n = len(sources)
-        mean = sum(previous) / len(previous) if previous else 0.0
+    def previous(self, key: str, start: float) -> list[int]:
+        """Distinct sources of ``key`` in the ``history`` windows before the window at
+        ``start`` (latest first)."""
+        out = []
+        for i in range(1, self.history + 1):
+            rng = self.window.delta(start, i * self.size)
+            out.append(len(self.table.get((key, (float(rng[0]), float(rng[1])))) or ()))
+        return out
+
+    def record(self, mention: dict[str, Any], start: float, sources: list[str]) -> dict[str, Any]:
+        previous = self.previous(mention["key"], start)
+        value, rising = score(len(sources), previous)
+        begin = int(start)
         return {
-            "schema": "newsstream.trend/v1",
-            "key": key(window, start, f"{kind}:{name}")[len(PREFIX) :],
-            "kind": kind,
-            "name": name,
+            "schema": SCHEMA,
+            "key": f"{self.type}:{self.size}:{self.step}:{begin}:{mention['key']}",
+            "kind": mention["kind"],
+            "name": mention["name"],
             "window": {
-                "type": window.kind,
-                "size_s": window.size_s,
-                "hop_s": window.step_s,
-                "start": _iso(start),
-                "end": _iso(start + window.size_s),
+                "type": self.type,
+                "size_s": self.size,
+                "hop_s": self.step,
+                "start": _iso(begin),
+                "end": _iso(begin + self.size),
             },
-            "sources": n,
-            "domains": sorted(sources)[:50],
+            "sources": len(sources),
+            "domains": sources[:50],
             "previous": previous,
-            "score": round((n - mean) / math.sqrt(1 + mean), 4),
-            "rising": n >= 2 and n > max(previous, default=0),
+            "score": value,
+            "rising": rising,
         }
 
-    def expire(self, now: float) -> int:
-        """Delete the windows that ended over ``keep_s`` before ``now``; returns how many."""
-        old = []
-        for k in list(self.table.keys()):
-            if not isinstance(k, str) or not k.startswith(PREFIX):
-                continue
-            parts = k[len(PREFIX) :].split(":", 4)
-            try:
-                end = int(parts[3]) + int(parts[1])
-            except (IndexError, ValueError):
-                continue
-            if end < now - self.keep_s:
-                old.append(k)
-        for k in old:
-            del self.table[k]
-        return len(old)
+
+def latest_window(
+    trends: Sequence[dict[str, Any]], size_s: int | None = None
+) -> tuple[str | None, list[dict[str, Any]]]:
+    """The window to show from trend records (of one size: ``size_s``, else the largest): the
+    one that ends first after the latest start seen, i.e. the latest tumbling window, or the
+    hopping window covering the last ``size`` of event time (the newest hopping windows have
+    only begun). Returns its start and its records by score, best first."""
+    if size_s is None and trends:
+        size_s = max(t["window"]["size_s"] for t in trends)
+    mine = [t for t in trends if t["window"]["size_s"] == size_s]
+    if not mine:
+        return None, []
+    newest = max(_epoch(t["window"]["start"]) for t in mine)
+    step = max(t["window"]["hop_s"] for t in mine if _epoch(t["window"]["start"]) == newest)
+    want = newest - (size_s or 0) + step
+    starts = sorted({_epoch(t["window"]["start"]) for t in mine})
+    start = next((s for s in starts if s >= want), newest)
+    now = [t for t in mine if _epoch(t["window"]["start"]) == start]
+    now.sort(key=lambda t: (t["score"], t["sources"], t["name"]), reverse=True)
+    return _iso(start), now
+
+
+def _epoch(value: float | str) -> float:
+    if isinstance(value, int | float):
+        return float(value)
+    return dt.datetime.fromisoformat(value.replace("Z", "+00:00")).timestamp()
 
 
 def _iso(epoch: float) -> str:
-    import datetime as dt
-
     when = dt.datetime.fromtimestamp(epoch, dt.UTC)
     return when.isoformat(timespec="seconds").replace("+00:00", "Z")
