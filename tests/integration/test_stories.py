@@ -1,15 +1,17 @@
-"""The stories stage on the real broker: one wire story across three outlets among unrelated
-articles; and a kill -9 of the stories worker mid-stream that neither splits, loses nor
-double-counts a story.
+"""The stories and trends stages on the real broker: one wire story across three outlets among
+unrelated articles, its names rising in the trends, a late article in its own window and a
+replay that counts nothing twice; and a kill -9 of the stories worker mid-stream that neither
+splits, loses nor double-counts a story or a trend.
 
 The sink records are made in-process by the pipeline's own code (``process_items``) and put on
 the sink topic, where the stories worker (a child process, ``newsstream worker --stage
-stories``) reads them.
+stories``) reads them; the trends worker (``--stage trends``) reads its mentions.
 """
 
 from __future__ import annotations
 
 import asyncio
+import datetime as dt
 import json
 from collections.abc import Iterator
 from pathlib import Path
@@ -69,6 +71,15 @@ def unrelated_item(aid: str, i: int) -> dict[str, Any]:
     }
 
 
+def iso_ago(seconds: float) -> str:
+    when = dt.datetime.now(dt.UTC) - dt.timedelta(seconds=seconds)
+    return when.isoformat(timespec="seconds").replace("+00:00", "Z")
+
+
+def epoch(iso: str) -> float:
+    return dt.datetime.fromisoformat(iso.replace("Z", "+00:00")).timestamp()
+
+
 def sink_records(items: list[dict[str, Any]]) -> list[dict[str, Any]]:
     found = [Item(f"t:{n}", json.dumps(item).encode(), "jsonl") for n, item in enumerate(items)]
     out = [record for record, _ in process_items(found, load()) if record is not None]
@@ -80,7 +91,10 @@ def sink_records(items: list[dict[str, Any]]) -> list[dict[str, Any]]:
 def articles() -> dict[str, list[dict[str, Any]]]:
     wires = [wire_item(f"wire-{d}", d, n) for n, d in enumerate(DOMAINS)]
     others = [unrelated_item(f"other-{i}", i) for i in range(30)]
+    # A late article: published two hours ago, arriving now.
+    late = unrelated_item("late-0", 0) | {"published_at": iso_ago(2 * 3600)}
     mixed = others[:10] + wires[:1] + others[10:20] + wires[1:2] + others[20:] + wires[2:]
+    mixed.append(late)
     restart_wires = [wire_item(f"rwire-{d}", d, n) for n, d in enumerate(DOMAINS + MORE)]
     restart_others = [unrelated_item(f"rother-{i}", i) for i in range(30)]
     restart = []
@@ -97,8 +111,16 @@ def stories_worker(kafka: Settings, tmp_path: Path) -> Iterator[tuple[Settings, 
     asyncio.run(ensure_topics(settings))
     workers = Workers(settings, tmp_path)
     workers.start("stories")
+    workers.start("trends")
     yield settings, workers
     workers.stop_all()
+
+
+async def everything(settings: Settings, base: str) -> list[tuple[Any, dict[str, Any]]]:
+    """Every (message, value) of a topic, read to its end."""
+    from streams.kafka.topic_reader import records
+
+    return [(m, v) async for m, v in records(settings, topics.name(settings, base))]
 
 
 async def put(settings: Settings, records: list[dict[str, Any]]) -> None:
@@ -134,11 +156,59 @@ async def test_one_wire_story_across_three_outlets(
     assert set(spread[0]["sources"]) == set(DOMAINS)
     assert len(spread[0]["repeated_by"]) == 2
 
-    # Findable by article id, and trends were published for its entities.
+    # Its names rise in the trends: 3 sources in the current window, none before.
     def three(values: list[dict[str, Any]]) -> bool:
         return any(t["name"] == "port maren" and t["sources"] == 3 for t in values)
 
-    assert three(await collect(settings, topics.TRENDS, three, 60))
+    trends = await collect(settings, topics.TRENDS, three, 120)
+    rising = [t for t in trends if t["name"] == "port maren" and t["sources"] == 3][-1]
+    assert rising["rising"] and rising["previous"] == [0] * settings.trends_history
+    assert rising["score"] > 2 and set(rising["domains"]) == set(DOMAINS)
+    start = epoch(rising["window"]["start"])
+
+    # Mentions: one per (new article, name), timestamped with the article's time; the late
+    # article (published two hours ago) counts in its own, earlier window.
+    (late,) = [r for r in mixed if r["article_id"] == "late-0"]
+    published = epoch(late["published_at"])
+    mentions = await everything(settings, topics.MENTIONS)
+    pairs = [(m["article_id"], m["key"]) for _, m in mentions]
+    assert len(pairs) == len(set(pairs)) and {a for a, _ in pairs} >= wires | {"late-0"}
+    assert {msg.timestamp / 1000 for msg, m in mentions if m["article_id"] == "late-0"} == {
+        published
+    }
+
+    def late_window(values: list[dict[str, Any]]) -> bool:
+        return any(
+            "site0.example" in t["domains"]
+            and epoch(t["window"]["start"]) <= published < epoch(t["window"]["end"])
+            and epoch(t["window"]["start"]) < start - 3600
+            for t in values
+        )
+
+    assert late_window(await collect(settings, topics.TRENDS, late_window, 60))
+
+    # A replay of the three wire articles (same ids: `newsstream replay`, a re-delivery)
+    # re-publishes the story and sends no mention; a mention re-delivered to the trends stage
+    # (a crash between its send and the commit) counts nothing twice.
+    await put(settings, [r for r in mixed if r["article_id"] in wires])
+
+    def replayed(values: list[dict[str, Any]]) -> bool:
+        old = [v for v in values if v["update"]["article_id"] in wires and not v["update"]["new"]]
+        return len(old) == 3
+
+    assert replayed(await collect(settings, topics.STORIES, replayed, 120))
+    dup = next(
+        m for _, m in mentions if m["article_id"] == "wire-a.example" and m["name"] == "port maren"
+    )
+    before = len(await everything(settings, topics.TRENDS))
+    await send_raw(settings, topics.MENTIONS, [(dup["key"].encode(), encode(dup))])
+    after = await collect(settings, topics.TRENDS, lambda v: len(v) > before, 60)
+    assert len(after) > before
+    latest_trend = {t["key"]: t for t in after}
+    assert latest_trend[rising["key"]]["sources"] == 3
+    assert all(t["sources"] == len(set(t["domains"])) for t in after)
+    again = await everything(settings, topics.MENTIONS)
+    assert len(again) == len(mentions) + 1  # the one sent by hand, none from the replay
 
 
 async def test_kill_9_mid_stream_splits_loses_and_double_counts_nothing(
@@ -171,3 +241,11 @@ async def test_kill_9_mid_stream_splits_loses_and_double_counts_nothing(
     (spread,) = [n for n in story["numbers"] if n["value"] == 4200]
     who = [spread["first"]["article_id"], *[w["article_id"] for w in spread["repeated_by"]]]
     assert sorted(who) == sorted(wires)  # each article once
+
+    # The trends count each outlet once, whatever was re-delivered around the kill.
+    def six(values: list[dict[str, Any]]) -> bool:
+        return any(t["name"] == "port maren" and t["sources"] == 6 for t in values)
+
+    trends = await collect(settings, topics.TRENDS, six, 120)
+    assert six(trends)
+    assert all(t["sources"] == len(set(t["domains"])) <= 6 for t in trends)
