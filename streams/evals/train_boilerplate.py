@@ -71,10 +71,20 @@ def page_of(record: dict[str, Any], label: str) -> Page | None:
         _kept(page, s, e, rem) for (s, e), rem in zip(found.spans, found.removals, strict=True)
     ]
     raw = [page[s:e] for s, e in found.spans]
-    bag = ngram_bag(record["text_gold"])
+    labels, weights = label_paragraphs(page, found.spans, record["text_gold"])
+    return Page(label, site(record), record["text_gold"], found.rows, labels, weights, texts, raw)
+
+
+def label_paragraphs(
+    page: str, spans: list[tuple[int, int]], gold: str
+) -> tuple[list[float], list[float]]:
+    """Per paragraph, the label (1.0 when at least half its word n-grams are in the gold
+    text, each gold n-gram used once) and the training weight (its share of the page's
+    n-grams, so each page counts alike, as in the sh4 score)."""
+    bag = ngram_bag(gold)
     labels: list[float] = []
     counts: list[int] = []
-    for start, end in found.spans:
+    for start, end in spans:
         grams = _grams(WORD.findall(page[start:end]))
         cov = _coverage(grams, bag)
         if cov > NONE:
@@ -82,8 +92,7 @@ def page_of(record: dict[str, Any], label: str) -> Page | None:
         labels.append(1.0 if cov >= 0.5 else 0.0)
         counts.append(max(1, len(grams)))
     total = sum(counts)
-    weights = [c / total for c in counts]
-    return Page(label, site(record), record["text_gold"], found.rows, labels, weights, texts, raw)
+    return labels, [c / total for c in counts]
 
 
 def _kept(page: str, start: int, end: int, removed: list[Removed]) -> str:

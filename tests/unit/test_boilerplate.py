@@ -174,3 +174,31 @@ def test_huge_html_bounded_time() -> None:
     with pytest.raises(InputError):
         clean_html(huge)
     assert time.perf_counter() - t0 < 5
+
+
+# ---------------------------------------------------------------- trained text model
+
+TEASERS = [
+    "Ferry operator cancels winter timetable",
+    "School roof repairs finish early",
+    "Police appeal after break-in at marina",
+    "Local bakery wins regional award",
+]
+
+
+def test_text_model_drops_a_related_list_after_the_body() -> None:
+    page = "\n\n".join([*MENU, LEDE, *BODY, "More from News", *TEASERS, "Copy link"])
+    cleaned = clean_text(page)
+    assert LEDE in cleaned.text and all(p in cleaned.text for p in BODY)
+    assert not any(t in cleaned.text for t in TEASERS)
+    assert {page[r.start : r.end] for r in cleaned.removed} >= set(TEASERS)
+
+
+def test_text_model_falls_back_to_the_main_block_when_it_keeps_nothing() -> None:
+    from streams.nlp.boilerplate import text
+    from streams.nlp.boilerplate.logistic import Model
+
+    found = text.analyse("\n\n".join([*MENU, LEDE, *BODY]))
+    never = Model(tuple(-50.0 if i == 0 else 0.0 for i in range(len(text.TEXT_FEATURES))), 0.5)
+    assert text.keep(found, never) == text.keep(found, None)
+    assert sum(text.keep(found, None)) == 1 + len(BODY)

@@ -12,14 +12,17 @@ lede stays.
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 
 from streams.nlp.boilerplate import guards, segment
 from streams.nlp.boilerplate.language import WORD, detect_stoplist, word_count
-from streams.nlp.boilerplate.publisher import credit_spans, is_appeal_block, is_teaser
+from streams.nlp.boilerplate.logistic import Model, load_model
+from streams.nlp.boilerplate.publisher import credit_spans, cues, is_appeal_block, is_teaser
 from streams.nlp.boilerplate.rules import classify, is_comments_start, is_section_end
 from streams.nlp.boilerplate.spans import Cleaned, Removed, build_cleaned
 from streams.nlp.errors import InputError
+from streams.resources import data_dir
 
 SECTION_SHARE = 0.5
 PROSE_BEFORE_END = 800.0
@@ -140,9 +143,42 @@ def inline_removals(text: str, start: int, end: int) -> list[Removed]:
     return out
 
 
-def clean_text(text: str) -> Cleaned:
-    """Clean scraped article text; removed offsets index ``text`` exactly."""
-    guards.check_text(text, kind="text", max_chars=guards.MAX_TEXT_CHARS)
+TEXT_MODEL_FILE = data_dir("boilerplate") / "text_combine.json"
+
+TEXT_FEATURES = (
+    "bias",
+    "in_main",
+    "positive",
+    "ctx_positive",
+    "dist_main",
+    "log_words",
+    "short",
+    "stop_density",
+    "terminal",
+    "rule",
+    "teaser",
+    "junk_share",
+    "position",
+    "repeated",
+    "title_case",
+    "numeric",
+    "first_person_plural",
+    "ask",
+)
+
+
+@dataclass(frozen=True)
+class Analysis:
+    """A text's paragraphs, the max-sum main block ``[first, last)`` and the feature rows."""
+
+    blocks: list[Block]
+    first: int
+    last: int
+    rows: list[list[float]]
+
+
+def analyse(text: str) -> Analysis:
+    """Describe each paragraph of scraped text for the keep/drop decision."""
     spans = segment.paragraphs(text)
     stops = detect_stoplist(text)
     blocks = describe(text, spans, stops)
@@ -150,13 +186,82 @@ def clean_text(text: str) -> Cleaned:
     weights = demote_after_section_end(text, blocks, weights)
     first, last = main_block(weights)
     last = cut_at_section_end(text, blocks, weights, first, last)
-    if first == last:
+    return Analysis(blocks, first, last, features(text, blocks, weights, first, last, stops))
+
+
+def features(
+    text: str,
+    blocks: list[Block],
+    weights: list[float],
+    first: int,
+    last: int,
+    stops: frozenset[str],
+) -> list[list[float]]:
+    """One row of :data:`TEXT_FEATURES` per paragraph: the max-sum block's verdict and its
+    neighbourhood, plus the paragraph's own shape (length, function words, punctuation,
+    capitals, digits, repeats elsewhere on the page, publisher voice)."""
+    n = len(blocks)
+    chunks = [" ".join(text[b.start : b.end].split()) for b in blocks]
+    seen: dict[str, int] = {}
+    for chunk in chunks:
+        seen[chunk] = seen.get(chunk, 0) + 1
+    positive = [1.0 if w > 0 else 0.0 for w in weights]
+    rows: list[list[float]] = []
+    for k, block in enumerate(blocks):
+        chunk = chunks[k]
+        tokens = WORD.findall(chunk)
+        alpha = [t for t in tokens if t[0].isalpha()]
+        around = [j for j in (k - 2, k - 1, k + 1, k + 2) if 0 <= j < n]
+        near = [positive[j] for j in around]
+        dist = 0 if first <= k < last else min(abs(k - first), abs(k - (last - 1)))
+        fpp, ask, _, cue_words = cues(chunk) if len(chunk) <= 2000 else (0, 0, 0, 1)
+        rows.append(
+            [
+                1.0,
+                1.0 if first <= k < last else 0.0,
+                positive[k],
+                sum(near) / len(near) if near else 0.0,
+                min(1.0, dist / 5.0),
+                math.log1p(block.words) / 5.0,
+                1.0 if block.words < 8 else 0.0,
+                block.stop_density if stops else 0.0,
+                1.0 if block.terminal else 0.0,
+                1.0 if block.rule else 0.0,
+                1.0 if block.teaser else 0.0,
+                min(1.0, sum(r.end - r.start for r in block.inline) / max(1, len(chunk))),
+                k / max(1, n - 1),
+                1.0 if seen[chunk] > 1 else 0.0,
+                sum(1 for t in alpha if t[0].isupper()) / len(alpha) if alpha else 0.0,
+                sum(1 for t in tokens if t.isdigit()) / len(tokens) if tokens else 0.0,
+                min(1.0, 10.0 * fpp / max(1, cue_words)),
+                min(1.0, 10.0 * ask / max(1, cue_words)),
+            ]
+        )
+    return rows
+
+
+def keep(found: Analysis, model: Model | None) -> list[bool]:
+    """Per paragraph, whether it is article text: the trained model's verdict where one
+    ships, else (and when the model keeps nothing) membership of the max-sum main block."""
+    main = [found.first <= k < found.last for k in range(len(found.blocks))]
+    if model is None:
+        return main
+    verdicts = [model.probability(row) >= model.threshold for row in found.rows]
+    return verdicts if any(verdicts) else main
+
+
+def clean_text(text: str) -> Cleaned:
+    """Clean scraped article text; removed offsets index ``text`` exactly."""
+    guards.check_text(text, kind="text", max_chars=guards.MAX_TEXT_CHARS)
+    found = analyse(text)
+    kept = keep(found, load_model(TEXT_MODEL_FILE, TEXT_FEATURES))
+    if not any(kept):
         raise InputError("no article text found: no paragraph looks like prose")
     removed: list[Removed] = []
-    for k, block in enumerate(blocks):
+    for block, keep_it in zip(found.blocks, kept, strict=True):
         if block.rule:
             removed.append(Removed(block.start, block.end, block.rule))
-        elif not first <= k < last:
+        elif not keep_it:
             removed.append(Removed(block.start, block.end, "outside-main"))
         else:
             removed.extend(block.inline)

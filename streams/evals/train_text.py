@@ -1,0 +1,99 @@
+"""Train the plain-text paragraph model (``streams/data/boilerplate/text_combine.json``).
+
+    python -m streams.evals.train_text --data A.jsonl.gz B.jsonl.gz [--write]
+
+The same procedure as the HTML combiner (``streams.evals.train_boilerplate``), on the
+``text_noisy`` field: each paragraph of the scraped text is labelled "article" when at least
+half of its word n-grams are in the gold text, described by ``text.features`` (the max-sum
+main block's verdict and the paragraph's own shape), and a weighted logistic regression is
+cross-validated with folds grouped by site. The printed figures are the held-out pages' sh4
+F1 per set; ``--write`` then fits on all pages and writes the model with those figures.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from typing import Any
+
+from streams.evals import read_records
+from streams.evals.boilerplate import set_name
+from streams.evals.train_boilerplate import (
+    FOLDS,
+    Page,
+    cross_validate,
+    fit,
+    label_paragraphs,
+    predict_text,
+    score,
+    site,
+    stack,
+)
+from streams.nlp.boilerplate import text
+from streams.nlp.boilerplate.spans import Removed, build_cleaned
+
+
+def page_of(record: dict[str, Any], label: str) -> Page | None:
+    page = record["text_noisy"]
+    found = text.analyse(page)
+    if not found.blocks:
+        return None
+    spans = [(b.start, b.end) for b in found.blocks]
+    labels, weights = label_paragraphs(page, spans, record["text_gold"])
+    texts = [_kept(page, b) for b in found.blocks]
+    raw = [page[s:e] for s, e in spans]
+    return Page(label, site(record), record["text_gold"], found.rows, labels, weights, texts, raw)
+
+
+def _kept(page: str, block: text.Block) -> str:
+    if block.rule:
+        return ""
+    local = [Removed(r.start - block.start, r.end - block.start, r.reason) for r in block.inline]
+    return build_cleaned(page[block.start : block.end], local).text
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--data", nargs="+", required=True)
+    parser.add_argument("--threshold", type=float, default=0.5)
+    parser.add_argument("--write", action="store_true", help="write the model file")
+    args = parser.parse_args(argv)
+    pages = [
+        page
+        for path in args.data
+        for rec in read_records(path)
+        if (page := page_of(rec, set_name(path))) is not None
+    ]
+    groups = {p.group for p in pages}
+    print(f"pages {len(pages)}, sites {len(groups)}, paragraphs {sum(len(p.rows) for p in pages)}")
+    cv = cross_validate(pages, args.threshold)
+    beta = fit(*stack(pages))
+    insample = score(pages, [predict_text(p, beta, args.threshold) for p in pages])
+    for name in cv:
+        c, s = cv[name], insample[name]
+        print(
+            f"{name:<14} cross-validated sh4 P {c['precision']:.3f} R {c['recall']:.3f} "
+            f"F1 {c['f1']:.3f}   (in-sample F1 {s['f1']:.3f})"
+        )
+    for f, b in zip(text.TEXT_FEATURES, beta, strict=True):
+        print(f"  {f:<22}{b:8.3f}")
+    if args.write:
+        model = {
+            "_doc": "Paragraph model for clean_text; retrain: "
+            "python -m streams.evals.train_text --data <sets> --write",
+            "features": list(text.TEXT_FEATURES),
+            "weights": [round(float(b), 5) for b in beta],
+            "threshold": args.threshold,
+            "trained_on": sorted(cv),
+            "cross_validated_sh4_f1": {k: round(v["f1"], 4) for k, v in cv.items()},
+            "folds": FOLDS,
+            "grouped_by": "site (URL domain)",
+        }
+        text.TEXT_MODEL_FILE.write_text(json.dumps(model, indent=2) + "\n", encoding="utf-8")
+        print(f"wrote {text.TEXT_MODEL_FILE}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
