@@ -1,7 +1,8 @@
 """The one Faust agent every stage runs: a batch of events in, the stage's pure code off the
 event loop, one record or dead letter out per event.
 
-The NLP runs in a process pool so the event loop keeps heartbeats and commits going. Every
+The NLP runs in a process pool so the event loop keeps heartbeats and commits going (an
+``inline`` stage, whose ``run`` is trivial, runs it on the loop without a pool). Every
 event ends as exactly one output record or one dead letter; offsets are committed (acked) only
 after those sends are delivered, so a crash re-processes rather than loses (at-least-once,
 with outputs keyed by ``article_id``).

@@ -61,7 +61,7 @@ def test_logging_config_per_format() -> None:
 def test_settings_take_the_log_format_and_metrics_port() -> None:
     settings = Settings(log_format="JSON", metrics_port=9500)  # type: ignore[arg-type]
     assert settings.log_format == "json"
-    assert [metrics.port(settings, s) for s in flow.NAMES] == [9500, 9501, 9502, 9503]
+    assert [metrics.port(settings, s) for s in flow.NAMES] == [9500, 9501, 9502, 9503, 9504]
     assert metrics.port(settings.replace(metrics_port=0), "geotag") == 0
 
 
