@@ -7,7 +7,7 @@ import faust
 from streams import flow
 from streams.kafka.agent import StageAgent
 from streams.kafka.clients import client_options
-from streams.kafka.internals import check_versions, refetch_undelivered
+from streams.kafka.internals import check_versions, keep_queues_on_resume, refetch_undelivered
 from streams.messages import topics
 from streams.settings import Settings
 
@@ -42,6 +42,7 @@ def create_app(stage: str, settings: Settings) -> faust.App:
     )
     StageAgent(app, spec, settings).register(app)
     refetch_undelivered(app)
+    keep_queues_on_resume(app)
     return app
 
 

@@ -13,8 +13,14 @@ that moves them.
    consumer's ``getmany``: it remembers the offsets of every fetch and, once the batch is
    handed on, seeks each partition back to its first offset that was not delivered, so the
    records come again (at-least-once: a re-delivered record is processed twice, never lost).
-2. :func:`kill_pool` kills a process pool's workers: a stuck article cannot be cancelled.
-3. :func:`refresh_metadata` asks aiokafka for fresh topic metadata (no public call).
+2. :func:`keep_queues_on_resume` stops Faust's flow-control *resume* from emptying the
+   agents' input queues (mode-streaming's ``FlowControlEvent``): table recovery resumes flow
+   after stream records may already be queued, and the records it threw away were never
+   processed, never acknowledged, and then committed past (see the function). mode-streaming
+   is not in :data:`PINNED` (a dependency of faust's, not ours); the unit tests check the
+   behaviour on the installed release.
+3. :func:`kill_pool` kills a process pool's workers: a stuck article cannot be cancelled.
+4. :func:`refresh_metadata` asks aiokafka for fresh topic metadata (no public call).
 """
 
 from __future__ import annotations
@@ -50,6 +56,34 @@ def check_versions() -> None:
                 f"checked against {pinned}; re-check the patches there (and their tests) "
                 "before changing the pin"
             )
+
+
+def keep_queues_on_resume(app: faust.App) -> None:
+    """Make ``app.flow_control.resume()`` lift the suspension without clearing the queues.
+
+    mode's ``FlowControlEvent.resume`` also clears every queue made with ``clear_on_resume``,
+    which is every agent's input channel. Table recovery ends with
+    ``Recovery.on_recovery_completed``: it resumes the stream partitions, awaits the seek to
+    committed offsets, and only then calls ``flow_control.resume()``, while the consumer's flow
+    is already running (turned on to read the changelogs). Stream records fetched during that
+    await are queued for the agent, and the resume throws them away: never processed, never
+    acknowledged. If their fetch came after the seek nothing fetches them again, and the next
+    commit moves past them (Faust counts a hole in the offsets it handed on as done, and lets
+    one missing offset at the committed position through). The fault test lost an article this
+    way after a ``kill -9`` of the clean worker. Faust clears the queues itself where they can
+    hold records of partitions it gives up (on revocation and on stop it calls
+    ``flow_control.clear()``), so resuming only has to lift the suspension.
+    """
+    flow_control = app.flow_control
+    # mode-streaming 0.7: resume() is ``_suspend.clear(); _resume.set(); self.clear()``.
+    suspended, resumed = flow_control._suspend, flow_control._resume
+
+    def resume() -> None:
+        suspended.clear()
+        resumed.set()
+
+    # Replacing the method on this one instance is the point of the patch.
+    flow_control.resume = resume  # type: ignore[method-assign]
 
 
 def kill_pool(pool: ProcessPoolExecutor) -> None:

@@ -1,15 +1,18 @@
 """The private-API fence (streams/kafka/internals.py): where the consumer seeks back after a
-fetch whose records were not all delivered, the version check, and the faust, aiokafka and
-concurrent.futures internals the patches rely on, checked on the installed libraries so that
-an upgrade that moves them fails here."""
+fetch whose records were not all delivered, the version check, the faust, aiokafka and
+concurrent.futures internals the patches rely on, and the flow-control resume that must not
+empty the agents' queues, checked on the installed libraries so that an upgrade that moves
+them fails here."""
 
 from __future__ import annotations
 
+import asyncio
 import inspect
 import time
 from collections.abc import AsyncIterator
 from concurrent.futures import ProcessPoolExecutor
 from importlib import metadata
+from pathlib import Path
 
 import faust
 import pytest
@@ -17,9 +20,12 @@ from aiokafka import AIOKafkaConsumer
 from aiokafka.client import AIOKafkaClient
 from faust.transport.consumer import Consumer as FaustConsumer
 from faust.transport.drivers.aiokafka import Consumer as AIOKafkaDriverConsumer
+from mode.utils.queues import ThrowableQueue
 
 from streams.kafka import internals
+from streams.kafka.app import create_app
 from streams.kafka.internals import first_undelivered
+from streams.settings import load
 
 
 def test_a_partition_dropped_whole_is_fetched_again_from_its_first_record() -> None:
@@ -212,3 +218,51 @@ async def test_no_seek_when_every_fetched_record_was_delivered() -> None:
     internals.refetch_undelivered(_FakeApp(consumer))  # type: ignore[arg-type]
     assert await _drain(consumer) == [("raw-0", 0), ("raw-0", 1)]
     assert consumer.seeks == []
+
+
+# -- Flow control: resuming must not empty the agents' input queues -------------------------
+
+
+def _agent_queue(app: faust.App) -> ThrowableQueue:
+    """A channel's queue, as every agent's input gets one (``clear_on_resume=True``), holding
+    one event that has not been taken yet."""
+    queue = app.channel().queue
+    queue.put_nowait("an event fetched but not yet taken")
+    return queue
+
+
+def test_mode_s_resume_empties_the_agents_queues_which_is_what_the_patch_undoes() -> None:
+    app = faust.App("internals-test", broker="kafka://127.0.0.1:1")
+    queue = _agent_queue(app)
+    app.flow_control.resume()
+    assert queue.empty()  # when this fails, mode stopped clearing on resume: drop the patch
+
+
+async def test_resume_keeps_the_queued_events_and_still_lets_the_flow_go() -> None:
+    app = faust.App("internals-test", broker="kafka://127.0.0.1:1")
+    internals.keep_queues_on_resume(app)
+    queue = _agent_queue(app)
+    app.flow_control.suspend()
+    waiting = asyncio.ensure_future(app.flow_control.acquire())  # a put blocked by the suspension
+    await asyncio.sleep(0)
+    assert not app.flow_control.is_active() and not waiting.done()
+    app.flow_control.resume()
+    await asyncio.wait_for(waiting, timeout=1)
+    assert app.flow_control.is_active()
+    assert queue.qsize() == 1
+
+
+def test_clearing_on_revocation_still_empties_the_queues() -> None:
+    app = faust.App("internals-test", broker="kafka://127.0.0.1:1")
+    internals.keep_queues_on_resume(app)
+    queue = _agent_queue(app)
+    app.flow_control.suspend()
+    app.flow_control.clear()  # what Faust does when partitions are revoked and on stop
+    assert queue.empty()
+
+
+def test_the_app_factory_installs_it(tmp_path: Path) -> None:
+    app = create_app("clean", load().replace(home=tmp_path))
+    queue = _agent_queue(app)
+    app.flow_control.resume()
+    assert queue.qsize() == 1
