@@ -78,3 +78,41 @@ def test_without_a_model_trafilatura_decides(monkeypatch: pytest.MonkeyPatch) ->
     monkeypatch.setattr(combine, "load_model", lambda: None)
     out = clean_html(page_html(), url="https://valley.example/news/pumps")
     assert STORY[0] in out.text
+
+
+def test_decide_gives_the_verdicts_of_the_full_rows() -> None:
+    """The rules and cues run only where the model could keep a paragraph; the verdicts and
+    removals are those of scoring every full row."""
+    model = combine.load_model()
+    assert model is not None
+    url = "https://valley.example/news/pumps"
+    full = combine.analyse(page_html(), url)
+    fast = combine.decide(page_html(), url, model)
+    assert (fast.page, fast.spans) == (full.page, full.spans)
+    expected = [
+        rem if model.probability(row) >= model.threshold else None
+        for row, rem in zip(full.rows, full.removals, strict=True)
+    ]
+    assert fast.kept == expected
+    assert any(k is None for k in fast.kept) and any(k is not None for k in fast.kept)
+
+
+def test_readability_on_the_shared_tree_matches_readability_on_the_markup() -> None:
+    from streams.nlp.boilerplate import html, visible
+
+    markup = page_html().replace("<footer", "<div hidden>Hidden teaser text</div><footer")
+    parsed = visible.load(markup)
+    assert html.extract_readability(parsed.root) == html.extract_readability(markup)
+    assert "Hidden teaser text" not in html.extract_readability(markup)
+
+
+def test_classify_memo_follows_the_rule_set(monkeypatch: pytest.MonkeyPatch) -> None:
+    import re
+
+    from streams.nlp.boilerplate import rules
+
+    unit = "The pumps raised 3 questions about the budget."
+    assert rules.classify(unit) is None
+    edited = (rules.Rule("edited", False, 400, re.compile(r"raised \d+ q")), *rules.load_rules())
+    monkeypatch.setattr(rules, "load_rules", lambda path=None: edited)
+    assert rules.classify(unit) == "edited"

@@ -86,24 +86,87 @@ class Analysis:
     rows: list[list[float]]
 
 
-def analyse(markup: str, url: str | None) -> Analysis:
-    """Run the extractors on a page and describe each visible paragraph."""
+@dataclass(frozen=True)
+class Evidence:
+    """What the extractors and the page say about each visible paragraph, before the rules."""
+
+    page: str
+    spans: list[tuple[int, int]]
+    covs: tuple[list[float], list[float], list[float]]
+    stops: frozenset[str]
+    headings: frozenset[str]
+
+
+def gather(markup: str, url: str | None) -> Evidence:
+    """Parse the page once; render its visible text and run both extractors on that tree."""
     from streams.nlp.boilerplate import html as htmlmod
 
-    root = visible.parse(markup)
-    page = visible.render(root)
+    parsed = visible.load(markup)
+    root = parsed.root
+    page = visible.render(root)  # first: it refuses pages nested too deep for the extractors
     spans = segment.paragraphs(page)
     stops = detect_stoplist(page)
     links = "\n".join(a.text_content() for a in root.iter("a"))
     headings = frozenset(" ".join(h.text_content().split()) for h in root.iter("h1", "h2", "h3"))
-    covs = [
-        coverage(page, spans, htmlmod.extract_trafilatura(markup, url)),
-        coverage(page, spans, htmlmod.extract_readability(markup)),
+    # trafilatura works on a copy of the tree; readability-lxml drops hidden elements from the
+    # tree it is given (then works on a copy), so it goes last.
+    precise = htmlmod.extract_trafilatura(parsed.tree, url) if parsed.tree is not None else ""
+    readable = htmlmod.extract_readability(root)
+    covs = (
+        coverage(page, spans, precise),
+        coverage(page, spans, readable),
         coverage(page, spans, links),
-    ]
+    )
+    return Evidence(page, spans, covs, stops, headings)
+
+
+def analyse(markup: str, url: str | None) -> Analysis:
+    """Run the extractors on a page and describe each visible paragraph: every feature and
+    the rule removals of every paragraph (what training reads)."""
+    ev = gather(markup, url)
+    page, spans = ev.page, ev.spans
     removals = [merge_removed(inline_removals(page, s, e)) for s, e in spans]
     junk = [sum(r.end - r.start for r in rem) for rem in removals]
-    return Analysis(page, spans, removals, features(page, spans, covs, junk, stops, headings))
+    rows = features(page, spans, ev.covs, junk, ev.stops, ev.headings)
+    return Analysis(page, spans, removals, rows)
+
+
+# Features that need the line/sentence rules or the publisher cues, the costly part of a row;
+# each lies in [0, 1].
+_COSTLY = ("rule", "junk_share", "first_person_plural", "ask")
+
+
+@dataclass(frozen=True)
+class Decision:
+    """A page's visible text, paragraphs and, per paragraph, the rule removals to apply when
+    the model keeps it (None when it drops it)."""
+
+    page: str
+    spans: list[tuple[int, int]]
+    kept: list[list[Removed] | None]
+
+
+def decide(markup: str, url: str | None, model: Model) -> Decision:
+    """Score every visible paragraph with ``model``; the same verdicts as scoring the rows
+    of :func:`analyse`, but the rules and publisher cues run only on paragraphs that the
+    model could keep: with those features set to their most favourable values (0 or 1, by
+    the sign of their weights), a paragraph still below the threshold is dropped unseen."""
+    ev = gather(markup, url)
+    page, spans = ev.page, ev.spans
+    rows = _Rows(page, spans, ev.covs, ev.stops, ev.headings)
+    costly = [FEATURES.index(name) for name in _COSTLY]
+    kept: list[list[Removed] | None] = []
+    for k, (start, end) in enumerate(spans):
+        row = rows.row(k, None)
+        for i in costly:
+            row[i] = 1.0 if model.weights[i] > 0 else 0.0
+        if model.probability(row) < model.threshold:
+            kept.append(None)
+            continue
+        removals = merge_removed(inline_removals(page, start, end))
+        row = rows.row(k, sum(r.end - r.start for r in removals))
+        kept.append(removals if model.probability(row) >= model.threshold else None)
+    return Decision(page, spans, kept)
 
 
 def coverage(page: str, spans: Sequence[tuple[int, int]], extracted: str) -> list[float]:
@@ -125,41 +188,71 @@ def features(
     """One feature row per paragraph; ``covs`` = (trafilatura precision mode, readability,
     link text) coverages, ``junk`` = characters the line/sentence rules remove from each
     paragraph, ``headings`` = the page's h1-h3 texts."""
-    precise, readability, links = covs
-    n = len(spans)
-    rows: list[list[float]] = []
-    for k, (start, end) in enumerate(spans):
-        chunk = page[start:end]
+    rows = _Rows(page, spans, covs, stops, headings)
+    return [rows.row(k, junk[k]) for k in range(len(spans))]
+
+
+class _Rows:
+    """Feature rows of one page's paragraphs, one at a time."""
+
+    def __init__(
+        self,
+        page: str,
+        spans: Sequence[tuple[int, int]],
+        covs: Sequence[Sequence[float]],
+        stops: frozenset[str],
+        headings: frozenset[str],
+    ) -> None:
+        self.page, self.spans, self.stops, self.headings = page, spans, stops, headings
+        self.precise, self.readability, self.links = covs
+        self.ctx_precise = _context(self.precise)
+        self.ctx_readability = _context(self.readability)
+
+    def row(self, k: int, junk: int | None) -> list[float]:
+        """Row of paragraph ``k``; ``junk`` = characters the rules remove from it, or None to
+        leave the costly features (:data:`_COSTLY`) at 0 without computing them."""
+        start, end = self.spans[k]
+        n = len(self.spans)
+        chunk = self.page[start:end]
         tokens = WORD.findall(chunk)
         words = word_count(chunk, tokens)
+        stops = self.stops
         hits = sum(1 for t in tokens if t.lower() in stops) if stops else 0
-        fpp, ask, _, cue_words = cues(chunk) if len(chunk) <= 2000 else (0, 0, 0, 1)
-        pair = (precise[k], readability[k])
+        pair = (self.precise[k], self.readability[k])
+        rule = fpp_share = ask_share = junk_share = 0.0
+        if junk is not None:
+            fpp, ask, _, cue_words = cues(chunk) if len(chunk) <= 2000 else (0, 0, 0, 1)
+            rule = 1.0 if len(chunk) <= 400 and classify(chunk) else 0.0
+            junk_share = min(1.0, junk / max(1, end - start))
+            fpp_share = min(1.0, 10.0 * fpp / max(1, cue_words))
+            ask_share = min(1.0, 10.0 * ask / max(1, cue_words))
+        return [
+            1.0,
+            self.precise[k],
+            self.readability[k],
+            self.links[k],
+            1.0 if " ".join(chunk.split()) in self.headings else 0.0,
+            1.0 if min(pair) >= 0.5 else 0.0,
+            1.0 if max(pair) < 0.5 else 0.0,
+            self.ctx_precise[k],
+            self.ctx_readability[k],
+            math.log1p(words) / 5.0,
+            1.0 if words < 8 else 0.0,
+            hits / words if words and stops else 0.0,
+            1.0 if chunk.endswith(_TERMINAL) else 0.0,
+            rule,
+            junk_share,
+            k / max(1, n - 1),
+            fpp_share,
+            ask_share,
+        ]
 
-        def ctx(cov: Sequence[float], k: int = k) -> float:
-            near = [cov[j] for j in (k - 1, k + 1) if 0 <= j < n]
-            return sum(near) / len(near) if near else 0.0
 
-        rows.append(
-            [
-                1.0,
-                precise[k],
-                readability[k],
-                links[k],
-                1.0 if " ".join(chunk.split()) in headings else 0.0,
-                1.0 if min(pair) >= 0.5 else 0.0,
-                1.0 if max(pair) < 0.5 else 0.0,
-                ctx(precise),
-                ctx(readability),
-                math.log1p(words) / 5.0,
-                1.0 if words < 8 else 0.0,
-                hits / words if words and stops else 0.0,
-                1.0 if chunk.endswith(_TERMINAL) else 0.0,
-                1.0 if len(chunk) <= 400 and classify(chunk) else 0.0,
-                min(1.0, junk[k] / max(1, end - start)),
-                k / max(1, n - 1),
-                min(1.0, 10.0 * fpp / max(1, cue_words)),
-                min(1.0, 10.0 * ask / max(1, cue_words)),
-            ]
-        )
-    return rows
+def _context(cov: Sequence[float]) -> list[float]:
+    """Per paragraph, the mean coverage of its neighbours (0 for a lone paragraph)."""
+    n = len(cov)
+    out: list[float] = []
+    for k in range(n):
+        near = [cov[j] for j in (k - 1, k + 1) if 0 <= j < n]
+        out.append(sum(near) / len(near) if near else 0.0)
+    return out

@@ -6,12 +6,16 @@ dead-letter topic instead of stalling the worker.
 
 from __future__ import annotations
 
+import re
+
 from streams.nlp.errors import InputError
 
 MAX_TEXT_CHARS = 2_000_000
 MAX_HTML_CHARS = 8_000_000
 MAX_DEPTH = 180
 _SAMPLE = 200_000
+# C0 control characters other than the whitespace ones (\t \n \v \f \r).
+_CONTROL = re.compile("[\x00-\x08\x0e-\x1f]")
 
 
 def check_text(text: object, *, kind: str, max_chars: int) -> str:
@@ -25,7 +29,7 @@ def check_text(text: object, *, kind: str, max_chars: int) -> str:
     sample = text[:_SAMPLE]
     if "\x00" in sample:
         raise InputError(f"binary-looking {kind} input: contains NUL characters")
-    control = sum(1 for ch in sample if ch < " " and ch not in "\t\n\r\f\v")
+    control = len(_CONTROL.findall(sample))
     if control > 0.02 * len(sample):
         raise InputError(f"binary-looking {kind} input: {control} control characters")
     bad = sample.count("\ufffd")

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import functools
 import re
+from collections import Counter
 
 import justext
 
@@ -25,22 +26,32 @@ def _stoplists() -> dict[str, frozenset[str]]:
     return {lang: frozenset(justext.get_stoplist(lang)) for lang in justext.get_stoplists()}
 
 
+@functools.cache
+def _index() -> tuple[tuple[str, ...], dict[str, tuple[int, ...]]]:
+    """The languages in a fixed order, and for each stop word the languages that list it."""
+    langs = tuple(_stoplists())
+    index: dict[str, list[int]] = {}
+    for i, lang in enumerate(langs):
+        for word in _stoplists()[lang]:
+            index.setdefault(word, []).append(i)
+    return langs, {word: tuple(ids) for word, ids in index.items()}
+
+
 def detect_stoplist(text: str) -> frozenset[str]:
-    """Return the stop-word set of the language whose function words the text uses most."""
+    """Return the stop-word set of the language whose function words the text uses most
+    (the first such language in jusText's order on a tie)."""
     tokens = [t.lower() for t in WORD.findall(text[:60_000])][:_SAMPLE_TOKENS]
     if not tokens:
         return frozenset()
-    counts: dict[str, int] = {}
-    for tok in tokens:
-        counts[tok] = counts.get(tok, 0) + 1
-    best, best_hits = "English", -1
-    for lang, stops in _stoplists().items():
-        hits = sum(n for tok, n in counts.items() if tok in stops)
-        if hits > best_hits:
-            best, best_hits = lang, hits
-    if best_hits < 0.05 * len(tokens):
+    langs, index = _index()
+    hits = [0] * len(langs)
+    for tok, n in Counter(tokens).items():
+        for i in index.get(tok, ()):
+            hits[i] += n
+    best = max(range(len(langs)), key=hits.__getitem__)
+    if hits[best] < 0.05 * len(tokens):
         return frozenset()
-    return _stoplists()[best]
+    return _stoplists()[langs[best]]
 
 
 def word_count(chunk: str, tokens: list[str]) -> int:

@@ -46,16 +46,41 @@ def load_rules(path: Path = RULES_FILE) -> tuple[Rule, ...]:
     return tuple(rules)
 
 
+_MEMO_MAX = 50_000
+# Verdicts of classify per (unit, full_only), valid for one rule set (load_rules' result):
+# a page's paragraphs, lines and sentences are often the same unit, and sites repeat their
+# menus and footers from page to page.
+# Units longer than every rule's max_chars match nothing and are not stored.
+_memo: tuple[tuple[Rule, ...], int, dict[tuple[str, bool], str | None]] = ((), 0, {})
+
+
 def classify(unit: str, *, full_only: bool = False) -> str | None:
     """Return the boilerplate reason for a line or sentence, or None if no rule matches.
 
     ``full_only`` skips the anywhere-in-unit cues: used on multi-sentence lines, where an
     appeal cue must only cost its own sentence.
     """
+    global _memo
     core = unit.strip(_EDGE_STRIP)
     if not core:
         return None
-    for rule in load_rules():
+    rules = load_rules()
+    if _memo[0] is not rules:
+        _memo = (rules, max((r.max_chars for r in rules), default=0), {})
+    _, longest, memo = _memo
+    if len(core) > longest:
+        return None
+    key = (core, full_only)
+    if key in memo:
+        return memo[key]
+    if len(memo) >= _MEMO_MAX:
+        memo.clear()
+    memo[key] = reason = _classify(rules, core, full_only)
+    return reason
+
+
+def _classify(rules: tuple[Rule, ...], core: str, full_only: bool) -> str | None:
+    for rule in rules:
         if len(core) > rule.max_chars or (full_only and not rule.full):
             continue
         if rule.full:

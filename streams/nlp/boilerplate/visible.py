@@ -8,8 +8,10 @@ explicit event loop, so a page nested thousands of levels deep cannot exhaust th
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 
 from lxml import etree, html
+from trafilatura.utils import load_html
 
 from streams.nlp.boilerplate import guards
 from streams.nlp.errors import InputError
@@ -26,19 +28,39 @@ BLOCK = frozenset(
 _WS = re.compile(r"\s+")
 
 
-def parse(markup: str) -> html.HtmlElement:
-    """Parse HTML and refuse pages nested deeper than guards.MAX_DEPTH."""
+@dataclass(frozen=True)
+class Parsed:
+    """One parse of a page, shared by the visible-text pass and the extractors.
+
+    ``root`` is the whole document; ``tree`` is the element trafilatura's own loader returns
+    for the page (usually ``root``), None when that loader refuses the page (trafilatura then
+    extracts nothing). Comments and processing instructions are dropped while parsing.
+    """
+
+    root: html.HtmlElement
+    tree: html.HtmlElement | None
+
+
+def load(markup: str) -> Parsed:
+    """Parse HTML once, the way trafilatura parses it, after the input guards; the depth
+    limit is checked by :func:`render`, which must run before the tree goes to an extractor."""
     guards.check_text(markup, kind="html", max_chars=guards.MAX_HTML_CHARS)
+    try:
+        tree = load_html(markup)
+    except (etree.ParserError, ValueError, TypeError):
+        tree = None
+    if tree is not None:
+        return Parsed(tree.getroottree().getroot(), tree)
     try:
         root = html.document_fromstring(markup)
     except (etree.ParserError, ValueError) as exc:
         raise InputError(f"unparseable html: {exc}") from exc
-    depth = 0
-    for event, _ in etree.iterwalk(root, events=("start", "end")):
-        depth += 1 if event == "start" else -1
-        if depth > guards.MAX_DEPTH:
-            raise InputError(f"html nested deeper than {guards.MAX_DEPTH} levels")
-    return root
+    return Parsed(root, None)
+
+
+def parse(markup: str) -> html.HtmlElement:
+    """Parse HTML: the document root of :func:`load`."""
+    return load(markup).root
 
 
 def _tag(el: etree._Element) -> str:
@@ -47,10 +69,13 @@ def _tag(el: etree._Element) -> str:
 
 
 def render(root: html.HtmlElement) -> str:
-    """Visible text: blank line between block elements, newline at <br>, spaces collapsed."""
+    """Visible text: blank line between block elements, newline at <br>, spaces collapsed.
+
+    Refuses pages nested deeper than guards.MAX_DEPTH (InputError)."""
     out: list[str] = []
     skipping = 0
     pre = 0
+    depth = 0
 
     def emit(text: str | None) -> None:
         if text and not skipping:
@@ -59,6 +84,9 @@ def render(root: html.HtmlElement) -> str:
     for event, el in etree.iterwalk(root, events=("start", "end")):
         tag = _tag(el)
         if event == "start":
+            depth += 1
+            if depth > guards.MAX_DEPTH:
+                raise InputError(f"html nested deeper than {guards.MAX_DEPTH} levels")
             if skipping or tag in SKIP or not tag:
                 skipping += 1
                 continue
@@ -72,6 +100,7 @@ def render(root: html.HtmlElement) -> str:
                 out.append(" ")
             emit(el.text)
             continue
+        depth -= 1
         if skipping:
             skipping -= 1
             if not skipping:
