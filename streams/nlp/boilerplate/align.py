@@ -23,7 +23,12 @@ KEEP = 0.5
 def _grams(tokens: Sequence[str]) -> list[tuple[str, ...]]:
     if len(tokens) < N:
         return [tuple(tokens)] if tokens else []
-    return [tuple(tokens[i : i + N]) for i in range(len(tokens) - N + 1)]
+    return list(zip(*(tokens[i:] for i in range(N)), strict=False))
+
+
+def paragraph_grams(page: str, spans: Sequence[tuple[int, int]]) -> list[list[tuple[str, ...]]]:
+    """Word 4-grams of each paragraph, to align several extractors' outputs with one pass."""
+    return [_grams(WORD.findall(page[start:end])) for start, end in spans]
 
 
 def ngram_bag(text: str) -> Counter[tuple[str, ...]]:
@@ -31,8 +36,7 @@ def ngram_bag(text: str) -> Counter[tuple[str, ...]]:
     tokens = WORD.findall(text)
     bag: Counter[tuple[str, ...]] = Counter()
     for n in range(1, N + 1):
-        for i in range(len(tokens) - n + 1):
-            bag[tuple(tokens[i : i + n])] += 1
+        bag.update(zip(*(tokens[i:] for i in range(n)), strict=False))
     return bag
 
 
@@ -56,13 +60,21 @@ def kept_units(page: str, spans: Sequence[tuple[int, int]], extracted: str) -> l
 
 
 def kept_spans(
-    page: str, spans: Sequence[tuple[int, int]], extracted: str
+    page: str,
+    spans: Sequence[tuple[int, int]],
+    extracted: str,
+    grams_of: Sequence[list[tuple[str, ...]]] | None = None,
 ) -> list[list[tuple[int, int]]]:
-    """For each visible paragraph, the sub-spans (whole, some sentences, or none) to keep."""
+    """For each visible paragraph, the sub-spans (whole, some sentences, or none) to keep;
+    ``grams_of``: the paragraphs' :func:`paragraph_grams`, when already computed."""
     bag = ngram_bag(extracted)
+    if grams_of is None:
+        grams_of = paragraph_grams(page, spans)
     out: list[list[tuple[int, int]]] = []
-    for start, end in spans:
-        grams = _grams(WORD.findall(page[start:end]))
+    for (start, end), grams in zip(spans, grams_of, strict=True):
+        if not bag:
+            out.append([])
+            continue
         cov = _coverage(grams, bag)
         if cov >= WHOLE:
             _consume(grams, bag)

@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from streams.nlp.boilerplate import segment, visible
-from streams.nlp.boilerplate.align import kept_spans
+from streams.nlp.boilerplate.align import kept_spans, paragraph_grams
 from streams.nlp.boilerplate.language import WORD, detect_stoplist, word_count
 from streams.nlp.boilerplate.publisher import cues
 from streams.nlp.boilerplate.rules import classify
@@ -112,10 +112,11 @@ def gather(markup: str, url: str | None) -> Evidence:
     # tree it is given (then works on a copy), so it goes last.
     precise = htmlmod.extract_trafilatura(parsed.tree, url) if parsed.tree is not None else ""
     readable = htmlmod.extract_readability(root)
+    grams = paragraph_grams(page, spans)
     covs = (
-        coverage(page, spans, precise),
-        coverage(page, spans, readable),
-        coverage(page, spans, links),
+        coverage(page, spans, precise, grams),
+        coverage(page, spans, readable, grams),
+        coverage(page, spans, links, grams),
     )
     return Evidence(page, spans, covs, stops, headings)
 
@@ -169,10 +170,16 @@ def decide(markup: str, url: str | None, model: Model) -> Decision:
     return Decision(page, spans, kept)
 
 
-def coverage(page: str, spans: Sequence[tuple[int, int]], extracted: str) -> list[float]:
-    """Per paragraph, the share of its characters an extractor's output covers."""
+def coverage(
+    page: str,
+    spans: Sequence[tuple[int, int]],
+    extracted: str,
+    grams: Sequence[list[tuple[str, ...]]] | None = None,
+) -> list[float]:
+    """Per paragraph, the share of its characters an extractor's output covers (``grams``:
+    the paragraphs' word n-grams, when already computed)."""
     out: list[float] = []
-    for (start, end), keep in zip(spans, kept_spans(page, spans, extracted), strict=True):
+    for (start, end), keep in zip(spans, kept_spans(page, spans, extracted, grams), strict=True):
         out.append(sum(e - s for s, e in keep) / max(1, end - start))
     return out
 
