@@ -18,6 +18,7 @@ def test_no_workers_on_fresh_topics(kafka: Settings, tmp_path: Path) -> None:
     assert not asyncio.run(_all_stages_running(settings))
 
 
-def test_three_of_four_stages_is_not_all(pipeline: Settings) -> None:
-    """The module's pipeline runs clean, extract and geotag, not the stories stage."""
+def test_the_sink_stages_alone_are_not_all(pipeline: Settings) -> None:
+    """The module's pipeline runs clean, extract and geotag, not the stories and trends
+    stages."""
     assert not asyncio.run(_all_stages_running(pipeline))
