@@ -20,7 +20,8 @@ NONE = 0.1
 KEEP = 0.5
 
 
-def _grams(tokens: Sequence[str]) -> list[tuple[str, ...]]:
+def word_grams(tokens: Sequence[str]) -> list[tuple[str, ...]]:
+    """Word 4-grams of a token list (one shorter gram for a text of 1-3 words)."""
     if len(tokens) < N:
         return [tuple(tokens)] if tokens else []
     return list(zip(*(tokens[i:] for i in range(N)), strict=False))
@@ -28,7 +29,10 @@ def _grams(tokens: Sequence[str]) -> list[tuple[str, ...]]:
 
 def paragraph_grams(page: str, spans: Sequence[tuple[int, int]]) -> list[list[tuple[str, ...]]]:
     """Word 4-grams of each paragraph, to align several extractors' outputs with one pass."""
-    return [_grams(WORD.findall(page[start:end])) for start, end in spans]
+    return [word_grams(WORD.findall(page[start:end])) for start, end in spans]
+
+
+_grams = word_grams  # the name streams.evals.train_boilerplate imports
 
 
 def ngram_bag(text: str) -> Counter[tuple[str, ...]]:
@@ -86,7 +90,7 @@ def kept_spans(
         keep: list[tuple[int, int]] = []
         for ls, le in segment.lines(page, start, end):
             for ss, se in segment.sentences(page, ls, le):
-                sg = _grams(WORD.findall(page[ss:se]))
+                sg = word_grams(WORD.findall(page[ss:se]))
                 if sg and _coverage(sg, bag) >= KEEP:
                     _consume(sg, bag)
                     keep.append((ss, se))

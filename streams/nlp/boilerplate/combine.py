@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from streams.nlp.boilerplate import segment, visible
-from streams.nlp.boilerplate.align import kept_spans, paragraph_grams
+from streams.nlp.boilerplate.align import kept_spans, word_grams
 from streams.nlp.boilerplate.language import WORD, detect_stoplist, word_count
 from streams.nlp.boilerplate.publisher import cues
 from streams.nlp.boilerplate.rules import classify
@@ -92,6 +92,7 @@ class Evidence:
 
     page: str
     spans: list[tuple[int, int]]
+    tokens: list[list[str]]  # each paragraph's words (language.WORD)
     covs: tuple[list[float], list[float], list[float]]
     stops: frozenset[str]
     headings: frozenset[str]
@@ -112,13 +113,14 @@ def gather(markup: str, url: str | None) -> Evidence:
     # tree it is given (then works on a copy), so it goes last.
     precise = htmlmod.extract_trafilatura(parsed.tree, url) if parsed.tree is not None else ""
     readable = htmlmod.extract_readability(root)
-    grams = paragraph_grams(page, spans)
+    tokens = [WORD.findall(page[start:end]) for start, end in spans]
+    grams = [word_grams(t) for t in tokens]
     covs = (
         coverage(page, spans, precise, grams),
         coverage(page, spans, readable, grams),
         coverage(page, spans, links, grams),
     )
-    return Evidence(page, spans, covs, stops, headings)
+    return Evidence(page, spans, tokens, covs, stops, headings)
 
 
 def analyse(markup: str, url: str | None) -> Analysis:
@@ -154,7 +156,7 @@ def decide(markup: str, url: str | None, model: Model) -> Decision:
     the sign of their weights), a paragraph still below the threshold is dropped unseen."""
     ev = gather(markup, url)
     page, spans = ev.page, ev.spans
-    rows = _Rows(page, spans, ev.covs, ev.stops, ev.headings)
+    rows = _Rows(page, spans, ev.covs, ev.stops, ev.headings, ev.tokens)
     costly = [FEATURES.index(name) for name in _COSTLY]
     kept: list[list[Removed] | None] = []
     for k, (start, end) in enumerate(spans):
@@ -209,8 +211,10 @@ class _Rows:
         covs: Sequence[Sequence[float]],
         stops: frozenset[str],
         headings: frozenset[str],
+        tokens: Sequence[list[str]] | None = None,
     ) -> None:
         self.page, self.spans, self.stops, self.headings = page, spans, stops, headings
+        self.tokens = tokens
         self.precise, self.readability, self.links = covs
         self.ctx_precise = _context(self.precise)
         self.ctx_readability = _context(self.readability)
@@ -221,7 +225,7 @@ class _Rows:
         start, end = self.spans[k]
         n = len(self.spans)
         chunk = self.page[start:end]
-        tokens = WORD.findall(chunk)
+        tokens = self.tokens[k] if self.tokens is not None else WORD.findall(chunk)
         words = word_count(chunk, tokens)
         stops = self.stops
         hits = sum(1 for t in tokens if t.lower() in stops) if stops else 0

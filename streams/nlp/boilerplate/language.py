@@ -40,7 +40,7 @@ def _index() -> tuple[tuple[str, ...], dict[str, tuple[int, ...]]]:
 def detect_stoplist(text: str) -> frozenset[str]:
     """Return the stop-word set of the language whose function words the text uses most
     (the first such language in jusText's order on a tie)."""
-    tokens = [t.lower() for t in WORD.findall(text[:60_000])][:_SAMPLE_TOKENS]
+    tokens = [t.lower() for t in WORD.findall(text[:60_000])[:_SAMPLE_TOKENS]]
     if not tokens:
         return frozenset()
     langs, index = _index()

@@ -11,6 +11,7 @@ All regexes are linear and run on one paragraph (capped) at a time.
 
 from __future__ import annotations
 
+import functools
 import re
 
 from streams.nlp.boilerplate import segment
@@ -65,7 +66,13 @@ def _unquoted(text: str) -> str:
 
 def cues(text: str) -> tuple[int, int, int, int]:
     """(first-person-plural, ask, publication, word) counts of ``text`` outside quotes."""
-    own = _unquoted(text[:MAX_CHARS])
+    return _cues(text[:MAX_CHARS])
+
+
+@functools.lru_cache(maxsize=8192)
+def _cues(text: str) -> tuple[int, int, int, int]:
+    # memoised: the HTML combiner asks for a paragraph's cues, then the appeal rule does
+    own = _unquoted(text)
     return (
         len(FPP.findall(own)),
         len(ASK.findall(own)),
