@@ -48,7 +48,7 @@ def _coverage(grams: list[tuple[str, ...]], bag: Counter[tuple[str, ...]]) -> fl
     if not grams:
         return 0.0
     need: Counter[tuple[str, ...]] = Counter(grams)
-    hits = sum(min(c, bag.get(g, 0)) for g, c in need.items())
+    hits = sum(min(need[g], bag[g]) for g in need.keys() & bag.keys())
     return hits / len(grams)
 
 
