@@ -11,16 +11,15 @@ retrains it from the development sets (cross-validated by site).
 
 from __future__ import annotations
 
-import functools
-import json
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from streams.nlp.boilerplate import segment, visible
+from streams.nlp.boilerplate import logistic, segment, visible
 from streams.nlp.boilerplate.align import kept_spans, word_grams
 from streams.nlp.boilerplate.language import WORD, detect_stoplist, word_count
+from streams.nlp.boilerplate.logistic import Model
 from streams.nlp.boilerplate.publisher import cues
 from streams.nlp.boilerplate.rules import classify
 from streams.nlp.boilerplate.spans import Removed, merge_removed
@@ -53,27 +52,9 @@ FEATURES = (
 )
 
 
-@dataclass(frozen=True)
-class Model:
-    """Logistic-regression weights over :data:`FEATURES` and the keep threshold."""
-
-    weights: tuple[float, ...]
-    threshold: float
-
-    def probability(self, row: Sequence[float]) -> float:
-        z = sum(w * x for w, x in zip(self.weights, row, strict=True))
-        return 1.0 / (1.0 + math.exp(-max(-30.0, min(30.0, z))))
-
-
-@functools.cache
 def load_model(path: Path = MODEL_FILE) -> Model | None:
     """The shipped model, or None when no model file is there (then trafilatura decides)."""
-    if not path.exists():
-        return None
-    data = json.loads(path.read_text(encoding="utf-8"))
-    if tuple(data["features"]) != FEATURES:
-        return None
-    return Model(tuple(float(w) for w in data["weights"]), float(data["threshold"]))
+    return logistic.load_model(path, FEATURES)
 
 
 @dataclass(frozen=True)
