@@ -101,7 +101,7 @@ async def lag(settings: Settings) -> dict[str, int]:
                 for tp, meta in committed.items()
                 if tp.topic == name and meta.offset >= 0
             }
-            out[stage] = sum(end - done.get(p, 0) for p, end in ends.items())
+            out[stage.name] = sum(end - done.get(p, 0) for p, end in ends.items())
         return out
     finally:
         await admin.close()
