@@ -151,6 +151,45 @@ def cross_validate(pages: list[Page], threshold: float) -> dict[str, dict[str, f
     return score(pages, outputs)
 
 
+def fit_and_report(
+    pages: list[Page],
+    threshold: float,
+    features: tuple[str, ...],
+    model_file: Path,
+    doc: str,
+    *,
+    write: bool,
+) -> None:
+    """Print the cross-validated (by site) and in-sample sh4 figures per set and the weights
+    fitted on all pages; with ``write``, save those weights to ``model_file``."""
+    groups = {p.group for p in pages}
+    print(f"pages {len(pages)}, sites {len(groups)}, paragraphs {sum(len(p.rows) for p in pages)}")
+    cv = cross_validate(pages, threshold)
+    beta = fit(*stack(pages))
+    insample = score(pages, [predict_text(p, beta, threshold) for p in pages])
+    for name in cv:
+        c, s = cv[name], insample[name]
+        print(
+            f"{name:<14} cross-validated sh4 P {c['precision']:.3f} R {c['recall']:.3f} "
+            f"F1 {c['f1']:.3f}   (in-sample F1 {s['f1']:.3f})"
+        )
+    for f, b in zip(features, beta, strict=True):
+        print(f"  {f:<22}{b:8.3f}")
+    if write:
+        model = {
+            "_doc": doc,
+            "features": list(features),
+            "weights": [round(float(b), 5) for b in beta],
+            "threshold": threshold,
+            "trained_on": sorted(cv),
+            "cross_validated_sh4_f1": {k: round(v["f1"], 4) for k, v in cv.items()},
+            "folds": FOLDS,
+            "grouped_by": "site (URL domain)",
+        }
+        model_file.write_text(json.dumps(model, indent=2) + "\n", encoding="utf-8")
+        print(f"wrote {model_file}")
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--data", nargs="+", required=True)
@@ -173,33 +212,15 @@ def main(argv: list[str] | None = None) -> int:
                     print(f"{set_name(path)}: {i}", file=sys.stderr)
         if args.cache:
             Path(args.cache).write_bytes(pickle.dumps(pages))
-    groups = {p.group for p in pages}
-    print(f"pages {len(pages)}, sites {len(groups)}, paragraphs {sum(len(p.rows) for p in pages)}")
-    cv = cross_validate(pages, args.threshold)
-    beta = fit(*stack(pages))
-    insample = score(pages, [predict_text(p, beta, args.threshold) for p in pages])
-    for name in cv:
-        c, s = cv[name], insample[name]
-        print(
-            f"{name:<14} cross-validated sh4 P {c['precision']:.3f} R {c['recall']:.3f} "
-            f"F1 {c['f1']:.3f}   (in-sample F1 {s['f1']:.3f})"
-        )
-    for f, b in zip(combine.FEATURES, beta, strict=True):
-        print(f"  {f:<22}{b:8.3f}")
-    if args.write:
-        model = {
-            "_doc": "Paragraph combiner for clean_html; retrain: "
-            "python -m streams.evals.train_boilerplate --data <sets> --write",
-            "features": list(combine.FEATURES),
-            "weights": [round(float(b), 5) for b in beta],
-            "threshold": args.threshold,
-            "trained_on": sorted(cv),
-            "cross_validated_sh4_f1": {k: round(v["f1"], 4) for k, v in cv.items()},
-            "folds": FOLDS,
-            "grouped_by": "site (URL domain)",
-        }
-        combine.MODEL_FILE.write_text(json.dumps(model, indent=2) + "\n", encoding="utf-8")
-        print(f"wrote {combine.MODEL_FILE}")
+    fit_and_report(
+        pages,
+        args.threshold,
+        combine.FEATURES,
+        combine.MODEL_FILE,
+        "Paragraph combiner for clean_html; retrain: "
+        "python -m streams.evals.train_boilerplate --data <sets> --write",
+        write=args.write,
+    )
     return 0
 
 

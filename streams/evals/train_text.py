@@ -13,23 +13,12 @@ F1 per set; ``--write`` then fits on all pages and writes the model with those f
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 from typing import Any
 
 from streams.evals import read_records
 from streams.evals.boilerplate import set_name
-from streams.evals.train_boilerplate import (
-    FOLDS,
-    Page,
-    cross_validate,
-    fit,
-    label_paragraphs,
-    predict_text,
-    score,
-    site,
-    stack,
-)
+from streams.evals.train_boilerplate import Page, fit_and_report, label_paragraphs, site
 from streams.nlp.boilerplate import text
 from streams.nlp.boilerplate.spans import Removed, build_cleaned
 
@@ -65,33 +54,15 @@ def main(argv: list[str] | None = None) -> int:
         for rec in read_records(path)
         if (page := page_of(rec, set_name(path))) is not None
     ]
-    groups = {p.group for p in pages}
-    print(f"pages {len(pages)}, sites {len(groups)}, paragraphs {sum(len(p.rows) for p in pages)}")
-    cv = cross_validate(pages, args.threshold)
-    beta = fit(*stack(pages))
-    insample = score(pages, [predict_text(p, beta, args.threshold) for p in pages])
-    for name in cv:
-        c, s = cv[name], insample[name]
-        print(
-            f"{name:<14} cross-validated sh4 P {c['precision']:.3f} R {c['recall']:.3f} "
-            f"F1 {c['f1']:.3f}   (in-sample F1 {s['f1']:.3f})"
-        )
-    for f, b in zip(text.TEXT_FEATURES, beta, strict=True):
-        print(f"  {f:<22}{b:8.3f}")
-    if args.write:
-        model = {
-            "_doc": "Paragraph model for clean_text; retrain: "
-            "python -m streams.evals.train_text --data <sets> --write",
-            "features": list(text.TEXT_FEATURES),
-            "weights": [round(float(b), 5) for b in beta],
-            "threshold": args.threshold,
-            "trained_on": sorted(cv),
-            "cross_validated_sh4_f1": {k: round(v["f1"], 4) for k, v in cv.items()},
-            "folds": FOLDS,
-            "grouped_by": "site (URL domain)",
-        }
-        text.TEXT_MODEL_FILE.write_text(json.dumps(model, indent=2) + "\n", encoding="utf-8")
-        print(f"wrote {text.TEXT_MODEL_FILE}")
+    fit_and_report(
+        pages,
+        args.threshold,
+        text.TEXT_FEATURES,
+        text.TEXT_MODEL_FILE,
+        "Paragraph model for clean_text; retrain: "
+        "python -m streams.evals.train_text --data <sets> --write",
+        write=args.write,
+    )
     return 0
 
 
