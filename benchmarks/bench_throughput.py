@@ -33,7 +33,7 @@ import sys
 import tempfile
 import time
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -235,19 +235,24 @@ async def send(settings: Settings, items: list[dict[str, str]], rate: float | No
 
 async def arrivals(
     settings: Settings, starts: dict[int, int], ids: set[str], timeout: float
-) -> dict[str, float]:
-    """article_id -> latency in seconds (sink append time minus ingested_at) for ``ids``."""
-    import datetime as dt
-
-    seen: dict[str, float] = {}
+) -> dict[str, list[float]]:
+    """article_id -> [latency in seconds (sink append time minus ingested_at), then the
+    seconds of each hop: ingest to the first stage's stamp, stamp to stamp, the last stamp to
+    the sink append] for ``ids``."""
+    seen: dict[str, list[float]] = {}
     sink = topics.name(settings, topics.SINK)
 
     async def follow() -> None:
         async for message, value in records(settings, sink, start=starts, follow=True):
             article_id = value.get("article_id")
             if article_id in ids and article_id not in seen:
-                ingested = dt.datetime.fromisoformat(value["ingested_at"].replace("Z", "+00:00"))
-                seen[article_id] = message.timestamp / 1000 - ingested.timestamp()
+                times = [
+                    _epoch(value["ingested_at"]),
+                    *(_epoch(stamp["at"]) for stamp in value["pipeline"]["stages"]),
+                    message.timestamp / 1000,
+                ]
+                hops = [b - a for a, b in zip(times, times[1:], strict=False)]
+                seen[article_id] = [times[-1] - times[0], *hops]
                 if len(seen) == len(ids):
                     return
 
@@ -255,9 +260,30 @@ async def arrivals(
     return seen
 
 
+def _epoch(stamp: str) -> float:
+    import datetime as dt
+
+    return dt.datetime.fromisoformat(stamp.replace("Z", "+00:00")).timestamp()
+
+
+async def drained(settings: Settings, timeout: float) -> None:
+    """Wait until every stage group has committed its whole input (the stories and trends
+    stages trail the sink after a run at the maximum rate)."""
+    from streams.cli.status import StatusReader
+
+    reader = StatusReader(settings)
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        status = await reader.read()
+        if status.up and all(stage.total_lag == 0 for stage in status.stages):
+            return
+        await asyncio.sleep(2)
+    print(f"  stages still behind after {timeout:.0f}s", file=sys.stderr)
+
+
 async def through(
     settings: Settings, items: list[dict[str, str]], rate: float | None, timeout: float
-) -> tuple[float, dict[str, float]]:
+) -> tuple[float, dict[str, list[float]]]:
     """Ingest ``items`` and wait for them in the sink: (seconds, latencies by id)."""
     starts = await end_offsets(settings, topics.name(settings, topics.SINK))
     started = time.perf_counter()
@@ -284,22 +310,27 @@ def end_to_end(
             rates.append(len(items) / seconds)
             print(f"  run {run + 1}: {rates[-1]:.2f} articles/s", file=sys.stderr)
         rate = statistics.median(rates)
+        asyncio.run(drained(settings, 600))
         items = articles(pages, f"{settings.topic_prefix}lat")
         _, latencies = asyncio.run(through(settings, items, rate / 2, 1800))
-        cuts = statistics.quantiles(latencies.values(), n=100)
+        columns = list(zip(*latencies.values(), strict=True))
+        hops = ["ingest->clean", "clean->extract", "extract->geotag", "geotag->sink"]
         return {
             "per_s": round(rate, 2),
             "runs_per_s": [round(r, 2) for r in rates],
-            "latency_at_half_rate_s": {
-                "rate_per_s": round(rate / 2, 2),
-                "p50": round(cuts[49], 3),
-                "p95": round(cuts[94], 3),
-                "p99": round(cuts[98], 3),
+            "latency_at_half_rate_s": {"rate_per_s": round(rate / 2, 2), **percentiles(columns[0])},
+            "latency_hops_s": {
+                hop: percentiles(column) for hop, column in zip(hops, columns[1:], strict=True)
             },
             "peak_rss_mb": pipeline.peak_rss_mb(),
         }
     finally:
         pipeline.stop()
+
+
+def percentiles(values: Sequence[float]) -> dict[str, float]:
+    cuts = statistics.quantiles(values, n=100)
+    return {"p50": round(cuts[49], 3), "p95": round(cuts[94], 3), "p99": round(cuts[98], 3)}
 
 
 def first_record(base: Settings, home: Path, pages: list[str]) -> dict[str, Any]:
@@ -407,6 +438,8 @@ def print_table(result: dict[str, Any]) -> None:
             f"(x{figures['ratio_to_model_alone']} the model alone); latency at "
             f"{lat['rate_per_s']}/s p50 {lat['p50']} s, p95 {lat['p95']} s, p99 {lat['p99']} s"
         )
+        for hop, cut in figures["latency_hops_s"].items():
+            print(f"  {hop:<16} p50 {cut['p50']} s, p95 {cut['p95']} s, p99 {cut['p99']} s")
         print(f"  peak RSS MB: {figures['peak_rss_mb']}")
     for case, run in result["run_sample"].items():
         print(
