@@ -29,7 +29,7 @@ import numpy as np
 from streams.evals import read_records
 from streams.evals.boilerplate import aggregate, page_pr, set_name, sh4_units
 from streams.nlp.boilerplate import combine
-from streams.nlp.boilerplate.align import NONE, _consume, _coverage, _grams, ngram_bag
+from streams.nlp.boilerplate.align import NONE, _consume, _coverage, ngram_bag, word_grams
 from streams.nlp.boilerplate.language import WORD
 from streams.nlp.boilerplate.spans import Removed, build_cleaned
 from streams.nlp.errors import InputError
@@ -85,7 +85,7 @@ def label_paragraphs(
     labels: list[float] = []
     counts: list[int] = []
     for start, end in spans:
-        grams = _grams(WORD.findall(page[start:end]))
+        grams = word_grams(WORD.findall(page[start:end]))
         cov = _coverage(grams, bag)
         if cov > NONE:
             _consume(grams, bag)

@@ -32,9 +32,6 @@ def paragraph_grams(page: str, spans: Sequence[tuple[int, int]]) -> list[list[tu
     return [word_grams(WORD.findall(page[start:end])) for start, end in spans]
 
 
-_grams = word_grams  # the name streams.evals.train_boilerplate imports
-
-
 def ngram_bag(text: str) -> Counter[tuple[str, ...]]:
     """Word 4-grams of ``text`` plus all shorter n-grams, so short units can match too."""
     tokens = WORD.findall(text)
