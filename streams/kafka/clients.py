@@ -130,7 +130,9 @@ async def ensure_topics(settings: Settings) -> None:
     """Create every pipeline topic with its configured partitions and replication (idempotent)."""
     from streams import flow
 
-    tables = [(stage.name, stage.table) for stage in flow.STAGES if stage.table]
+    tables = [
+        (stage.name, stage.table, stage.window is not None) for stage in flow.STAGES if stage.table
+    ]
     admin = AIOKafkaAdminClient(**client_options(settings), request_timeout_ms=30000)
     await admin.start()
     try:

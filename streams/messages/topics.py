@@ -24,10 +24,6 @@ REPLAYS = "articles.replays"
 
 ALL = (RAW, CLEAN, ENRICHED, SINK, DLQ, STORIES, MENTIONS, TRENDS)
 
-# The trends stage's table, a Faust windowed table: Faust gives a windowed table's changelog
-# compact,delete with retention = the windows' expiry (NEWSSTREAM_TRENDS_KEEP_DAYS); so do we.
-WINDOWED_TABLE = ("trends", "trends")
-
 # Records carry the article text plus annotations, so allow well above the article size limit.
 MAX_MESSAGE_BYTES = 16 * 1024 * 1024
 
@@ -54,9 +50,11 @@ def changelog(settings: Settings, stage: str, table: str) -> str:
     return f"{app_id(settings, stage)}-{table}-changelog"
 
 
-def specs(settings: Settings, tables: Iterable[tuple[str, str]]) -> list[TopicSpec]:
+def specs(settings: Settings, tables: Iterable[tuple[str, str, bool]]) -> list[TopicSpec]:
     """Topic configurations: raw keeps everything for replay, the sink is compacted by key;
-    ``tables`` are the ``(stage, table)`` pairs whose changelogs are created too."""
+    ``tables`` are the ``(stage, table, windowed)`` triples whose changelogs are created too.
+    A windowed table's changelog is compact,delete with retention = the windows' expiry
+    (NEWSSTREAM_TRENDS_KEEP_DAYS), as Faust makes it; the others are compacted."""
     common = {
         "min.insync.replicas": str(min(2, settings.replication)),
         "max.message.bytes": str(MAX_MESSAGE_BYTES),
@@ -79,9 +77,8 @@ def specs(settings: Settings, tables: Iterable[tuple[str, str]]) -> list[TopicSp
     changelogs = [
         TopicSpec(
             changelog(settings, stage, table),
-            common
-            | ({"cleanup.policy": "compact"} if (stage, table) != WINDOWED_TABLE else windowed),
+            common | (windowed if is_windowed else {"cleanup.policy": "compact"}),
         )
-        for stage, table in tables
+        for stage, table, is_windowed in tables
     ]
     return [*pipeline, *changelogs]

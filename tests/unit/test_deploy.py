@@ -99,8 +99,10 @@ def pom_kafka_version() -> str:
     return found.group(1).strip()
 
 
-def tables() -> list[tuple[str, str]]:
-    return [(stage.name, stage.table) for stage in flow.STAGES if stage.table]
+def tables() -> list[tuple[str, str, bool]]:
+    return [
+        (stage.name, stage.table, stage.window is not None) for stage in flow.STAGES if stage.table
+    ]
 
 
 # ------------------------------------------------------------------------- the dashboard
