@@ -40,7 +40,9 @@ class Block:
     terminal: bool
     rule: str | None
     inline: tuple[Removed, ...]
-    teaser: bool = False
+    teaser: bool
+    capitals: float  # share of its words that start with a capital letter
+    numeric: float  # share of its tokens that are numbers
 
 
 def describe(text: str, spans: list[tuple[int, int]], stops: frozenset[str]) -> list[Block]:
@@ -56,7 +58,14 @@ def describe(text: str, spans: list[tuple[int, int]], stops: frozenset[str]) -> 
         junk = sum(r.end - r.start for r in inline)
         rule = inline[0].reason if inline and junk > 0.5 * (end - start) else None
         terminal = chunk.endswith(_TERMINAL)
-        blocks.append(Block(start, end, n, density, terminal, rule, inline, is_teaser(chunk)))
+        alpha = [t for t in tokens if t[0].isalpha()]
+        capitals = sum(1 for t in alpha if t[0].isupper()) / len(alpha) if alpha else 0.0
+        numeric = sum(1 for t in tokens if t.isdigit()) / len(tokens) if tokens else 0.0
+        blocks.append(
+            Block(
+                start, end, n, density, terminal, rule, inline, is_teaser(chunk), capitals, numeric
+            )
+        )
     return blocks
 
 
@@ -209,8 +218,6 @@ def features(
     rows: list[list[float]] = []
     for k, block in enumerate(blocks):
         chunk = chunks[k]
-        tokens = WORD.findall(chunk)
-        alpha = [t for t in tokens if t[0].isalpha()]
         around = [j for j in (k - 2, k - 1, k + 1, k + 2) if 0 <= j < n]
         near = [positive[j] for j in around]
         dist = 0 if first <= k < last else min(abs(k - first), abs(k - (last - 1)))
@@ -231,8 +238,8 @@ def features(
                 min(1.0, sum(r.end - r.start for r in block.inline) / max(1, len(chunk))),
                 k / max(1, n - 1),
                 1.0 if seen[chunk] > 1 else 0.0,
-                sum(1 for t in alpha if t[0].isupper()) / len(alpha) if alpha else 0.0,
-                sum(1 for t in tokens if t.isdigit()) / len(tokens) if tokens else 0.0,
+                block.capitals,
+                block.numeric,
                 min(1.0, 10.0 * fpp / max(1, cue_words)),
                 min(1.0, 10.0 * ask / max(1, cue_words)),
             ]
