@@ -11,7 +11,6 @@ a story (a replay, a re-delivery after a crash) re-publishes its story and sends
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import MutableMapping
 from typing import Any
 
@@ -19,6 +18,7 @@ from streams.messages.codec import now_iso
 from streams.messages.dead_letters import Failure
 from streams.messages.validation import SchemaError, schema_id, validate
 from streams.nlp.stories import Stories, features
+from streams.nlp.stories.features import iso
 from streams.settings import Settings
 from streams.stages.base import SIDE, Record, Result
 
@@ -85,11 +85,6 @@ def mentions(feat: dict[str, Any], story: str) -> list[dict[str, Any]]:
         }
         for kind, name in dict.fromkeys(named)
     ]
-
-
-def iso(epoch: float) -> str:
-    when = dt.datetime.fromtimestamp(epoch, dt.UTC)
-    return when.isoformat(timespec="seconds").replace("+00:00", "Z")
 
 
 def _who(entry: dict[str, Any]) -> dict[str, Any]:

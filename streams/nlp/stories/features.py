@@ -77,6 +77,12 @@ def parse_time(value: Any) -> float | None:
     return when.timestamp()
 
 
+def iso(epoch: float) -> str:
+    """Epoch seconds as the ISO 8601 UTC stamp the story and trend records carry."""
+    when = dt.datetime.fromtimestamp(epoch, dt.UTC)
+    return when.isoformat(timespec="seconds").replace("+00:00", "Z")
+
+
 def subject(text: str) -> list[str]:
     """The content words of a claim's text, numbers and stop words removed."""
     return sorted({w for w in words(text) if w not in _STOP and not _NUMBER.match(w)})

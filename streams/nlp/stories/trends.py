@@ -27,6 +27,8 @@ from typing import Any
 from faust.types.windows import WindowT
 from faust.windows import HoppingWindow, TumblingWindow
 
+from streams.nlp.stories.features import iso
+
 SCHEMA = "newsstream.trend/v1"
 
 
@@ -102,8 +104,8 @@ class Trends:
                 "type": self.type,
                 "size_s": self.size,
                 "hop_s": self.step,
-                "start": _iso(begin),
-                "end": _iso(begin + self.size),
+                "start": iso(begin),
+                "end": iso(begin + self.size),
             },
             "sources": len(sources),
             "domains": sources[:50],
@@ -132,15 +134,10 @@ def latest_window(
     start = next((s for s in starts if s >= want), newest)
     now = [t for t in mine if _epoch(t["window"]["start"]) == start]
     now.sort(key=lambda t: (t["score"], t["sources"], t["name"]), reverse=True)
-    return _iso(start), now
+    return iso(start), now
 
 
 def _epoch(value: float | str) -> float:
     if isinstance(value, int | float):
         return float(value)
     return dt.datetime.fromisoformat(value.replace("Z", "+00:00")).timestamp()
-
-
-def _iso(epoch: float) -> str:
-    when = dt.datetime.fromtimestamp(epoch, dt.UTC)
-    return when.isoformat(timespec="seconds").replace("+00:00", "Z")
