@@ -59,7 +59,8 @@ def _tree_document() -> Any:
     import readability
     from readability import Document
 
-    display_none = readability.readability.REGEXES["displayNoneRe"]
+    regexes = readability.readability.REGEXES
+    display_none = regexes["displayNoneRe"]
 
     class TreeDocument(Document):
         def _parse(self, input: HtmlElement) -> HtmlElement:
@@ -80,6 +81,34 @@ def _tree_document() -> Any:
             etree.strip_attributes(doc, "style")
             doc.resolve_base_href(handle_failures=self.handle_failures)
             return doc
+
+        def remove_unlikely_candidates(self) -> None:
+            # readability-lxml's own version runs two XPath queries per unlikely element
+            # (a pre/code ancestor, a main/article/math descendant); both answers are read
+            # from two sets built in one pass, so the same elements go. Dropping an element
+            # never changes them for the elements left in the page: a dropped element holds
+            # no main/article/math, and the ancestors of those left are unchanged.
+            unlikely, maybe = regexes["unlikelyCandidatesRe"], regexes["okMaybeItsACandidateRe"]
+            keep_above: set[HtmlElement] = set()
+            for elem in self.html.iter("main", "article", "math"):
+                keep_above.add(elem)
+                keep_above.update(elem.iterancestors())
+            in_code: set[HtmlElement] = set()
+            for elem in self.html.iter("pre", "code"):
+                in_code.add(elem)
+                in_code.update(elem.iterdescendants())
+            for elem in self.html.findall(".//*"):
+                s = "{} {}".format(elem.get("class", ""), elem.get("id", ""))
+                if len(s) < 2:
+                    continue
+                if (
+                    unlikely.search(s)
+                    and not maybe.search(s)
+                    and elem.tag not in ("html", "body")
+                    and elem not in in_code
+                    and elem not in keep_above
+                ):
+                    elem.drop_tree()
 
     return TreeDocument
 
