@@ -447,3 +447,55 @@ def test_english_names_of_russian_republics() -> None:
     assert dag["country_code"] == "RU" and dag["feature"] == "admin1"
     assert by_text(places, "Dagestani") is dag
     assert by_text(places, "Ingushetia")["country_code"] == "RU"
+
+
+def test_person_or_organisation_span_in_place_context_is_a_place() -> None:
+    # a multi-word town read as a person, before a residents' noun
+    crash = "Police said a Goose Creek man was hurt when his truck left the road on Friday."
+    places, _ = geotag(crash, [ent("e1", "Goose Creek", "PERSON", crash)])
+    gc = by_text(places, "Goose Creek")
+    assert gc["admin1"] == "South Carolina"
+    # a town read as an organisation, after "in"
+    fest = "The spring festival opened on Saturday in Rock Hill, with music and food stalls."
+    places, _ = geotag(fest, [ent("e1", "Rock Hill", "ORG", fest)])
+    assert by_text(places, "Rock Hill")["admin1"] == "South Carolina"
+    # a town before the state that holds it
+    moved = "Inmates were moved to Chowchilla, Calif., last year after the fire."
+    places, _ = geotag(moved, [ent("e1", "Chowchilla", "PERSON", moved)])
+    assert by_text(places, "Chowchilla")["admin1"] == "California"
+
+
+def test_a_name_listed_beside_sure_places_is_a_place() -> None:
+    tour = "The band will play Hamburg, Dinkelsbühl and Munich next month."
+    ents = [
+        ent("e1", "Hamburg", "GPE", tour),
+        ent("e2", "Dinkelsbühl", "ORG", tour),
+        ent("e3", "Munich", "GPE", tour),
+    ]
+    places, _ = geotag(tour, ents)
+    assert by_text(places, "Dinkelsbühl")["country_code"] == "DE"
+
+
+def test_place_context_does_not_turn_people_and_clubs_into_places() -> None:
+    # a man named like a town: one "from Welch" among person readings stays the man
+    story = (
+        "Welch said he had lost everything. Police said Welch was hurt. "
+        "A letter from Welch was read out in court."
+    )
+    places, _ = geotag(story, [ent("e1", "Welch", "PERSON", story)])
+    assert not any(m["text"] == "Welch" for p in places for m in p["mentions"])
+    # a club named after a town stays a club (a possessive), and a span the model cut short
+    # is no place ("Rock Hill" of "Rock Hill Savings")
+    report = "The striker scored twice in Everton's win. Deposits in Rock Hill Savings rose."
+    ents = [ent("e1", "Everton", "ORG", report, "Everton's"), ent("e2", "Rock Hill", "ORG", report)]
+    places, _ = geotag(report, ents)
+    assert not any(m["text"] in ("Everton", "Rock Hill") for p in places for m in p["mentions"])
+    # people listed beside a place are not places ("Helen, Clarence and Irene of Boston")
+    family = "Relatives of Helen, Clarence and Irene gathered in Boston, Denver and Dallas."
+    ents = [
+        ent("e1", "Helen", "PERSON", family),
+        ent("e2", "Clarence", "PERSON", family),
+        ent("e3", "Irene", "PERSON", family),
+    ]
+    places, _ = geotag(family, ents)
+    assert not any(m["text"] == "Clarence" for p in places for m in p["mentions"])

@@ -7,6 +7,7 @@ cities, nicknames), and never inside a person's or organisation's name.
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass, field
 
@@ -23,6 +24,10 @@ EMBEDDED_MIN_POPULATION = 10_000
 MISREAD_PERSON_MIN_POPULATION = 20_000
 # labels a small model gives towns it misreads ("Gainesville" as a surname, "Edmonton" as a council)
 MISREAD_LABELS = frozenset({"PERSON", "ORG", "NORP"})
+# labels whose spans become places when the words around them say so
+CONTEXT_LABELS = frozenset({"ORG", "PERSON"})
+# a person's reading wins when the name says something or is aged ("Hamilton said", "Kent, 34,")
+_PERSON_AFTER = re.compile(r"\s*(?:said|says|told|added|asked|wrote|who|,\s*\d{1,3}\s*,)\b")
 _COUNTY = re.compile(r"\b(?:County|Parish|Borough|Township)$")
 _MAX_WORDS = 4
 _CAP_RUN = re.compile(r"[A-Z][\w.'\u2019&-]*(?:[ ](?:[A-Z][\w.'\u2019&-]*|of|de|del|la|upon|on))*")
@@ -152,8 +157,10 @@ def recognise(text: str, entities: list[dict], gaz: Gazetteer) -> list[Mention]:
     mentions: list[Mention] = []
     taken, blocked = _Mask(len(text)), _Mask(len(text))
     persons = _person_tokens(entities)
+    listed: list[tuple[int, int]] = []  # person/organisation spans a list of places may claim
     for ent in entities:
         label = ent.get("label")
+        context = _context_hits(text, ent, gaz, persons) if label in CONTEXT_LABELS else {}
         for m in ent.get("mentions", []):
             span = (m["start"], m["end"])
             if label in PLACE_LABELS:
@@ -193,7 +200,12 @@ def recognise(text: str, entities: list[dict], gaz: Gazetteer) -> list[Mention]:
             else:
                 blocked.add(*span)
                 hit = None
-                if label in MISREAD_LABELS and (_lone_word(ent) or _county_like(ent)):
+                hit = context.get(span)  # "in Goose Creek", "a Glen Allen woman"
+                if (
+                    hit is None
+                    and label in MISREAD_LABELS
+                    and (_lone_word(ent) or _county_like(ent))
+                ):
                     hit = _misread_person(text, span, gaz, persons)
                     hit = hit or _misread_person(text, span, gaz, persons, 0, weak=True)
                 hits = [hit] if hit is not None else []
@@ -219,6 +231,15 @@ def recognise(text: str, entities: list[dict], gaz: Gazetteer) -> list[Mention]:
                     if not taken.hit(h.start, h.end):
                         mentions.append(h)
                         taken.add(h.start, h.end)
+                if label in CONTEXT_LABELS and all(h.weak for h in hits):
+                    listed.append(span)
+    people = [
+        (m["start"], m["end"])
+        for ent in entities
+        if ent.get("label") == "PERSON"
+        for m in ent.get("mentions", [])
+    ]
+    mentions.extend(_listed_places(text, listed, mentions, people, gaz, persons, taken))
     mentions.extend(_datelines(text, gaz, taken))  # a dateline outranks an ORG reading
     mentions.extend(_affiliations(text, gaz, taken))  # "Sen. Robert Ford, D-Charleston"
     mentions.extend(_county_lists(text, gaz, taken))  # "Jackson and Barrow counties"
@@ -491,4 +512,160 @@ def _scan(text: str, gaz: Gazetteer, avoid: _Mask) -> list[Mention]:
                 i = next((k for k in range(i, len(words)) if words[k][0] >= hit.end), len(words))
             else:
                 i += 1
+    return out
+
+
+@functools.cache
+def _context_words() -> dict[str, frozenset[str]]:
+    """The cue words of ``data/geo/place_context.txt``, by section ("before", "after")."""
+    from streams.nlp.geo.build import DATA_DIR
+
+    out: dict[str, set[str]] = {}
+    section = ""
+    for line in (DATA_DIR / "place_context.txt").read_text(encoding="utf-8").splitlines():
+        line = line.strip()
+        if not line or line.startswith("#"):
+            continue
+        if line.startswith("["):
+            section = line.strip("[]")
+            continue
+        out.setdefault(section, set()).add(line.lower())
+    return {k: frozenset(v) for k, v in out.items()}
+
+
+def _own_places(surface: str, gaz: Gazetteer, persons: set[str]) -> list[Place]:
+    """The entries a person's or organisation's span names by their own name (or an alias),
+    biggest first; none for stop-listed words, acronyms and the article's people's names."""
+    key = norm(surface)
+    if key in persons or len(surface.split()) > _MAX_WORDS:
+        return []
+    cands = gaz.candidates(surface)
+    if not _nameable(surface, cands, gaz):
+        return []
+    alias = gaz.alias(surface)
+    own = [c for c in cands if norm(c.name) == key or alias == c.idx]
+    return sorted(own, key=lambda c: -c.population)
+
+
+def _context_hits(
+    text: str, ent: dict, gaz: Gazetteer, persons: set[str]
+) -> dict[tuple[int, int], Mention]:
+    """The mentions of a person or organisation entity that stand in place context. A person
+    becomes a place only when at least half its mentions do ("from Welch" once, among "Welch
+    said" and "stabbed Welch", is still the man)."""
+    mentions = ent.get("mentions", [])
+    organisation = ent.get("label") == "ORG"
+    hits = {}
+    for m in mentions:
+        hit = _context_place(text, (m["start"], m["end"]), gaz, persons, organisation)
+        if hit is not None:
+            hits[(m["start"], m["end"])] = hit
+    if not organisation and 2 * len(hits) < len(mentions):
+        return {}
+    return hits
+
+
+def _container_after(text: str, e: int, gaz: Gazetteer, own: list[Place]) -> bool:
+    """'Matias Romero, Oaxaca' / 'Chowchilla, Calif.': a division or country right after the
+    comma that holds one of the name's entries."""
+    m = re.match(r",\s*([A-Z][\w.]*(?: [A-Z][\w.]*){0,2})", text[e : e + 40])
+    if not m:
+        return False
+    words = m.group(1).split()
+    for n in range(len(words), 0, -1):
+        s0 = e + m.start(1)
+        s1, e1 = _trim(text, s0, s0 + len(" ".join(words[:n])), gaz)
+        for c in gaz.candidates(text[s1:e1])[:3]:
+            if c.feature == "admin1" and any(o.admin1_key == c.admin1_key for o in own):
+                return True
+            if c.feature == "country" and any(o.country_code == c.country_code for o in own):
+                return True
+    return False
+
+
+def _context_place(
+    text: str, span: tuple[int, int], gaz: Gazetteer, persons: set[str], organisation: bool
+) -> Mention | None:
+    """A span read as a person or an organisation that is a place by its own name and stands
+    where places stand: after 'in'/'near'/'from' ('in Rock Hill'), before a residents' noun
+    ('a Glen Allen woman') or before its division ('Matias Romero, Oaxaca'). Names the article
+    gives a person, names that speak ('Hamilton said') and possessives stay as they were."""
+    s, e = _trim(text, *span, gaz)
+    if e <= s or text[e : e + 2] in ("'s", "\u2019s") or _PERSON_AFTER.match(text, e):
+        return None
+    surface = text[s:e]
+    own = _own_places(surface, gaz, persons)
+    if not own:
+        return None
+    cues = _context_words()
+    before = re.search(r"(\w+)\s+(?:the\s+)?$", text[max(0, s - 20) : s])
+    after = re.match(r"\s+(\w+)", text[e : e + 20])
+    if re.match(r"\s+(?:[A-Z]|d[eu]\b|d')", text[e : e + 4]):
+        return None  # the name goes on ("Ballon d'Or"): the span is cut short, not a place
+    before_cues = cues.get("before", frozenset())
+    if organisation:  # "a grant from Whitestown"; "from Welch" is as often a person
+        before_cues |= cues.get("before organisation", frozenset())
+    if (
+        (before is not None and before.group(1) in before_cues)
+        or (after is not None and after.group(1).lower() in cues.get("after", ()))
+        or _container_after(text, e, gaz, own)
+    ):
+        return Mention(s, e, surface, "entity", own)
+    return None
+
+
+_LIST_GLUE = re.compile(r"\s*(?:,\s*(?:and\s+|or\s+)?|\s(?:and|or|&)\s+)\s*")
+
+
+def _listed_places(
+    text: str,
+    spans: list[tuple[int, int]],
+    found: list[Mention],
+    people: list[tuple[int, int]],
+    gaz: Gazetteer,
+    persons: set[str],
+    taken: _Mask,
+) -> list[Mention]:
+    """A person's or organisation's span listed beside a sure place ('Copenhagen, Hamburg,
+    Brasoc and Mannheim', 'Cornwall and Kent') names a place too, when it has an entry of its
+    own name, and no person stands next to it in the list ('Helen, Clarence, Irene'). Lists
+    grow outward from the sure places, one neighbour at a time."""
+    sure = sorted((m.start, m.end) for m in found if not m.weak and m.source != "demonym")
+    weak = {(m.start, m.end): m for m in found if m.weak}
+    out: list[Mention] = []
+    pending = sorted(spans)
+    changed = True
+    while changed and pending:
+        changed = False
+        ends = {e for _, e in sure}
+        starts = {s for s, _ in sure}
+        sure_set = set(sure)
+        person_ends = {e for s, e in people if (s, e) not in sure_set}
+        person_starts = {s for s, e in people if (s, e) not in sure_set}
+        rest = []
+        for span in pending:
+            s, e = _trim(text, *span, gaz)
+            if e <= s or (taken.hit(s, e) and (s, e) not in weak):
+                continue
+            left = re.search(
+                r"(?:,\s*(?:and\s+|or\s+)?|\s(?:and|or|&)\s+)$", text[max(0, s - 8) : s]
+            )
+            right = _LIST_GLUE.match(text, e)
+            left_at = s - len(left.group()) if left is not None else -1
+            right_at = right.end() if right is not None else -1
+            joined = left_at in ends or right_at in starts
+            if left_at in person_ends or right_at in person_starts:
+                joined = False  # a list of people ("Mason, Devon and the driver")
+            own = _own_places(text[s:e], gaz, persons) if joined else []
+            if own and not _PERSON_AFTER.match(text, e):
+                if (s, e) in weak:  # a weak reading the list confirms
+                    weak.pop((s, e)).weak = False
+                else:
+                    out.append(Mention(s, e, text[s:e], "entity", own))
+                    taken.add(s, e)
+                sure.append((s, e))
+                changed = True
+            else:
+                rest.append(span)
+        pending = rest
     return out
