@@ -319,3 +319,49 @@ def test_vague_quantities_are_lower_bounds_not_values() -> None:
 def test_vague_value(phrase: str, bound: float | None) -> None:
     hit = vague_value(phrase)
     assert (hit[0] if hit else None) == bound
+
+
+def test_expression_verbs_take_their_object_as_content() -> None:
+    text = (
+        "Mayor Linda Ortez expressed doubts about the new stadium deal on Monday. "
+        "The council members mocked the proposal during a long session."
+    )
+    claims, _ = _run(text)
+    speech = _speech(claims)
+    bodies = [c["text"] for c in speech]
+    assert any(b.startswith("doubts about the new stadium deal") for b in bodies)
+    assert any(b == "the proposal" for b in bodies)
+    first = next(c for c in speech if c["text"].startswith("doubts"))
+    assert first["speaker_mention"]["text"] == "Linda Ortez"
+
+
+def test_object_of_a_non_person_subject_is_no_claim() -> None:
+    claims, _ = _run("The storm raised the river by two metres overnight.")
+    assert _speech(claims) == []
+
+
+def test_declined_to_comment_is_reported() -> None:
+    claims, _ = _run("A spokesman for Harlow Mining declined to comment on the lawsuit.")
+    speech = _speech(claims)
+    assert len(speech) == 1
+    assert speech[0]["text"].startswith("to comment on the lawsuit")
+    assert speech[0]["speaker_mention"]["text"] == "A spokesman"
+
+
+def test_in_a_poll_sources_the_clause() -> None:
+    text = "In a new survey, most residents of Brackton would pay more for a rail link."
+    claims, _ = _run(text)
+    poll = [c for c in _speech(claims) if c["cue"] == "In"]
+    assert len(poll) == 1
+    assert poll[0]["text"] == "most residents of Brackton would pay more for a rail link"
+    assert poll[0]["speaker_mention"]["text"].endswith("survey")
+
+
+def test_in_the_polls_and_in_a_statement_with_a_cue_verb() -> None:
+    # a standing in "the polls" is no source; with its own cue verb the verb's subject is
+    claims, _ = _run("Senator Ada Moss leads in the polls across the state.")
+    assert _speech(claims) == []
+    claims, _ = _run("In a statement, Ada Moss said the plant would close in May.")
+    speech = _speech(claims)
+    assert len(speech) == 1
+    assert speech[0]["speaker_mention"]["text"] == "Ada Moss"

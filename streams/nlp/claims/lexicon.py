@@ -61,6 +61,12 @@ def according_phrases() -> tuple[tuple[str, ...], ...]:
 
 
 @functools.cache
+def source_nouns() -> frozenset[str]:
+    """Document and statement nouns that source a clause after "in" ("in a new poll, ...")."""
+    return frozenset(r[0] for r in _rows("source_nouns.tsv"))
+
+
+@functools.cache
 def role_nouns() -> dict[str, str]:
     """Role noun lemma -> entity label it refers back to ("the president" -> PERSON)."""
     return {r[0]: r[1] for r in _rows("roles.tsv")}

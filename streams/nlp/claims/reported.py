@@ -18,6 +18,7 @@ from .lexicon import (
     noun_cues,
     pronoun_labels,
     role_nouns,
+    source_nouns,
     topic_preps,
 )
 from .textcache import text_of
@@ -39,6 +40,8 @@ _LISTENER_OBJECT = frozenset(
         "show",
     }
 )
+# Verbs whose infinitive is the content even when it is a cue itself ("declined to comment").
+_REFUSALS = frozenset({"decline", "refuse"})
 _WEAK_OBJECTS = frozenset({"it", "this", "that", "so", "something", "anything", "nothing", "what"})
 _ADJ_PREPS = frozenset({"of", "about", "on", "with", "in", "to", "toward", "towards"})
 _END_PUNCT = frozenset({".", "!", "?"})
@@ -140,7 +143,7 @@ def _content_tokens(verb: Token) -> list[Token]:
     for c in kids:
         if c.i < verb.i:
             continue
-        if c.dep_ == "xcomp" and c.lemma_.lower() not in cue_classes():
+        if c.dep_ == "xcomp" and (lemma in _REFUSALS or c.lemma_.lower() not in cue_classes()):
             out += list(c.subtree)
         elif c.dep_ == "dobj" and lemma not in _LISTENER_OBJECT:
             if c.lower_ in _WEAK_OBJECTS and len(list(c.subtree)) == 1:
@@ -281,6 +284,22 @@ def _colon_lines(doc: Doc) -> list[Attribution]:
     return out
 
 
+def _clause_content(first: Token, last: Token) -> tuple[Token, tuple[int, int]] | None:
+    """The clause a source marker (``first`` .. ``last``, "according to X", "in a poll")
+    modifies, without the marker: (clause head, span), keeping the side that holds the head."""
+    marker = {t.i for t in first.subtree} | {t.i for t in last.subtree}
+    marker |= set(range(first.i, last.i + 1))
+    clause = first.head
+    while clause.dep_ not in ("ROOT", "ccomp", "conj") and clause.head is not clause:
+        if clause.pos_ in ("VERB", "AUX"):
+            break
+        clause = clause.head
+    toks = [t for t in clause.subtree if t.i not in marker]
+    toks = [t for t in toks if (t.i < first.i) == (clause.i < first.i)]
+    span = _span_of(toks)
+    return (clause, span) if span else None
+
+
 def _according(doc: Doc) -> list[Attribution]:
     """'according to X' (and similar) attached to a clause."""
     out = []
@@ -293,21 +312,33 @@ def _according(doc: Doc) -> list[Attribution]:
                 continue
             last = doc[tok.i + len(words) - 1]
             src = next((c for c in last.children if c.dep_ == "pobj"), None)
-            marker = {t.i for t in tok.subtree} | {t.i for t in last.subtree}
-            marker |= set(range(tok.i, last.i + 1))
-            clause = tok.head
-            while clause.dep_ not in ("ROOT", "ccomp", "conj") and clause.head is not clause:
-                if clause.pos_ in ("VERB", "AUX"):
-                    break
-                clause = clause.head
-            toks = [t for t in clause.subtree if t.i not in marker]
-            # keep only the contiguous side that holds the clause head
-            toks = [t for t in toks if (t.i < tok.i) == (clause.i < tok.i)]
-            span = _span_of(toks)
-            if span:
+            found = _clause_content(tok, last)
+            if found:
+                span = found[1]
                 cue = " ".join(words)
                 out.append(Attribution(span[0], span[1], tok, cue, src, "speech"))
     return out
+
+
+def _in_document(tok: Token) -> Attribution | None:
+    """ "In a new poll, most voters back X", "in a statement, the group called ...": a clause
+    modified by "in" + a document or statement noun (``source_nouns.tsv``), which is the
+    source. Not when the clause's own verb is a cue: its subject is the source ("In a
+    statement, Moss said ...")."""
+    if tok.dep_ != "prep" or tok.lower_ not in ("in", "per"):
+        return None
+    src = next((c for c in tok.children if c.dep_ == "pobj"), None)
+    if src is None or src.lemma_.lower() not in source_nouns() or src.tag_ == "NNS":
+        return None  # a plural is a standing ("leads in the polls"), not one source
+    found = _clause_content(tok, tok)
+    if found is None:
+        return None
+    clause, span = found
+    if clause.lemma_.lower() in cue_classes() or any(c.dep_ == "ccomp" for c in clause.children):
+        return None
+    if clause.pos_ not in ("VERB", "AUX"):
+        return None
+    return Attribution(span[0], span[1], tok, tok.text, src, "evidence")
 
 
 def find_attributions(doc: Doc) -> list[Attribution]:
@@ -317,6 +348,11 @@ def find_attributions(doc: Doc) -> list[Attribution]:
     for tok in doc:
         if tok.pos_ == "ADJ":
             att = _adjective_cue(tok)
+            if att is not None:
+                out.append(att)
+            continue
+        if tok.pos_ == "ADP":
+            att = _in_document(tok)
             if att is not None:
                 out.append(att)
             continue
