@@ -94,6 +94,11 @@ class StageAgent:
                 # The post hook gets the table itself and reads and writes windowed keys.
                 self.table.using_window(stage.window(settings))
         self.processes = 0 if stage.inline else nlp_processes(stage, settings)
+        # One actor per NLP process, each with its own batches, so a process that finishes
+        # takes the next batch instead of waiting for the slowest article of the last one.
+        # A stage with a table keeps one actor: its post hook reads and writes the table in
+        # input order.
+        self.actors = max(1, self.processes) if self.table is None else 1
         self._pool: ProcessPoolExecutor | None = None
         self.last = stage.output == topics.SINK  # observes the end-to-end latency
 
@@ -121,7 +126,7 @@ class StageAgent:
                 await asyncio.gather(*ready)
                 log.info("%s: %d NLP process(es) ready", self.name, self.processes)
 
-        @app.agent(self.input, name=f"{self.name}-agent")
+        @app.agent(self.input, name=f"{self.name}-agent", concurrency=self.actors)
         async def process(stream: faust.StreamT) -> None:
             batches = cast(faust.Stream, stream).take_events(  # StreamT's stub lacks it
                 self.settings.batch_size, within=self.settings.batch_within_s
@@ -204,12 +209,14 @@ class StageAgent:
         return results
 
     async def _call(self, payloads: list[bytes]) -> list[Result]:
-        """Run ``payloads`` in the pool, split into one chunk per NLP process, in order."""
+        """Run ``payloads`` in the pool, split into one chunk per NLP process this actor has
+        (all of them with one actor, one with an actor per process), in order."""
         loop = asyncio.get_running_loop()
-        size = -(-len(payloads) // self.processes)
+        size = -(-len(payloads) // max(1, self.processes // self.actors))
         chunks = [payloads[i : i + size] for i in range(0, len(payloads), size)]
+        pool = self.pool
         futures = [
-            loop.run_in_executor(self.pool, execute, self.stage, chunk, self.settings)
+            loop.run_in_executor(pool, execute, self.stage, chunk, self.settings)
             for chunk in chunks
         ]
         try:
@@ -218,6 +225,8 @@ class StageAgent:
         except Exception as exc:  # a crashed pool process: fail the batch, keep the worker
             if isinstance(exc, TimeoutError):
                 raise
+            if pool is not self._pool:  # another actor reset the pool under this batch
+                return await self._call(payloads)
             log.exception("%s pool failed", self.name)
             self._reset_pool()
             return [Failure("exception", f"worker process failed: {exc!r}") for _ in payloads]

@@ -7,7 +7,12 @@ import faust
 from streams import flow
 from streams.kafka.agent import StageAgent
 from streams.kafka.clients import client_options
-from streams.kafka.internals import check_versions, keep_queues_on_resume, refetch_undelivered
+from streams.kafka.internals import (
+    check_versions,
+    commit_behind_in_flight,
+    keep_queues_on_resume,
+    refetch_undelivered,
+)
 from streams.messages import topics
 from streams.settings import Settings
 
@@ -43,6 +48,7 @@ def create_app(stage: str, settings: Settings) -> faust.App:
     StageAgent(app, spec, settings).register(app)
     refetch_undelivered(app)
     keep_queues_on_resume(app)
+    commit_behind_in_flight(app)
     return app
 
 

@@ -19,8 +19,14 @@ that moves them.
    processed, never acknowledged, and then committed past (see the function). mode-streaming
    is not in :data:`PINNED` (a dependency of faust's, not ours); the unit tests check the
    behaviour on the installed release.
-3. :func:`kill_pool` kills a process pool's workers: a stuck article cannot be cancelled.
-4. :func:`refresh_metadata` asks aiokafka for fresh topic metadata (no public call).
+3. :func:`commit_behind_in_flight` keeps a commit from passing a record that a stream took but
+   has not acknowledged. Faust commits the first run of acknowledged offsets and lets one
+   missing offset at the committed position through (and any number when nothing is committed
+   yet), so with two actors on one agent (``concurrency``) a fast batch acknowledged after a
+   slow one that started before it is committed over the slow one: lost if the worker dies
+   (faust-streaming issue #606).
+4. :func:`kill_pool` kills a process pool's workers: a stuck article cannot be cancelled.
+5. :func:`refresh_metadata` asks aiokafka for fresh topic metadata (no public call).
 """
 
 from __future__ import annotations
@@ -84,6 +90,37 @@ def keep_queues_on_resume(app: faust.App) -> None:
 
     # Replacing the method on this one instance is the point of the patch.
     flow_control.resume = resume  # type: ignore[method-assign]
+
+
+def commit_behind_in_flight(app: faust.App) -> None:
+    """Install the commit guard on ``app``'s consumer: no new offset for a partition while a
+    record of it that precedes every acknowledged offset is still in flight."""
+    consumer = cast(Consumer, app.consumer)
+    new_offset = consumer._new_offset
+
+    def guarded(tp: TP) -> int | None:
+        acked = consumer._acked[tp]
+        if acked:
+            committed = consumer._committed_offset[tp]
+            in_flight = oldest_in_flight(consumer._unacked_messages, tp, committed)
+            if in_flight is not None and in_flight < min(acked):
+                return None  # commit once it is acknowledged
+        return new_offset(tp)
+
+    # Replacing the method on this one instance is the point of the patch.
+    consumer._new_offset = guarded  # type: ignore[method-assign]
+
+
+def oldest_in_flight(unacked: Iterable[Any], tp: TP, committed: int | None) -> int | None:
+    """The lowest offset of ``tp`` among records taken by a stream and not acknowledged, at or
+    past the committed offset (Faust never counts an acknowledgement below it)."""
+    floor = -1 if committed is None else committed
+    offsets = [
+        message.offset
+        for message in list(unacked)
+        if message.tp == tp and not message.acked and message.offset >= floor
+    ]
+    return min(offsets, default=None)
 
 
 def kill_pool(pool: ProcessPoolExecutor) -> None:

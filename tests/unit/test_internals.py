@@ -13,6 +13,7 @@ from collections.abc import AsyncIterator
 from concurrent.futures import ProcessPoolExecutor
 from importlib import metadata
 from pathlib import Path
+from typing import cast
 
 import faust
 import pytest
@@ -20,6 +21,7 @@ from aiokafka import AIOKafkaConsumer
 from aiokafka.client import AIOKafkaClient
 from faust.transport.consumer import Consumer as FaustConsumer
 from faust.transport.drivers.aiokafka import Consumer as AIOKafkaDriverConsumer
+from faust.types import TP, Message
 from mode.utils.queues import ThrowableQueue
 
 from streams.kafka import internals
@@ -266,3 +268,72 @@ def test_the_app_factory_installs_it(tmp_path: Path) -> None:
     queue = _agent_queue(app)
     app.flow_control.resume()
     assert queue.qsize() == 1
+
+
+# -- commits never pass a record still in flight ----------------------------------------------
+
+TP_0 = TP("articles.clean", 0)
+
+
+def _in_flight(consumer: FaustConsumer, offset: int) -> Message:
+    """A record a stream has taken (tracked) and not acknowledged."""
+    message = Message("articles.clean", 0, offset, 0.0, 0, {}, b"k", b"v", None, tp=TP_0)
+    consumer._unacked_messages.add(message)
+    return message
+
+
+def _ack(consumer: FaustConsumer, message: Message) -> None:
+    """What ``Consumer.ack`` does for a topic with acks (this test app has no agents)."""
+    message.acked = True
+    consumer._unacked_messages.discard(message)
+    consumer._acked[TP_0].append(message.offset)
+
+
+def _consumer(committed: int | None, acked: list[int], *, guarded: bool) -> FaustConsumer:
+    app = faust.App("internals-test", broker="kafka://127.0.0.1:1")
+    if guarded:
+        internals.commit_behind_in_flight(app)
+    consumer = cast(FaustConsumer, app.consumer)
+    consumer._committed_offset[TP_0] = committed
+    consumer._acked[TP_0] = list(acked)
+    return consumer
+
+
+def test_faust_commits_over_one_record_in_flight_which_is_what_the_guard_stops() -> None:
+    consumer = _consumer(10, [11, 12, 13], guarded=False)
+    kept = _in_flight(consumer, 10)  # a slow batch of another actor
+    assert consumer._new_offset(TP_0) == 14  # when this fails, Faust fixed #606: drop the guard
+    assert kept.offset == 10
+
+
+def test_the_guard_waits_for_the_record_in_flight_then_commits_past_all() -> None:
+    consumer = _consumer(10, [11, 12, 13], guarded=True)
+    slow = _in_flight(consumer, 10)
+    assert consumer._new_offset(TP_0) is None
+    _ack(consumer, slow)
+    assert consumer._new_offset(TP_0) == 14
+
+
+def test_the_guard_also_holds_before_the_first_commit() -> None:
+    consumer = _consumer(None, [1, 2], guarded=True)
+    slow = _in_flight(consumer, 0)
+    assert consumer._new_offset(TP_0) is None
+    _ack(consumer, slow)
+    assert consumer._new_offset(TP_0) == 3
+
+
+def test_a_record_in_flight_after_the_acknowledged_run_lets_the_run_commit() -> None:
+    consumer = _consumer(10, [10, 11], guarded=True)
+    later = _in_flight(consumer, 12)
+    assert consumer._new_offset(TP_0) == 12
+    assert later.offset == 12
+
+
+def test_the_app_factory_installs_the_commit_guard(tmp_path: Path) -> None:
+    app = create_app("extract", load().replace(home=tmp_path))
+    consumer = cast(FaustConsumer, app.consumer)
+    consumer._committed_offset[TP_0] = 10
+    consumer._acked[TP_0] = [11]
+    slow = _in_flight(consumer, 10)  # held: Faust keeps records in flight in a WeakSet
+    assert consumer._new_offset(TP_0) is None
+    assert slow.offset == 10
