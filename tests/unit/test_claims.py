@@ -365,3 +365,32 @@ def test_in_the_polls_and_in_a_statement_with_a_cue_verb() -> None:
     speech = _speech(claims)
     assert len(speech) == 1
     assert speech[0]["speaker_mention"]["text"] == "Ada Moss"
+
+
+def test_part_of_a_group_is_a_source() -> None:
+    claims, _ = _run("Two of the senators endorsed the water bill on Friday.")
+    speech = _speech(claims)
+    assert len(speech) == 1
+    assert speech[0]["text"] == "the water bill"
+    assert speech[0]["speaker_mention"]["text"] == "Two"
+
+
+def test_part_of_a_thing_is_no_source() -> None:
+    claims, _ = _run("Two of the bridges raised the toll on Friday.")
+    assert _speech(claims) == []
+
+
+def test_show_and_warn_take_their_object_when_nothing_else_is_said() -> None:
+    text = (
+        "The latest figures show Mayor Ortez with a wide lead in the east of the city. "
+        "The governor warned the county against further cuts."
+    )
+    claims, _ = _run(text)
+    bodies = [c["text"] for c in _speech(claims)]
+    assert "Mayor Ortez with a wide lead in the east of the city" in bodies
+    assert "the county against further cuts" in bodies
+
+
+def test_told_reporters_alone_is_no_claim() -> None:
+    claims, _ = _run("The minister told reporters at the airport.")
+    assert _speech(claims) == []

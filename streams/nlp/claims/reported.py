@@ -42,6 +42,8 @@ _LISTENER_OBJECT = frozenset(
 )
 # Verbs whose infinitive is the content even when it is a cue itself ("declined to comment").
 _REFUSALS = frozenset({"decline", "refuse"})
+# ... of which these never have content in their object ("told reporters", "thanked voters").
+_ONLY_LISTENER = frozenset({"tell", "inform", "remind", "assure", "thank"})
 _WEAK_OBJECTS = frozenset({"it", "this", "that", "so", "something", "anything", "nothing", "what"})
 _ADJ_PREPS = frozenset({"of", "about", "on", "with", "in", "to", "toward", "towards"})
 _END_PUNCT = frozenset({".", "!", "?"})
@@ -158,16 +160,36 @@ def _content_tokens(verb: Token) -> list[Token]:
     if out and lemma in _LISTENER_OBJECT:
         # "urged him to resign": the listener belongs to the content
         out += [t for c in kids if c.dep_ == "dobj" for t in c.subtree]
+    elif lemma in _LISTENER_OBJECT and lemma not in _ONLY_LISTENER:
+        # "polls show Clinton with a lead", "warned China against provocations": with nothing
+        # else to say, the object and what is said of it are the content
+        obj = [
+            c for c in kids if c.dep_ == "dobj" and c.i > verb.i and c.lower_ not in _WEAK_OBJECTS
+        ]
+        if obj and obj[0].ent_type_ not in ("DATE", "TIME"):
+            after = [c for c in kids if c.dep_ in ("prep", "oprd", "xcomp") and c.i > obj[0].i]
+            out = [t for c in obj[:1] + after for t in c.subtree]
     return out
 
 
-def plausible_source(tok: Token) -> bool:
-    """A person, organisation, pronoun or role noun: something that can hold a stance."""
+def plausible_source(tok: Token, depth: int = 0) -> bool:
+    """A person, organisation, pronoun or role noun: something that can hold a stance. A
+    proper noun the model left untyped ("Bryant signed") counts, and so does a part of a
+    plausible group ("two of the senators", "a number of lawmakers", "most of them")."""
     if tok.ent_type_ in ("PERSON", "ORG", "NORP", "GPE"):
         return True
     if tok.pos_ == "PRON":
-        return tok.lower_ in pronoun_labels() or tok.lower_ in ("you", "us", "them")
-    return tok.lemma_.lower() in role_nouns()
+        if tok.lower_ in pronoun_labels() or tok.lower_ in ("you", "us", "them"):
+            return True
+    elif tok.pos_ == "PROPN" and not tok.ent_type_:
+        return True
+    if tok.lemma_.lower() in role_nouns():
+        return True
+    if depth == 0 and tok.pos_ in ("NUM", "NOUN", "PRON", "ADJ", "DET"):
+        of = next((c for c in tok.children if c.dep_ == "prep" and c.lower_ == "of"), None)
+        obj = next((g for g in of.children if g.dep_ == "pobj"), None) if of else None
+        return obj is not None and plausible_source(obj, 1)
+    return False
 
 
 def _object_tokens(verb: Token) -> list[Token]:
