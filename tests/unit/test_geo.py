@@ -499,3 +499,26 @@ def test_place_context_does_not_turn_people_and_clubs_into_places() -> None:
     ]
     places, _ = geotag(family, ents)
     assert not any(m["text"] == "Clarence" for p in places for m in p["mentions"])
+
+
+def test_a_town_opening_its_police_or_council_name_is_that_town() -> None:
+    # a small town, and a town whose name is also a person's, open their own police's name
+    story = (
+        "The Hopkinton Police Department said two homes were burglarized. "
+        "Officers of the Jackson Police Department helped."
+    )
+    ents = [
+        ent("e1", "Hopkinton Police Department", "ORG", story),
+        ent("e2", "Jackson Police Department", "ORG", story),
+    ]
+    places, _ = geotag(story, ents)
+    assert by_text(places, "Hopkinton")["country_code"] == "US"
+    assert by_text(places, "Jackson")["country_code"] == "US"
+    # a state whose name is also a few foreign divisions' still opens its agencies' names
+    patrol = "Troopers from the Florida Highway Patrol closed the road."
+    places, _ = geotag(patrol, [ent("e1", "Florida Highway Patrol", "ORG", patrol)])
+    assert by_text(places, "Florida")["feature"] == "admin1"
+    # no civic word, no place: a company named after a person
+    firm = "Jackson Hewitt Tax Service opened a new office on Monday."
+    places, _ = geotag(firm, [ent("e1", "Jackson Hewitt Tax Service", "ORG", firm)])
+    assert places == []

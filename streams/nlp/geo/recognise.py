@@ -211,6 +211,8 @@ def recognise(text: str, entities: list[dict], gaz: Gazetteer) -> list[Mention]:
                 hits = [hit] if hit is not None else []
                 if not hits and label in ("ORG", "PERSON"):
                     lead = _leading_place(text, *span, gaz, True)
+                    if lead is None and label == "ORG":  # "Hopkinton Police Department"
+                        lead = _civic_place(text, span, gaz)
                     if lead is None and label == "ORG":
                         lead = _leading_place(text, *span, gaz, False, 0, weak=True)
                     hits = [lead] if lead is not None else []
@@ -259,11 +261,19 @@ def _nameable(surface: str, cands: list[Place], gaz: Gazetteer) -> bool:
     return not (surface.isupper() and gaz.alias(surface) is None)
 
 
+def _biggest(cands: list[Place]) -> list[Place]:
+    """Candidates biggest first, an alias (it comes first) kept first: the index lists a
+    name's entries in no order ("Florida" starts with Uruguay's and Brazil's divisions)."""
+    if not cands:
+        return cands
+    return cands[:1] + sorted(cands[1:], key=lambda c: -c.population)
+
+
 def _placeish(surface: str, cands: list[Place], gaz: Gazetteer, min_pop: int) -> bool:
     """Whether a name found inside another name is surely a place on its own."""
     if not _nameable(surface, cands, gaz):
         return False
-    for c in cands[:3]:
+    for c in _biggest(cands)[:3]:
         if c.feature in SCAN_FEATURES or (c.feature == "city" and c.population >= min_pop):
             return True
         if c.feature == "admin2" and " " in surface:
@@ -470,7 +480,7 @@ def _scan_ok(surface: str, cands: list[Place], gaz: Gazetteer) -> bool:
     return any(
         c.feature in SCAN_FEATURES
         or (c.feature == "city" and c.population >= SCAN_MIN_POPULATION and norm(c.name) == key)
-        for c in cands[:3]
+        for c in _biggest(cands)[:3]
     ) or (top.feature == "admin2" and " " in surface)
 
 
@@ -669,3 +679,35 @@ def _listed_places(
                 rest.append(span)
         pending = rest
     return out
+
+
+def _civic_place(text: str, span: tuple[int, int], gaz: Gazetteer) -> Mention | None:
+    """A town of any size that opens the name of its own police, fire service, council or
+    schools ('Hopkinton Police Department', 'Concord Police', 'Harwinton Town Committee'): a
+    local government is named after its place, even a place whose name is also a person's
+    ('Jackson Police Department'), which the stop list keeps out elsewhere."""
+    s0, e0 = _trim(text, *span, gaz)
+    words = [(w.start() + s0, w.end() + s0) for w in _WORD.finditer(text[s0:e0])]
+    civic = _context_words().get("civic", frozenset())
+    if len(words) < 2 or not any(
+        text[a:b].lower().rstrip("'s\u2019") in civic for a, b in words[1:]
+    ):
+        return None
+    for n in range(min(_MAX_WORDS, len(words) - 1), 0, -1):
+        s, e = _trim(text, words[0][0], words[n - 1][1], gaz)
+        surface = text[s:e]
+        key = norm(surface)
+        if e <= s or key in gaz.generic or (surface.isupper() and gaz.alias(surface) is None):
+            continue
+        if text[e : e + 1] == "-":
+            continue  # "Watertown-Mayer": a joint name
+        alias = gaz.alias(surface)
+        own = [
+            c
+            for c in gaz.candidates(surface)
+            if (norm(c.name) == key or alias == c.idx)
+            and c.feature in ("city", "admin2", "admin1", "country")
+        ]
+        if own:
+            return Mention(s, e, surface, "embedded", _biggest(own))
+    return None
