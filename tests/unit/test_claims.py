@@ -394,3 +394,30 @@ def test_show_and_warn_take_their_object_when_nothing_else_is_said() -> None:
 def test_told_reporters_alone_is_no_claim() -> None:
     claims, _ = _run("The minister told reporters at the airport.")
     assert _speech(claims) == []
+
+
+def test_topic_verbs_with_their_preposition() -> None:
+    claims, _ = _run("Councillor Rita Vance voted against the parking levy in June.")
+    speech = _speech(claims)
+    assert [c["text"] for c in speech] == ["the parking levy"]
+    assert speech[0]["cue"] == "voted against"
+    claims, _ = _run("The river voted nothing and flowed against the dam.")
+    assert _speech(claims) == []
+
+
+def test_passive_stance_with_agent() -> None:
+    claims, _ = _run("The harbour plan was backed by Mayor John Harris and the port union.")
+    speech = _speech(claims)
+    assert len(speech) == 1
+    assert speech[0]["text"] == "The harbour plan"
+    assert speech[0]["speaker_mention"]["text"] == "John Harris"
+    claims, _ = _run("The harbour plan was backed on Monday.")
+    assert _speech(claims) == []
+
+
+def test_nominal_attribution_decision_and_stance() -> None:
+    claims, _ = _run("Parents criticised Harris's decision to close the library.")
+    speech = _speech(claims)
+    assert any(c["text"] == "to close the library" for c in speech)
+    claims, _ = _run("The decision to close the library came late.")
+    assert _speech(claims) == []

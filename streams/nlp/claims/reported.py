@@ -193,7 +193,8 @@ def plausible_source(tok: Token, depth: int = 0) -> bool:
 
 
 def _object_tokens(verb: Token) -> list[Token]:
-    """Object of a stance/topic verb: its direct object, or the object of its preposition."""
+    """Object of a stance/topic verb: its direct object, the object of its preposition, or
+    the subject of a passive with an agent."""
     for c in verb.children:
         if c.dep_ == "dobj" and c.i > verb.i and c.lower_ not in _WEAK_OBJECTS:
             return _same_paragraph(verb, list(c.subtree))
@@ -207,6 +208,11 @@ def _object_tokens(verb: Token) -> list[Token]:
             ]
             if objs:
                 return _same_paragraph(verb, [t for g in objs for t in g.subtree])
+    if any(c.dep_ == "agent" for c in verb.children):
+        # passive with its agent: "the bill was backed by the mayor" -> "the bill"
+        for c in verb.children:
+            if c.dep_ == "nsubjpass" and c.lower_ not in _WEAK_OBJECTS and c.pos_ != "PRON":
+                return _same_paragraph(verb, list(c.subtree))
     return []
 
 
