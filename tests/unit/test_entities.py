@@ -358,3 +358,44 @@ def test_span_cut_short_by_the_model_is_repaired_from_the_acronym(nlp, monkeypat
         "FEMA",
         "FEMA",
     ]
+
+
+def _forced(nlp, text: str, spans: list[tuple[str, str]]):
+    """A parsed doc whose entities are set by hand: (surface, label), first occurrences."""
+    from spacy.tokens import Span
+
+    doc = nlp(text)
+    ents = []
+    for surface, label in spans:
+        start = text.index(surface)
+        span = doc.char_span(start, start + len(surface))
+        ents.append(Span(doc, span.start, span.end, label=label))
+    doc.ents = ents
+    return doc
+
+
+def test_a_known_place_after_in_is_a_place_whatever_the_model_read(nlp):
+    doc = _forced(
+        nlp,
+        "Delegates met at a party congress in Sibiu on Saturday.",
+        [("Sibiu", "PERSON")],
+    )
+    ents = extract_entities(doc)
+    assert [(e["name"], e["label"]) for e in ents] == [("Sibiu", "GPE")]
+    # no preposition, a possessive or a longer name: the model's reading stays
+    for text, surface, label in [
+        ("Lincoln scored twice on Saturday.", "Lincoln", "PERSON"),
+        ("The striker scored twice in Everton's win.", "Everton", "ORG"),
+    ]:
+        ents = extract_entities(_forced(nlp, text, [(surface, label)]))
+        assert [(e["name"], e["label"]) for e in ents] == [(surface, label)]
+
+
+def test_a_sports_ground_is_a_facility(nlp):
+    text = "The final was played at the Melbourne Cricket Ground on Sunday."
+    ents = extract_entities(_forced(nlp, text, [("Melbourne Cricket Ground", "ORG")]))
+    assert [(e["name"], e["label"]) for e in ents] == [("Melbourne Cricket Ground", "FAC")]
+    # a company whose name only contains a venue word stays a company
+    text = "Ground Control Systems signed a supply deal on Monday."
+    ents = extract_entities(_forced(nlp, text, [("Ground Control Systems", "ORG")]))
+    assert [(e["name"], e["label"]) for e in ents] == [("Ground Control Systems", "ORG")]

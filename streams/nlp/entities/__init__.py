@@ -26,6 +26,7 @@ from streams.nlp.entities.spans import (
     find_regions,
     initial_shape,
     model_mentions,
+    place_cue,
     split_span,
     title_before,
     titled_names,
@@ -109,6 +110,7 @@ def extract_entities(
             # Pieces split off a longer span carry little evidence for its label.
             mention = Mention(a, b, label, weight=1.0 if i == 0 else 0.3)
             mention.person_cue = title_before(doc, a) or initial_shape(doc, a, b)
+            mention.place_cue = label in ("PERSON", "ORG") and place_cue(doc, a, b)
             mentions.append(annotate(mention, regions, doc))
     taken = {k for m in mentions for k in range(m.start, m.end)}
     # "protect our Great Farmers" in a quoted post: common words in Title Case, not a name

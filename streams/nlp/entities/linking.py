@@ -14,7 +14,7 @@ from spacy.tokens import Doc
 
 from streams.nlp.entities.normalize import is_all_caps, norm_key
 from streams.nlp.entities.resources import aliases, nation_keys, place_spellings
-from streams.nlp.entities.spans import Mention
+from streams.nlp.entities.spans import Mention, venue
 
 _PLACE_LIKE = frozenset({"GPE", "LOC", "NORP", "FAC"})
 # A country's name names the country unless most mentions say otherwise ("Wales" the side).
@@ -25,6 +25,8 @@ ALIAS_PRIOR = 2.0
 MULTIWORD_WEIGHT = 3.0
 # "President Vaclav Havel", "batsman Brian Lara": a title before a name is evidence of a person.
 PERSON_CUE_WEIGHT = 2.0
+# "the congress in Sibiu": a known place after a place preposition is evidence of a place.
+PLACE_CUE_WEIGHT = 2.0
 
 
 @dataclass(slots=True)
@@ -52,10 +54,14 @@ class Cluster:
             out[m.label] += w
             if m.person_cue:
                 out["PERSON"] += PERSON_CUE_WEIGHT
+            if m.place_cue:
+                out["GPE"] += PLACE_CUE_WEIGHT
         return out
 
 
 def _decide_label(cl: Cluster, doc: Doc) -> str:
+    if any(venue(doc, m.start, m.end) for m in cl.mentions if m.source in ("model", "layout")):
+        return "FAC"  # "Melbourne Cricket Ground": a ground, whatever the model said
     votes = cl.votes(doc)
     if cl.key in nation_keys():
         votes["GPE"] += NATION_PRIOR

@@ -93,3 +93,17 @@ def aliases() -> dict[str, tuple[str, str]]:
         for alias in entry.get("aliases", []):
             out[norm_key(alias)] = (canonical, label)
     return out
+
+
+@functools.cache
+def place_cues() -> dict[str, frozenset[str]]:
+    """The sections of ``place_cues.txt``: prepositions before a place ("before") and the last
+    words of venue names ("venue")."""
+    out: dict[str, set[str]] = {}
+    section = ""
+    for line in _lines("place_cues.txt"):
+        if line.startswith("["):
+            section = line.strip("[]")
+        else:
+            out.setdefault(section, set()).add(line.lower())
+    return {k: frozenset(v) for k, v in out.items()}

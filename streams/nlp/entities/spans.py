@@ -15,6 +15,8 @@ from streams.nlp.entities.resources import (
     max_title_len,
     name_connectors,
     name_particles,
+    place_cues,
+    place_spellings,
     separators,
     titles,
 )
@@ -56,6 +58,7 @@ class Mention:
     quote_fragment: bool = False
     in_headline: bool = False
     person_cue: bool = False  # a title or job word stands right before it ("President X")
+    place_cue: bool = False  # a known place after "in"/"near" ("the congress in Sibiu")
     caps: bool = False  # written in all capitals (a headline or table), weaker evidence
     key: str = ""
 
@@ -237,6 +240,23 @@ def title_before(doc: Doc, start: int) -> bool:
         if tuple(t.lower_ for t in doc[start - k : start]) in tset:
             return True
     return False
+
+
+def place_cue(doc: Doc, start: int, end: int) -> bool:
+    """True for a known place name (a GeoNames country, US state or city of 15,000+) right
+    after a place preposition ("in Sibiu", "near Oradea"), unless a possessive or a longer
+    name follows ("in Everton's win", "in Oradea Mare")."""
+    if start == 0 or doc[start - 1].lower_ not in place_cues().get("before", ()):
+        return False
+    if end < len(doc) and (doc[end].text in ("'s", "\u2019s") or doc[end].is_title):
+        return False
+    return doc[start:end].text.lower() in place_spellings()
+
+
+def venue(doc: Doc, start: int, end: int) -> bool:
+    """True for a sports ground's name: two words or more ending in a venue word
+    ("Melbourne Cricket Ground", "Bellerive Oval")."""
+    return end - start >= 2 and doc[end - 1].lower_ in place_cues().get("venue", ())
 
 
 def initial_shape(doc: Doc, start: int, end: int) -> bool:
