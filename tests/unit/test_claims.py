@@ -421,3 +421,16 @@ def test_nominal_attribution_decision_and_stance() -> None:
     assert any(c["text"] == "to close the library" for c in speech)
     claims, _ = _run("The decision to close the library came late.")
     assert _speech(claims) == []
+
+
+def test_title_case_quotes_are_names_not_speech() -> None:
+    text = (
+        "The actor, who starred in “The Silent Harbor,” visited the school on Monday.\n\n"
+        "“We Will Rebuild This Town,” the mayor said."
+    )
+    claims, _ = _run(text)
+    bodies = [c["text"] for c in _speech(claims)]
+    assert not any("Silent Harbor" in b for b in bodies)
+    assert any("We Will Rebuild This Town" in b for b in bodies)  # five words: a sentence
+    claims, _ = _run("“Absolutely,” the mayor said.")
+    assert len(_speech(claims)) == 1

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from spacy.tokens import Doc, Token
 
 from .numbers import find_quantities
-from .quotes import find_quote_spans, has_quote_marks, word_count
+from .quotes import find_quote_spans, has_quote_marks, is_title, word_count
 from .reported import Attribution, find_attributions, find_subject
 from .speakers import SPEAKER_LABELS, EntityIndex, Mention, link, mention_span, role_speaker
 from .textcache import release, text_of
@@ -136,6 +136,9 @@ def _quote_claims(doc: Doc, atts: list[Attribution], index: EntityIndex) -> list
             absorbed.add(qi)
             continue
         c = _Claim(q[0], q[1], "quote", fragments=[q])
+        title = is_title(text, q)
+        if title and word_count(text, q) > 1:
+            continue  # "The Walking Dead": a title or slogan, not speech
         if cands:
             k, a = min(cands, key=lambda ka: abs(ka[1].cue.idx - q[0]) if ka[1].cue else 0)
             used.add(k)
@@ -155,6 +158,8 @@ def _quote_claims(doc: Doc, atts: list[Attribution], index: EntityIndex) -> list
                         prev.source,
                         prev.cls,
                     )
+        if title and c.cue is None:
+            continue  # a capitalised word in quotes that nobody says
         claims.append(c)
     for k, a in enumerate(atts):
         if k in used:

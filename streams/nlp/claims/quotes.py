@@ -91,3 +91,19 @@ def word_count(text: str, span: tuple[int, int]) -> int:
     """Number of whitespace words inside a span, quote marks ignored."""
     inner = text[span[0] : span[1]].strip(ALL_MARKS + " ")
     return len(inner.split())
+
+
+# Function words that stay lower case in a title ("The Art of the Deal").
+_TITLE_SMALL = frozenset(
+    "a an the of and or nor but in on at to for by with from as into over is are be vs".split()
+)
+
+
+def is_title(text: str, span: tuple[int, int], max_words: int = 4) -> bool:
+    """A short quoted passage in Title Case ("The Walking Dead", "Make Deals Great"): the name
+    of a work, show or slogan, not something said."""
+    words = text[span[0] : span[1]].strip(ALL_MARKS + " ,.").split()
+    if not words or len(words) > max_words:
+        return False
+    alpha = [w for w in words if w[:1].isalpha()]
+    return bool(alpha) and all(w[:1].isupper() or w.lower() in _TITLE_SMALL for w in alpha)
