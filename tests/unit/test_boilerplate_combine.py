@@ -116,3 +116,22 @@ def test_classify_memo_follows_the_rule_set(monkeypatch: pytest.MonkeyPatch) -> 
     edited = (rules.Rule("edited", False, 400, re.compile(r"raised \d+ q")), *rules.load_rules())
     monkeypatch.setattr(rules, "load_rules", lambda path=None: edited)
     assert rules.classify(unit) == "edited"
+
+
+def test_trafilatura_compares_with_the_given_readability_article() -> None:
+    from streams.nlp.boilerplate import html, visible
+
+    markup = page_html()
+    parsed = visible.load(markup)
+    visible.render(parsed.root)
+    article = html.readability_tree(parsed.root)
+    assert article is not None
+    own = html.extract_trafilatura(parsed.tree, None)
+    given = html.extract_trafilatura(parsed.tree, None, article)
+    assert given == own  # same page, same choice: trafilatura's own extraction
+    assert STORY[0] in given
+    assert getattr(html._GIVEN, "body", None) is None  # used once, never left behind
+    # the caller's tree is left as readability found it: hidden elements stay
+    hidden = visible.load(markup.replace("<footer", "<div hidden>Hidden teaser</div><footer"))
+    html.readability_tree(hidden.root)
+    assert "Hidden teaser" in hidden.root.text_content()

@@ -16,6 +16,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from lxml.html import HtmlElement
+
 from streams.nlp.boilerplate import logistic, segment, visible
 from streams.nlp.boilerplate.align import kept_spans, word_grams
 from streams.nlp.boilerplate.language import WORD, detect_stoplist, word_count
@@ -90,10 +92,17 @@ def gather(markup: str, url: str | None) -> Evidence:
     stops = detect_stoplist(page)
     links = "\n".join(a.text_content() for a in root.iter("a"))
     headings = frozenset(" ".join(h.text_content().split()) for h in root.iter("h1", "h2", "h3"))
-    # trafilatura works on a copy of the tree; readability-lxml drops hidden elements from the
-    # tree it is given (then works on a copy), so it goes last.
-    precise = htmlmod.extract_trafilatura(parsed.tree, url) if parsed.tree is not None else ""
-    readable = htmlmod.extract_readability(root)
+    # Both extractors work on copies of the tree. readability-lxml goes first: trafilatura
+    # compares its own extraction with readability's article, given instead of re-run.
+    article = htmlmod.readability_tree(root)
+    readable = visible.render(article) if article is not None else ""
+    precise = (
+        htmlmod.extract_trafilatura(
+            parsed.tree, url, article if article is not None else HtmlElement()
+        )
+        if parsed.tree is not None
+        else ""
+    )
     tokens = [WORD.findall(page[start:end]) for start, end in spans]
     grams = [word_grams(t) for t in tokens]
     covs = (

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import copy
 import functools
+import threading
 from typing import Any
 
 import trafilatura
@@ -25,23 +26,109 @@ from streams.nlp.boilerplate.text import inline_removals
 from streams.nlp.errors import InputError
 
 
-def extract_trafilatura(markup: str | HtmlElement, url: str | None) -> str:
+def extract_trafilatura(
+    markup: str | HtmlElement, url: str | None, readability: HtmlElement | None = None
+) -> str:
     """trafilatura's main text in precision mode, comments excluded; ``markup`` may be the
-    parsed tree (trafilatura works on a copy of it)."""
-    out = trafilatura.extract(
-        markup, url=url, favor_precision=True, include_comments=False, include_tables=True
-    )
+    parsed tree (trafilatura works on a copy of it).
+
+    ``readability``: readability-lxml's article on the same page (:func:`readability_tree`),
+    given to trafilatura in place of its internal readability fork, whose run (on a pruned copy
+    of the page) would otherwise repeat that work; trafilatura compares it with its own
+    extraction exactly as it compares the fork's output."""
+    if readability is None:
+        out = trafilatura.extract(
+            markup, url=url, favor_precision=True, include_comments=False, include_tables=True
+        )
+        return out or ""
+    _install_readability_hook()
+    _GIVEN.body = readability
+    try:
+        out = trafilatura.extract(
+            markup, url=url, favor_precision=True, include_comments=False, include_tables=True
+        )
+    finally:
+        _GIVEN.body = None
     return out or ""
 
 
+_GIVEN = threading.local()
+
+
+@functools.cache
+def _install_readability_hook() -> None:
+    """Wrap trafilatura's extract-and-compare step: when a readability article is given
+    (:data:`_GIVEN`, per thread, used once), compare with it instead of running the fork."""
+    import trafilatura.core as core
+    from trafilatura import external
+
+    original = core._extract_and_compare
+
+    def extract_and_compare(
+        cleaned_tree: HtmlElement, cleaned_tree_backup: HtmlElement, tree: HtmlElement, options: Any
+    ) -> tuple[Any, str]:
+        given = getattr(_GIVEN, "body", None)
+        if given is None or options.fast:
+            return original(cleaned_tree, cleaned_tree_backup, tree, options)
+        _GIVEN.body = None
+        body, text = core.extract_content(cleaned_tree, options)
+        return _compare(external, cleaned_tree_backup, body, text, given, options)
+
+    core._extract_and_compare = extract_and_compare
+
+
+def _compare(
+    external: Any, cleaned_tree: HtmlElement, body: Any, text: str, algo: HtmlElement, options: Any
+) -> tuple[Any, str]:
+    """trafilatura's ``compare_extraction`` (trafilatura 2.3) with readability's article
+    given: the same choice between its own extraction, readability's and jusText's."""
+    len_text = len(text)
+    if options.focus == "recall" and len_text > options.min_extracted_size * 10:
+        return body, text
+    algo_text = external.trim(etree.tostring(algo, method="text", encoding="utf-8").decode())
+    len_algo = len(algo_text)
+    use_readability = external._prefer_readability(
+        body, algo, algo_text, len_text, len_algo, options
+    )
+    if use_readability:
+        body, text, len_text = algo, algo_text, len_algo
+    unclean = bool(body.xpath(external.SANITIZED_XPATH))
+    if unclean or len_text < options.min_extracted_size:
+        body2, text2 = external.justext_rescue(cleaned_tree, options)
+        len_text2 = len(text2)
+        if unclean:
+            accept = len_text <= external.JUSTEXT_OVERRIDE_RATIO * len_text2 and (
+                len_text2 > len_text or not options.images or body.find(".//graphic") is None
+            )
+        else:
+            accept = len_text < len_text2
+        if text2 and accept:
+            body, text, len_text = body2, text2, len_text2
+            use_readability = False
+    if use_readability:
+        body, text = external.sanitize_tree(body, options)
+    return body, text
+
+
+def readability_tree(root: HtmlElement) -> HtmlElement | None:
+    """readability-lxml's article of a parsed page, as a parsed document (None when it
+    finds none or fails); the page's tree is left as it is."""
+    try:
+        summary = _tree_document()(root).summary(html_partial=True)
+        return document_fromstring(summary)
+    except Exception:  # noqa: BLE001 - readability fails on odd pages; then it has no say
+        return None
+
+
 def extract_readability(markup: str | HtmlElement) -> str:
-    """readability-lxml's article, as visible text; empty when it finds none. Given a parsed
-    tree, the tree's hidden elements are dropped from it (readability then works on a copy)."""
+    """readability-lxml's article, as visible text; empty when it finds none."""
     from readability import Document
 
+    if not isinstance(markup, str):
+        found = readability_tree(markup)
+        return visible.render(found) if found is not None else ""
     try:
-        doc = Document(markup) if isinstance(markup, str) else _tree_document()(markup)
-        summary = doc.summary(html_partial=True)
+        summary = Document(markup).summary(html_partial=True)
         return visible.render(document_fromstring(summary))
     except Exception:  # noqa: BLE001 - readability fails on odd pages; then it has no say
         return ""
@@ -53,9 +140,10 @@ def _tree_document() -> Any:
 
     readability-lxml's own parse step (readability 0.9) drops hidden elements, then runs
     lxml's Cleaner, whose link rewriting and event-attribute sweep cost a third of its time
-    and cannot change the text. This one drops the same hidden elements, copies the tree and
-    removes what the Cleaner removes that matters for the text: scripts, styles, <link>s,
-    comments, processing instructions and style attributes."""
+    and cannot change the text. This one copies the tree (the caller's tree stays as it
+    is), drops the same hidden elements from the copy and removes what the Cleaner removes
+    that matters for the text: scripts, styles, <link>s, comments, processing instructions
+    and style attributes."""
     import readability
     from readability import Document
 
@@ -65,12 +153,12 @@ def _tree_document() -> Any:
     class TreeDocument(Document):
         def _parse(self, input: HtmlElement) -> HtmlElement:
             self.encoding = "utf-8"
-            for elem in input.xpath("//*[@hidden]"):
+            doc = copy.deepcopy(input)
+            for elem in doc.xpath("//*[@hidden]"):
                 elem.drop_tree()
-            for elem in input.xpath("//*[@style]"):
+            for elem in doc.xpath("//*[@style]"):
                 if display_none.search(elem.get("style")):
                     elem.drop_tree()
-            doc = copy.deepcopy(input)
             xhtml_to_html(doc)
             for elem in doc.iter("image"):
                 elem.tag = "img"
