@@ -434,3 +434,19 @@ def test_title_case_quotes_are_names_not_speech() -> None:
     assert any("We Will Rebuild This Town" in b for b in bodies)  # five words: a sentence
     claims, _ = _run("“Absolutely,” the mayor said.")
     assert len(_speech(claims)) == 1
+
+
+def test_participle_adjective_cue_and_clause_on_the_copula() -> None:
+    claims, _ = _run("Many farmers are convinced that the dam will fail.")
+    speech = _speech(claims)
+    assert [c["text"] for c in speech] == ["that the dam will fail"]
+    assert speech[0]["speaker_mention"]["text"] == "Many farmers"
+    claims, _ = _run("The bridge was painted blue last year.")
+    assert _speech(claims) == []
+
+
+def test_opening_mark_typed_for_a_closing_one() -> None:
+    text = "“The budget is a mess for the whole county,“ said Rita Vance, the treasurer."
+    assert find_quote_spans(text) == [(0, text.index("said") - 1)]
+    claims, _ = _run(text)
+    assert _speech(claims)[0]["speaker_mention"]["text"] == "Rita Vance"

@@ -58,6 +58,10 @@ def find_quote_spans(text: str) -> list[tuple[int, int]]:
             if ch in OPEN_MARKS:
                 if open_at is None:
                     open_at = i
+                elif text[i - 1] in ",.!?" and (i + 1 >= pe or text[i + 1].isspace()):
+                    # "... problems for her here,“ said X": an opening mark typed for a closing
+                    spans.append((open_at, i + 1))
+                    open_at = None
             elif ch in CLOSE_MARKS:
                 if open_at is not None:
                     spans.append((open_at, i + 1))

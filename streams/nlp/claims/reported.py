@@ -253,8 +253,10 @@ def _noun_cue(tok: Token) -> Attribution | None:
 
 
 def _adjective_cue(tok: Token) -> Attribution | None:
-    """ "Cruz is confident that ...", "Republicans were critical of her emails"."""
-    if tok.dep_ != "acomp" or tok.lemma_.lower() not in adjective_cues():
+    """ "Cruz is confident that ...", "Republicans were critical of her emails", "voters are
+    convinced that ..." (a participle the tagger calls a verb)."""
+    adjs = adjective_cues()
+    if tok.dep_ != "acomp" or (tok.lemma_.lower() not in adjs and tok.lower_ not in adjs):
         return None
     content: list[Token] = []
     for c in tok.children:
@@ -264,6 +266,11 @@ def _adjective_cue(tok: Token) -> Attribution | None:
         if c.dep_ == "prep" and c.i > tok.i and c.lower_ in _ADJ_PREPS:
             content = _objects(c)
             break
+    if not content:
+        # "has been confident that ...": the parser hangs the clause on the copula
+        comp = [c for c in tok.head.children if c.dep_ == "ccomp" and c.i > tok.i]
+        if comp:
+            content = list(comp[0].subtree)
     if not content:
         return None
     src = find_subject(tok.head)
@@ -374,7 +381,7 @@ def find_attributions(doc: Doc) -> list[Attribution]:
     cues = cue_classes()
     out: list[Attribution] = []
     for tok in doc:
-        if tok.pos_ == "ADJ":
+        if tok.pos_ == "ADJ" or (tok.dep_ == "acomp" and tok.tag_ == "VBN"):
             att = _adjective_cue(tok)
             if att is not None:
                 out.append(att)
