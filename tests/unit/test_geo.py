@@ -522,3 +522,25 @@ def test_a_town_opening_its_police_or_council_name_is_that_town() -> None:
     firm = "Jackson Hewitt Tax Service opened a new office on Monday."
     places, _ = geotag(firm, [ent("e1", "Jackson Hewitt Tax Service", "ORG", firm)])
     assert places == []
+
+
+def test_a_county_named_without_its_suffix_is_that_county() -> None:
+    text = "Henrico police are looking for a missing woman."
+    places, _ = geotag(text, [ent("e1", "Henrico", "GPE", text)])
+    henrico = by_text(places, "Henrico")
+    assert henrico["feature"] == "admin2" and henrico["admin1"] == "Virginia"
+    # an ocean and a river keep their own reading (none), never a county of the same name
+    text = "Storms over the Atlantic pushed the Red River past flood stage."
+    ents = [ent("e1", "Atlantic", "LOC", text), ent("e2", "Red River", "LOC", text)]
+    places, _ = geotag(text, ents)
+    assert not any("County" in p["name"] for p in places)
+
+
+def test_canadian_province_abbreviations_but_not_the_era() -> None:
+    text = "Snow closed roads across B.C. on Monday, and in Barrie, Ont., schools shut."
+    places, _ = geotag(text, [])
+    assert by_text(places, "B.C.")["name"] == "British Columbia"
+    assert by_text(places, "Ont.")["name"] == "Ontario"
+    era = "The temple was built around 500 B.C. by the city's first rulers."
+    places, _ = geotag(era, [])
+    assert places == []

@@ -172,7 +172,7 @@ def recognise(text: str, entities: list[dict], gaz: Gazetteer) -> list[Mention]:
                     key = norm(surface)
                     if key in gaz.generic or (key in persons and gaz.alias(surface) is None):
                         continue  # "Highway"; "Jordan" after "Michael Jordan" is the person
-                    cands = gaz.candidates(surface)
+                    cands = gaz.candidates(surface) or _county_of(surface, gaz)
                     demo = None if cands else gaz.demonym(surface)
                     head = None if cands or demo else _leading_place(text, s, e, gaz, False)
                     if demo is not None:  # "Sri Lankan" tagged as GPE
@@ -250,6 +250,22 @@ def recognise(text: str, entities: list[dict], gaz: Gazetteer) -> list[Mention]:
     mentions.extend(_scan(text, gaz, taken.union(blocked)))
     mentions.sort(key=lambda m: m.start)
     return mentions
+
+
+def _county_of(surface: str, gaz: Gazetteer) -> list[Place]:
+    """A place entity the gazetteer lacks that is a county's name without its suffix
+    ('Henrico police', 'Vanderburgh, Ind.', 'Pointe Coupee'): that county."""
+    key = norm(surface)
+    if not surface[:1].isupper() or _COUNTY.search(surface) or key in gaz.regions:
+        return []  # "Atlantic" is the ocean, not Atlantic County
+    terrain = _context_words().get("terrain", frozenset())
+    if any(w in terrain for w in key.split()):
+        return []  # "Red River", "Lake Lanier": water and land forms, not counties
+    for suffix in (" County", " Parish"):
+        cands = [c for c in gaz.candidates(surface + suffix) if c.feature == "admin2"]
+        if cands:
+            return cands
+    return []
 
 
 def _nameable(surface: str, cands: list[Place], gaz: Gazetteer) -> bool:
@@ -500,6 +516,8 @@ def _scan(text: str, gaz: Gazetteer, avoid: _Mask) -> list[Mention]:
                 surface = text[s:e]
                 if surface.isupper() and gaz.alias(surface) is None:
                     continue  # shouting headlines and acronyms, not names
+                if "." in surface and re.search(r"\d\s*$", text[max(0, s - 4) : s]):
+                    continue  # "500 B.C.": an era after a year, not British Columbia
                 if avoid.hit(s, e):
                     continue
                 demo = gaz.demonym(surface)
