@@ -450,3 +450,17 @@ def test_opening_mark_typed_for_a_closing_one() -> None:
     assert find_quote_spans(text) == [(0, text.index("said") - 1)]
     claims, _ = _run(text)
     assert _speech(claims)[0]["speaker_mention"]["text"] == "Rita Vance"
+
+
+def test_document_speaks_for_whoever_issued_it() -> None:
+    claims, _ = _run("His office put out a statement saying the plant would stay open.")
+    speech = [c for c in _speech(claims) if c["cue"] == "saying"]
+    assert len(speech) == 1
+    assert speech[0]["speaker_mention"]["text"] == "His office"
+
+
+def test_in_a_video_the_speaker_is_the_person_in_it() -> None:
+    claims, _ = _run("In a video, Senator Ada Moss listed the new clinics of the county.")
+    speech = [c for c in _speech(claims) if c["cue"] == "In"]
+    assert len(speech) == 1
+    assert "Moss" in speech[0]["speaker_mention"]["text"]

@@ -61,9 +61,11 @@ def according_phrases() -> tuple[tuple[str, ...], ...]:
 
 
 @functools.cache
-def source_nouns() -> frozenset[str]:
-    """Document and statement nouns that source a clause after "in" ("in a new poll, ...")."""
-    return frozenset(r[0] for r in _rows("source_nouns.tsv"))
+def source_nouns() -> dict[str, str]:
+    """Document and statement nouns that source a clause after "in" ("in a new poll, ..."),
+    with their kind: ``document`` (a poll, a report: the source itself) or ``medium`` (an
+    interview, a video: the person speaking in it is the source)."""
+    return {r[0]: r[1] for r in _rows("source_nouns.tsv")}
 
 
 @functools.cache

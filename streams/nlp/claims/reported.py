@@ -94,8 +94,24 @@ def find_subject(verb: Token, depth: int = 0) -> Token | None:
         # "... by saying X": the subject of the verb the preposition hangs on
         return find_subject(verb.head.head, depth + 1)
     if verb.dep_ == "acl" and verb.head.pos_ in ("NOUN", "PROPN"):
-        return verb.head
+        return _issuer(verb.head)
     return None
+
+
+def _issuer(noun: Token) -> Token:
+    """Who a document speaks for: "his office put out a statement saying ..." -> "office"
+    (the subject of the verb that issued it), "Trump's tweet saying ..." -> "Trump"; any
+    other noun is its own source ("supporters chanting ...")."""
+    if noun.lemma_.lower() not in source_nouns():
+        return noun
+    for c in noun.children:
+        if c.dep_ == "poss":
+            return c
+    if noun.dep_ == "dobj":
+        subj = next((c for c in noun.head.children if c.dep_ == "nsubj"), None)
+        if subj is not None and plausible_source(subj):
+            return subj
+    return noun
 
 
 def _cue_text(verb: Token) -> str:
@@ -373,6 +389,11 @@ def _in_document(tok: Token) -> Attribution | None:
         return None
     if clause.pos_ not in ("VERB", "AUX"):
         return None
+    if source_nouns()[src.lemma_.lower()] == "medium":
+        # "In a video, the actor praised ...": the one speaking in it is the source
+        subj = next((c for c in clause.children if c.dep_ == "nsubj"), None)
+        if subj is not None and plausible_source(subj):
+            src = subj
     return Attribution(span[0], span[1], tok, tok.text, src, "evidence")
 
 
