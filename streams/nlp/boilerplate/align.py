@@ -41,10 +41,15 @@ def ngram_bag(text: str) -> Counter[tuple[str, ...]]:
     return bag
 
 
-def _coverage(grams: list[tuple[str, ...]], bag: Counter[tuple[str, ...]]) -> float:
+def _coverage(
+    grams: list[tuple[str, ...]],
+    bag: Counter[tuple[str, ...]],
+    need: Counter[tuple[str, ...]] | None = None,
+) -> float:
     if not grams:
         return 0.0
-    need: Counter[tuple[str, ...]] = Counter(grams)
+    if need is None:
+        need = Counter(grams)
     hits = sum(min(need[g], bag[g]) for g in need.keys() & bag.keys())
     return hits / len(grams)
 
@@ -65,18 +70,19 @@ def kept_spans(
     spans: Sequence[tuple[int, int]],
     extracted: str,
     grams_of: Sequence[list[tuple[str, ...]]] | None = None,
+    needs_of: Sequence[Counter[tuple[str, ...]]] | None = None,
 ) -> list[list[tuple[int, int]]]:
     """For each visible paragraph, the sub-spans (whole, some sentences, or none) to keep;
-    ``grams_of``: the paragraphs' :func:`paragraph_grams`, when already computed."""
+    ``grams_of``: the paragraphs' :func:`paragraph_grams`, when already computed, and
+    ``needs_of`` their counts (``Counter`` of each), to align several outputs with them."""
     bag = ngram_bag(extracted)
+    if not bag:
+        return [[] for _ in spans]
     if grams_of is None:
         grams_of = paragraph_grams(page, spans)
     out: list[list[tuple[int, int]]] = []
-    for (start, end), grams in zip(spans, grams_of, strict=True):
-        if not bag:
-            out.append([])
-            continue
-        cov = _coverage(grams, bag)
+    for k, ((start, end), grams) in enumerate(zip(spans, grams_of, strict=True)):
+        cov = _coverage(grams, bag, needs_of[k] if needs_of is not None else None)
         if cov >= WHOLE:
             _consume(grams, bag)
             out.append([(start, end)])

@@ -12,6 +12,7 @@ retrains it from the development sets (cross-validated by site).
 from __future__ import annotations
 
 import math
+from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -105,10 +106,11 @@ def gather(markup: str, url: str | None) -> Evidence:
     )
     tokens = [WORD.findall(page[start:end]) for start, end in spans]
     grams = [word_grams(t) for t in tokens]
+    needs = [Counter(g) for g in grams]
     covs = (
-        coverage(page, spans, precise, grams),
-        coverage(page, spans, readable, grams),
-        coverage(page, spans, links, grams),
+        coverage(page, spans, precise, grams, needs),
+        coverage(page, spans, readable, grams, needs),
+        coverage(page, spans, links, grams, needs),
     )
     return Evidence(page, spans, tokens, covs, stops, headings)
 
@@ -167,11 +169,13 @@ def coverage(
     spans: Sequence[tuple[int, int]],
     extracted: str,
     grams: Sequence[list[tuple[str, ...]]] | None = None,
+    needs: Sequence[Counter[tuple[str, ...]]] | None = None,
 ) -> list[float]:
     """Per paragraph, the share of its characters an extractor's output covers (``grams``:
-    the paragraphs' word n-grams, when already computed)."""
+    the paragraphs' word n-grams, when already computed; ``needs``: their counts)."""
     out: list[float] = []
-    for (start, end), keep in zip(spans, kept_spans(page, spans, extracted, grams), strict=True):
+    keeps = kept_spans(page, spans, extracted, grams, needs)
+    for (start, end), keep in zip(spans, keeps, strict=True):
         out.append(sum(e - s for s, e in keep) / max(1, end - start))
     return out
 

@@ -114,8 +114,9 @@ def readability_tree(root: HtmlElement) -> HtmlElement | None:
     """readability-lxml's article of a parsed page, as a parsed document (None when it
     finds none or fails); the page's tree is left as it is."""
     try:
-        summary = _tree_document()(root).summary(html_partial=True)
-        return document_fromstring(summary)
+        doc = _tree_document()(root)
+        doc.summary(html_partial=True)
+        return doc.article
     except Exception:  # noqa: BLE001 - readability fails on odd pages; then it has no say
         return None
 
@@ -170,6 +171,12 @@ def _tree_document() -> Any:
             doc.resolve_base_href(handle_failures=self.handle_failures)
             return doc
 
+        def get_clean_html(self) -> str:
+            # summary() returns this serialisation of the article; the article's tree is kept
+            # as well, so the caller need not parse the string back.
+            self.article = self._html()
+            return super().get_clean_html()
+
         def remove_unlikely_candidates(self) -> None:
             # readability-lxml's own version runs two XPath queries per unlikely element
             # (a pre/code ancestor, a main/article/math descendant); both answers are read
@@ -185,13 +192,16 @@ def _tree_document() -> Any:
             for elem in self.html.iter("pre", "code"):
                 in_code.add(elem)
                 in_code.update(elem.iterdescendants())
-            for elem in self.html.findall(".//*"):
+            verdicts: dict[str, bool] = {}  # a page repeats its class names
+            for elem in self.html.xpath(".//*[@class or @id]"):
                 s = "{} {}".format(elem.get("class", ""), elem.get("id", ""))
                 if len(s) < 2:
                     continue
+                verdict = verdicts.get(s)
+                if verdict is None:
+                    verdict = verdicts[s] = bool(unlikely.search(s)) and not maybe.search(s)
                 if (
-                    unlikely.search(s)
-                    and not maybe.search(s)
+                    verdict
                     and elem.tag not in ("html", "body")
                     and elem not in in_code
                     and elem not in keep_above
