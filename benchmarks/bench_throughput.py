@@ -176,6 +176,21 @@ class Pipeline:
             out[label] = round(hwm / 1024, 1)
         return out
 
+    def cpu_s(self, broker: int | None) -> dict[str, float]:
+        """CPU seconds (user + system) so far of every process of the pipeline and of the
+        broker, by label; nlp processes are labelled by pid and summed per stage later."""
+        pids = [self.proc.pid, *_descendants(self.proc.pid), *([broker] if broker else [])]
+        out: dict[str, float] = {}
+        for pid in pids:
+            try:
+                fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+                cmd = Path(f"/proc/{pid}/cmdline").read_bytes().replace(b"\0", b" ").decode()
+            except OSError:
+                continue
+            label = "broker" if pid == broker else _label(cmd, pid)
+            out[label] = (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+        return out
+
     def stop(self) -> None:
         try:
             os.killpg(self.proc.pid, signal.SIGTERM)
@@ -293,10 +308,29 @@ async def through(
     return time.perf_counter() - started, latencies
 
 
+def cpu_ms_per_article(
+    before: dict[str, float], after: dict[str, float], count: int
+) -> dict[str, float]:
+    """CPU ms per article of each kind of process over the runs (a stage's NLP processes
+    summed), largest first."""
+    per: dict[str, float] = {}
+    for label, seconds in after.items():
+        kind = label.rsplit(" ", 1)[0] if label.split(" ")[-1].isdigit() else label
+        per[kind] = per.get(kind, 0.0) + seconds - before.get(label, 0.0)
+    ranked = sorted(per.items(), key=lambda item: -item[1])
+    return {kind: round(1000 * seconds / count, 1) for kind, seconds in ranked if seconds > 0}
+
+
 def end_to_end(
-    base: Settings, pages: list[str], runs: int, env: dict[str, str], home: Path
+    base: Settings,
+    pages: list[str],
+    runs: int,
+    env: dict[str, str],
+    home: Path,
+    broker: int | None,
 ) -> dict[str, Any]:
-    """Throughput through Kafka (median of ``runs``), latency at half that rate, peak RSS."""
+    """Throughput through Kafka (median of ``runs``), CPU per process over those runs,
+    latency at half that rate, peak RSS."""
     settings = base.replace(topic_prefix=f"b{uuid.uuid4().hex[:6]}.")
     asyncio.run(ensure_topics(settings))
     pipeline = Pipeline(settings, env, home / f"{settings.topic_prefix}log")
@@ -304,6 +338,7 @@ def end_to_end(
         warm = [{"id": f"warm-{i}", "html": pages[i]} for i in range(4)]
         asyncio.run(through(settings, warm, None, 600))  # models loaded, groups joined
         rates = []
+        cpu_before = pipeline.cpu_s(broker)
         for run in range(runs):
             items = articles(pages, f"{settings.topic_prefix}r{run}")
             seconds, _ = asyncio.run(through(settings, items, None, 1800))
@@ -311,6 +346,7 @@ def end_to_end(
             print(f"  run {run + 1}: {rates[-1]:.2f} articles/s", file=sys.stderr)
         rate = statistics.median(rates)
         asyncio.run(drained(settings, 600))
+        cpu = cpu_ms_per_article(cpu_before, pipeline.cpu_s(broker), runs * len(pages))
         items = articles(pages, f"{settings.topic_prefix}lat")
         _, latencies = asyncio.run(through(settings, items, rate / 2, 1800))
         columns = list(zip(*latencies.values(), strict=True))
@@ -322,6 +358,7 @@ def end_to_end(
             "latency_hops_s": {
                 hop: percentiles(column) for hop, column in zip(hops, columns[1:], strict=True)
             },
+            "cpu_ms_per_article": {"total": round(sum(cpu.values()), 1), **cpu},
             "peak_rss_mb": pipeline.peak_rss_mb(),
         }
     finally:
@@ -407,7 +444,9 @@ def main(argv: list[str] | None = None) -> int:
             result["end_to_end"] = {}
             for name, env in [("default", {}), *map(parse_config, args.config)]:
                 print(f"end to end, {name} …", file=sys.stderr)
-                result["end_to_end"][name] = end_to_end(base, pages, args.runs, env, home)
+                result["end_to_end"][name] = end_to_end(
+                    base, pages, args.runs, env, home, broker.pid()
+                )
             print("newsstream run, first record …", file=sys.stderr)
             result["run_sample"] = first_record(base, home, pages)
         finally:
@@ -440,6 +479,7 @@ def print_table(result: dict[str, Any]) -> None:
         )
         for hop, cut in figures["latency_hops_s"].items():
             print(f"  {hop:<16} p50 {cut['p50']} s, p95 {cut['p95']} s, p99 {cut['p99']} s")
+        print(f"  CPU ms per article: {figures['cpu_ms_per_article']}")
         print(f"  peak RSS MB: {figures['peak_rss_mb']}")
     for case, run in result["run_sample"].items():
         print(

@@ -35,6 +35,9 @@ def create_app(stage: str, settings: Settings) -> faust.App:
         web_enabled=False,
         datadir=str(datadir),
         producer_acks=-1,
+        # A batch's outputs go out as one produce request rather than one per record (the
+        # broker's CPU per record falls), for 5 ms more latency per hop.
+        producer_linger=0.005,
         producer_max_request_size=topics.MAX_MESSAGE_BYTES,
         consumer_max_fetch_size=topics.MAX_MESSAGE_BYTES,
         consumer_auto_offset_reset="earliest",
