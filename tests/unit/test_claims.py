@@ -464,3 +464,21 @@ def test_in_a_video_the_speaker_is_the_person_in_it() -> None:
     speech = [c for c in _speech(claims) if c["cue"] == "In"]
     assert len(speech) == 1
     assert "Moss" in speech[0]["speaker_mention"]["text"]
+
+
+def test_impressions_with_seem_and_appear() -> None:
+    claims, _ = _run("The mayor seemed irritated by the question.")
+    speech = _speech(claims)
+    assert len(speech) == 1 and speech[0]["text"].startswith("The mayor seemed irritated")
+    assert speech[0]["speaker"] is None and speech[0]["cue"] == "seemed"
+    claims, _ = _run("Nothing about the new plan seems credible to me.")
+    speech = _speech(claims)
+    assert speech[0]["speaker_mention"]["text"] == "me"
+    assert "to me" not in speech[0]["text"]
+
+
+def test_no_impression_without_complement_or_inside_a_report() -> None:
+    claims, _ = _run("The mayor looked at the map for a long time.")
+    assert _speech(claims) == []
+    claims, _ = _run("Rita Vance said the plan seemed dead.")
+    assert [c["cue"] for c in _speech(claims)] == ["said"]

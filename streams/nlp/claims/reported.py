@@ -195,7 +195,7 @@ def plausible_source(tok: Token, depth: int = 0) -> bool:
     if tok.ent_type_ in ("PERSON", "ORG", "NORP", "GPE"):
         return True
     if tok.pos_ == "PRON":
-        if tok.lower_ in pronoun_labels() or tok.lower_ in ("you", "us", "them"):
+        if tok.lower_ in pronoun_labels() or tok.lower_ in ("you", "us", "them", "me"):
             return True
     elif tok.pos_ == "PROPN" and not tok.ent_type_:
         return True
@@ -397,6 +397,43 @@ def _in_document(tok: Token) -> Attribution | None:
     return Attribution(span[0], span[1], tok, tok.text, src, "evidence")
 
 
+_APPEARANCE = frozenset({"seem", "appear", "look", "sound"})
+
+
+def _appearance(tok: Token) -> Attribution | None:
+    """ "Clinton seemed irritated", "the plan appears to stall": an impression, the whole
+    clause is the content; the source is the one it seems to ("to me"), if named."""
+    if tok.lemma_.lower() not in _APPEARANCE:
+        return None
+    if tok.dep_ in ("ccomp", "xcomp") and tok.head.lemma_.lower() in cue_classes():
+        return None  # "he said Clinton seemed irritated": reported by the cue already
+    kids = list(tok.children)
+    comp = [c for c in kids if c.dep_ in ("oprd", "acomp", "xcomp", "attr") and c.i > tok.i]
+    like = [c for c in kids if c.dep_ == "prep" and c.lower_ in ("like", "as") and c.i > tok.i]
+    subj = next((c for c in kids if c.dep_ in ("nsubj", "expl")), None)
+    if subj is None or not (comp or like):
+        return None
+    if any(c.lemma_.lower() in cue_classes() or c.lower_ in adjective_cues() for c in comp):
+        return None  # "seemed to suggest that", "appeared pleased with": the cue reports it
+    # "seems credible to me": the one it seems to, on the verb or on its complement
+    heads = kids + [g for c in comp for g in c.children]
+    to = next((c for c in heads if c.dep_ == "prep" and c.lower_ == "to"), None)
+    src = next((g for g in to.children if g.dep_ == "pobj"), None) if to is not None else None
+    if src is not None and not plausible_source(src):
+        to = src = None
+    # the subject without its clauses, the verb, its negation and auxiliaries, the complement
+    inner = {t.i for c in subj.children if c.dep_ in ("relcl", "acl", "appos") for t in c.subtree}
+    if to is not None:
+        inner |= {t.i for t in to.subtree}
+    toks = [t for t in subj.subtree if t.i not in inner]
+    toks += [tok] + [c for c in kids if c.dep_ in ("aux", "neg", "advmod") and c.i < tok.i]
+    toks += [t for c in comp + like for t in c.subtree if t.i not in inner]
+    span = _span_of(_same_paragraph(tok, toks))
+    if span is None:
+        return None
+    return Attribution(span[0], span[1], tok, tok.text, src, "belief")
+
+
 def find_attributions(doc: Doc) -> list[Attribution]:
     """All reported-speech and belief attributions in a parsed document."""
     cues = cue_classes()
@@ -421,6 +458,10 @@ def find_attributions(doc: Doc) -> list[Attribution]:
             continue
         cls = cues.get(tok.lemma_.lower())
         if cls is None:
+            att = _appearance(tok)
+            if att is not None:
+                out.append(att)
+                continue
             if tok.pos_ == "VERB":
                 att = _generic(tok)
                 if att is not None:
