@@ -45,6 +45,12 @@ def adjective_cues() -> frozenset[str]:
 
 
 @functools.cache
+def impression_verbs() -> frozenset[str]:
+    """Verbs of impression ("seem", "appear") whose clause is a reported impression."""
+    return frozenset(r[0] for r in _rows("impressions.tsv"))
+
+
+@functools.cache
 def noun_cues() -> dict[str, frozenset[str]]:
     """Cue noun -> prepositions whose object is the content ("support for X")."""
     out = {}

@@ -15,6 +15,7 @@ from .lexicon import (
     according_phrases,
     adjective_cues,
     cue_classes,
+    impression_verbs,
     noun_cues,
     pronoun_labels,
     role_nouns,
@@ -397,13 +398,10 @@ def _in_document(tok: Token) -> Attribution | None:
     return Attribution(span[0], span[1], tok, tok.text, src, "evidence")
 
 
-_APPEARANCE = frozenset({"seem", "appear", "look", "sound"})
-
-
 def _appearance(tok: Token) -> Attribution | None:
     """ "Clinton seemed irritated", "the plan appears to stall": an impression, the whole
     clause is the content; the source is the one it seems to ("to me"), if named."""
-    if tok.lemma_.lower() not in _APPEARANCE:
+    if tok.lemma_.lower() not in impression_verbs():
         return None
     if tok.dep_ in ("ccomp", "xcomp") and tok.head.lemma_.lower() in cue_classes():
         return None  # "he said Clinton seemed irritated": reported by the cue already
