@@ -544,3 +544,18 @@ def test_canadian_province_abbreviations_but_not_the_era() -> None:
     era = "The temple was built around 500 B.C. by the city's first rulers."
     places, _ = geotag(era, [])
     assert places == []
+
+
+def test_demonyms_inside_hyphenated_compounds() -> None:
+    text = "The Cypriot-flagged ship left port as Israeli-Egyptian talks resumed."
+    ents = [
+        ent("e1", "Cypriot-flagged", "NORP", text),
+        ent("e2", "Israeli-Egyptian", "NORP", text),
+    ]
+    places, _ = geotag(text, ents)
+    got = {m["text"]: p["country_code"] for p in places for m in p["mentions"]}
+    assert got == {"Cypriot": "CY", "Israeli": "IL", "Egyptian": "EG"}
+    # a compound with no demonym in it names no place
+    text = "Fans of the Coca-Cola brand queued."
+    places, _ = geotag(text, [ent("e1", "Coca-Cola", "NORP", text)])
+    assert places == []

@@ -192,6 +192,12 @@ def recognise(text: str, entities: list[dict], gaz: Gazetteer) -> list[Mention]:
                 if place is not None and not taken.hit(s, e):
                     mentions.append(Mention(s, e, text[s:e], "demonym", [place]))
                     taken.add(s, e)
+                elif place is None and "-" in text[s:e]:
+                    # "Cypriot-flagged", "Arab-Israeli": the demonyms of a hyphenated compound
+                    for part in _demonym_parts(text, s, e, gaz):
+                        if not taken.hit(part.start, part.end):
+                            mentions.append(part)
+                            taken.add(part.start, part.end)
                 elif place is None and label in MISREAD_LABELS and _lone_word(ent):
                     hit = _misread_person(text, span, gaz, persons)  # "Greer" read as a people
                     if hit is not None and not taken.hit(hit.start, hit.end):
@@ -250,6 +256,18 @@ def recognise(text: str, entities: list[dict], gaz: Gazetteer) -> list[Mention]:
     mentions.extend(_scan(text, gaz, taken.union(blocked)))
     mentions.sort(key=lambda m: m.start)
     return mentions
+
+
+def _demonym_parts(text: str, start: int, end: int, gaz: Gazetteer) -> list[Mention]:
+    """The capitalised parts of a hyphenated compound that are demonyms ('Cypriot-flagged' ->
+    Cypriot, 'Arab-Israeli' -> Arab, Israeli); lower-case parts are the compound's own words."""
+    out = []
+    for m in re.finditer(r"[^-]+", text[start:end]):
+        a, b = start + m.start(), start + m.end()
+        place = gaz.demonym(text[a:b]) if text[a].isupper() else None
+        if place is not None:
+            out.append(Mention(a, b, text[a:b], "demonym", [place]))
+    return out
 
 
 def _county_of(surface: str, gaz: Gazetteer) -> list[Place]:
