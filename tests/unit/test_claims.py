@@ -482,3 +482,21 @@ def test_no_impression_without_complement_or_inside_a_report() -> None:
     assert _speech(claims) == []
     claims, _ = _run("Rita Vance said the plan seemed dead.")
     assert [c["cue"] for c in _speech(claims)] == ["said"]
+
+
+def test_as_aside_reports_the_main_clause() -> None:
+    claims, _ = _run("As Rita Vance noted, the county has no money for the bridge.")
+    speech = [c for c in _speech(claims) if c["cue"] == "noted"]
+    assert len(speech) == 1
+    assert speech[0]["text"] == "the county has no money for the bridge"
+    assert speech[0]["speaker_mention"]["text"] == "Rita Vance"
+    claims, _ = _run("As the river rose, the county closed the bridge.")
+    assert _speech(claims) == []
+
+
+def test_share_of_voters_is_a_source() -> None:
+    claims, _ = _run("Among voters, 41 percent support the new mayor.")
+    speech = [c for c in _speech(claims) if c["cue"] == "support"]
+    assert len(speech) == 1 and speech[0]["text"] == "the new mayor"
+    claims, _ = _run("Prices rose 41 percent last year.")
+    assert _speech(claims) == []

@@ -195,6 +195,8 @@ def plausible_source(tok: Token, depth: int = 0) -> bool:
     plausible group ("two of the senators", "a number of lawmakers", "most of them")."""
     if tok.ent_type_ in ("PERSON", "ORG", "NORP", "GPE"):
         return True
+    if tok.ent_type_ == "PERCENT" and tok.dep_ == "nsubj":
+        return True  # "41 percent back Sanders": a share of those polled
     if tok.pos_ == "PRON":
         if tok.lower_ in pronoun_labels() or tok.lower_ in ("you", "us", "them", "me"):
             return True
@@ -465,13 +467,22 @@ def find_attributions(doc: Doc) -> list[Attribution]:
                 if att is not None:
                     out.append(att)
             continue
-        if tok.dep_ == "parataxis" and tok.head is not tok:
-            # "The economy, he said, is weak": content is the head clause minus the aside
+        as_aside = (
+            tok.dep_ == "advcl"
+            and cls in ("speech", "belief", "evidence")
+            and any(c.dep_ == "mark" and c.lower_ == "as" for c in tok.children)
+            and not any(c.dep_ in ("ccomp", "dobj", "xcomp") for c in tok.children)
+        )
+        if (tok.dep_ == "parataxis" or as_aside) and tok.head is not tok:
+            # "The economy, he said, is weak", "as the results show, Florida is in reach":
+            # the content is the head clause minus the aside
             aside = {t.i for t in tok.subtree}
             toks = [t for t in tok.head.subtree if t.i not in aside]
             src = find_subject(tok)
+            if as_aside and not any(c.dep_ in ("nsubj", "agent") for c in tok.children):
+                src = None  # "as reported, ...": no one named (not the main clause's subject)
             span = _span_of(toks)
-            if span and src is not None:
+            if span and (src is not None or as_aside):
                 out.append(Attribution(span[0], span[1], tok, _cue_text(tok), src, cls))
             continue
         if cls in ("stance", "topic"):
