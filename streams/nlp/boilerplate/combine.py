@@ -52,6 +52,8 @@ FEATURES = (
     "position",
     "first_person_plural",
     "ask",
+    "ctx2_precise",
+    "ctx2_readability",
 )
 
 
@@ -212,6 +214,8 @@ class _Rows:
         self.precise, self.readability, self.links = covs
         self.ctx_precise = _context(self.precise)
         self.ctx_readability = _context(self.readability)
+        self.ctx2_precise = _context(self.precise, 2)
+        self.ctx2_readability = _context(self.readability, 2)
 
     def row(self, k: int, junk: int | None) -> list[float]:
         """Row of paragraph ``k``; ``junk`` = characters the rules remove from it, or None to
@@ -250,14 +254,17 @@ class _Rows:
             k / max(1, n - 1),
             fpp_share,
             ask_share,
+            self.ctx2_precise[k],
+            self.ctx2_readability[k],
         ]
 
 
-def _context(cov: Sequence[float]) -> list[float]:
-    """Per paragraph, the mean coverage of its neighbours (0 for a lone paragraph)."""
+def _context(cov: Sequence[float], reach: int = 1) -> list[float]:
+    """Per paragraph, the mean coverage of its neighbours up to ``reach`` paragraphs away
+    (0 for a lone paragraph)."""
     n = len(cov)
     out: list[float] = []
     for k in range(n):
-        near = [cov[j] for j in (k - 1, k + 1) if 0 <= j < n]
+        near = [cov[j] for j in range(k - reach, k + reach + 1) if j != k and 0 <= j < n]
         out.append(sum(near) / len(near) if near else 0.0)
     return out
