@@ -559,3 +559,14 @@ def test_demonyms_inside_hyphenated_compounds() -> None:
     text = "Fans of the Coca-Cola brand queued."
     places, _ = geotag(text, [ent("e1", "Coca-Cola", "NORP", text)])
     assert places == []
+
+
+def test_party_tags_name_counties_and_stop_listed_towns() -> None:
+    text = (
+        "The bill's sponsors are Brent Boggs, D-Braxton, Clif Moore, D-McDowell, and "
+        "Hugh Leatherman, R-Florence, said a spokesman."
+    )
+    places, _ = geotag(text, [])
+    assert by_text(places, "Braxton")["name"] == "Braxton County"
+    assert by_text(places, "McDowell")["name"] == "McDowell County"
+    assert by_text(places, "Florence")["country_code"] == "US"

@@ -454,7 +454,8 @@ def _datelines(text: str, gaz: Gazetteer, avoid: _Mask) -> list[Mention]:
 
 # US party affiliation and home town after a politician's name: "(D-Charleston)", "R-Mo."
 _AFFILIATION = re.compile(
-    r"\b(?:[DRI]|DFL)-([A-Z][a-z]+\.?(?: [A-Z][a-z]+)?)(?=\s*[,;).:\u2014]|\s+(?:said|says)\b)"
+    r"\b(?:[DRI]|DFL)-([A-Z](?:[a-z]+[A-Z])?[a-z]+\.?(?: [A-Z][a-z]+)?)"
+    r"(?=\s*[,;).:\u2014]|\s+(?:said|says|and)\b)"
 )
 # "Jackson and Barrow counties", "Cooke, Grayson and Love counties": each name is a county
 _COUNTIES = re.compile(
@@ -473,7 +474,10 @@ def _affiliations(text: str, gaz: Gazetteer, avoid: _Mask) -> list[Mention]:
         if e <= s or avoid.hit(s, e):
             continue
         cands = [c for c in gaz.candidates(surface) if c.country_code == "US"]
-        if _nameable(surface, cands, gaz):
+        cands = cands or _county_of(surface, gaz)  # "D-Braxton": Braxton County
+        key = norm(surface)
+        # the party tag is context enough for a name the stop list keeps out ("R-Florence")
+        if cands and key not in gaz.generic and not surface.isupper():
             out.append(Mention(s, e, surface, "scan", cands))
             avoid.add(s, e)
     return out
