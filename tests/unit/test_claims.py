@@ -500,3 +500,8 @@ def test_share_of_voters_is_a_source() -> None:
     assert len(speech) == 1 and speech[0]["text"] == "the new mayor"
     claims, _ = _run("Prices rose 41 percent last year.")
     assert _speech(claims) == []
+
+
+def test_continue_to_is_no_speech() -> None:
+    claims, _ = _run("Rita Vance continues to run the bakery on Main Street.")
+    assert _speech(claims) == []

@@ -41,6 +41,8 @@ _LISTENER_OBJECT = frozenset(
         "show",
     }
 )
+# Cues whose content is a clause only: "continued that ..." but not "continues to rise".
+_CLAUSE_ONLY = frozenset({"continue"})
 # Verbs whose infinitive is the content even when it is a cue itself ("declined to comment").
 _REFUSALS = frozenset({"decline", "refuse"})
 # ... of which these never have content in their object ("told reporters", "thanked voters").
@@ -151,6 +153,8 @@ def _content_tokens(verb: Token) -> list[Token]:
         best = min(comp, key=lambda c: _gap(verb, c))
         return _same_paragraph(verb, list(best.subtree))
     lemma = verb.lemma_.lower()
+    if lemma in _CLAUSE_ONLY:
+        return []
     short = [
         c
         for c in kids
