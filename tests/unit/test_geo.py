@@ -570,3 +570,12 @@ def test_party_tags_name_counties_and_stop_listed_towns() -> None:
     assert by_text(places, "Braxton")["name"] == "Braxton County"
     assert by_text(places, "McDowell")["name"] == "McDowell County"
     assert by_text(places, "Florence")["country_code"] == "US"
+
+
+def test_place_context_after_residents_of_and_before_police() -> None:
+    text = "Residents of Huntsville will need a burning permit, the Huntsville council said."
+    places, _ = geotag(text, [ent("e1", "Huntsville", "ORG", text)])
+    assert by_text(places, "Huntsville")["country_code"] == "US"
+    text = "Officers said the call came from a house close to Cowley police station."
+    places, _ = geotag(text, [ent("e1", "Cowley", "PERSON", text)])
+    assert by_text(places, "Cowley")["country_code"] == "GB"

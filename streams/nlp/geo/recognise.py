@@ -655,6 +655,9 @@ def _context_place(
     before_cues = cues.get("before", frozenset())
     if organisation:  # "a grant from Whitestown"; "from Welch" is as often a person
         before_cues |= cues.get("before organisation", frozenset())
+    before_of = re.search(r"(\w+)\s+of\s+$", text[max(0, s - 30) : s])
+    if before_of is not None and before_of.group(1).lower() in cues.get("before of", ()):
+        return Mention(s, e, surface, "entity", own)  # "residents of Huntsville"
     if (
         (before is not None and before.group(1) in before_cues)
         or (after is not None and after.group(1).lower() in cues.get("after", ()))
