@@ -579,3 +579,13 @@ def test_place_context_after_residents_of_and_before_police() -> None:
     text = "Officers said the call came from a house close to Cowley police station."
     places, _ = geotag(text, [ent("e1", "Cowley", "PERSON", text)])
     assert by_text(places, "Cowley")["country_code"] == "GB"
+
+
+def test_a_town_name_inside_a_longer_capitalised_name_needs_confirmation() -> None:
+    text = "Veterans exposed to Agent Orange met the golfer Brooke Henderson on Monday."
+    places, _ = geotag(text, [])
+    assert places == []
+    # an institution word after the town does not make it part of another name
+    text = "A low-emission car pilot was launched by Richmond Council on Monday."
+    places, _ = geotag(text, [])
+    assert by_text(places, "Richmond")["feature"] == "city"

@@ -522,6 +522,18 @@ def _scan_ok(surface: str, cands: list[Place], gaz: Gazetteer) -> bool:
     ) or (top.feature == "admin2" and " " in surface)
 
 
+def _inside_name(text: str, words: list[tuple[int, int]], i: int, n: int, gaz: Gazetteer) -> bool:
+    """Whether words[i : i + n] of a capitalised run sit inside a longer name: a capitalised
+    word joins them on either side within the sentence ("Agent Orange", "Coronado Meat
+    Market"), other than an institution word after them ("Richmond Council")."""
+    last = words[i + n - 1]
+    if i + n < len(words) and text[last[1] - 1] not in ".,;:!?":
+        nxt = text[words[i + n][0] : words[i + n][1]]
+        if norm(nxt) not in gaz.institution_words:
+            return True
+    return i > 0 and text[words[i - 1][1] - 1] not in ".,;:!?"
+
+
 def _scan(text: str, gaz: Gazetteer, avoid: _Mask) -> list[Mention]:
     """Leftmost-longest gazetteer match over capitalised word runs the NER left alone."""
     out: list[Mention] = []
@@ -548,7 +560,15 @@ def _scan(text: str, gaz: Gazetteer, avoid: _Mask) -> list[Mention]:
                     break
                 cands = gaz.candidates(surface)
                 if _scan_ok(surface, cands, gaz):
-                    hit = Mention(s, e, surface, "scan", cands)
+                    # a town's name inside a longer run of capitalised words is part of another
+                    # name as often as not ("Agent Orange", "Coronado Meat Market", "Brooke
+                    # Henderson"): kept only where the article confirms it, as weak readings are
+                    inside = _inside_name(text, words, i, n, gaz) and not any(
+                        c.feature in SCAN_FEATURES for c in _biggest(cands)[:3]
+                    )
+                    inside = inside and norm(surface) not in gaz.regions
+                    inside = inside and gaz.alias(surface) is None
+                    hit = Mention(s, e, surface, "scan", cands, weak=inside)
                     break
                 if SCAN_WEAK and not _sentence_start(text, s):
                     key = norm(surface)
