@@ -589,3 +589,17 @@ def test_a_town_name_inside_a_longer_capitalised_name_needs_confirmation() -> No
     text = "A low-emission car pilot was launched by Richmond Council on Monday."
     places, _ = geotag(text, [])
     assert by_text(places, "Richmond")["feature"] == "city"
+
+
+def test_everyday_words_and_brands_in_names_are_no_towns() -> None:
+    text = (
+        "Superior Court Judge Ann Lee told the Federal Aviation Authority that the "
+        "1995 Honda Accord was towed on St. Patrick's Day."
+    )
+    ents = [
+        ent("e1", "Superior Court", "ORG", text),
+        ent("e2", "Federal Aviation Authority", "ORG", text),
+        ent("e3", "Honda Accord", "PRODUCT", text),
+    ]
+    places, _ = geotag(text, ents)
+    assert places == []
