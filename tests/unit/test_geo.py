@@ -603,3 +603,10 @@ def test_everyday_words_and_brands_in_names_are_no_towns() -> None:
     ]
     places, _ = geotag(text, ents)
     assert places == []
+
+
+def test_country_abbreviations_of_the_koreas_and_china() -> None:
+    text = "Talks between the DPRK and the ROK resumed, a PRC envoy said."
+    places, _ = geotag(text, [])
+    got = {m["text"]: p["country_code"] for p in places for m in p["mentions"]}
+    assert got == {"DPRK": "KP", "ROK": "KR", "PRC": "CN"}
