@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from spacy.tokens import Span
 
 from streams.nlp.entities import extract_entities
 from streams.nlp.entities.normalize import norm_key
@@ -399,3 +400,23 @@ def test_a_sports_ground_is_a_facility(nlp):
     text = "Ground Control Systems signed a supply deal on Monday."
     ents = extract_entities(_forced(nlp, text, [("Ground Control Systems", "ORG")]))
     assert [(e["name"], e["label"]) for e in ents] == [("Ground Control Systems", "ORG")]
+
+
+def test_a_persons_surname_read_as_a_place_stays_the_person(nlp):
+    # the model reads the surname once as the person and often as the town of that name
+    text = (
+        "Elizabeth Fairfield, a Lebanon woman, was charged on Monday. Fairfield said little. "
+        "Fairfield denied the charges. Lawyers for Fairfield asked for a delay. "
+        "Fairfield was in jail. Fairfield could face 98 years. Fairfield declined to plead."
+    )
+    doc = _forced(nlp, text, [("Elizabeth Fairfield", "PERSON"), ("Lebanon", "GPE")])
+    spans = list(doc.ents)
+    starts = [k for k in range(len(text)) if text.startswith("Fairfield", k)][1:]
+    for n, k in enumerate(starts):
+        sp = doc.char_span(k, k + len("Fairfield"))
+        spans.append(Span(doc, sp.start, sp.end, label="PERSON" if n == 0 else "GPE"))
+    doc.ents = sorted(spans, key=lambda e: e.start)
+    ents = extract_entities(doc)
+    person = next(e for e in ents if e["name"] == "Elizabeth Fairfield")
+    assert person["label"] == "PERSON" and len(person["mentions"]) == 7
+    assert ("Lebanon", "GPE") in [(e["name"], e["label"]) for e in ents]

@@ -63,6 +63,8 @@ def _decide_label(cl: Cluster, doc: Doc) -> str:
     if any(venue(doc, m.start, m.end) for m in cl.mentions if m.source in ("model", "layout")):
         return "FAC"  # "Melbourne Cricket Ground": a ground, whatever the model said
     votes = cl.votes(doc)
+    if _surname_only(cl, doc):
+        return "PERSON"  # "Elizabeth Fairfield … Fairfield's defence": the surname, not the town
     if cl.key in nation_keys():
         votes["GPE"] += NATION_PRIOR
     if cl.alias_label:
@@ -77,6 +79,20 @@ def _decide_label(cl: Cluster, doc: Doc) -> str:
         return cl.alias_label
     longest = max((m for m in cl.mentions if m.label in tied), key=lambda m: m.end - m.start)
     return longest.label
+
+
+def _surname_only(cl: Cluster, doc: Doc) -> bool:
+    """True when the model read a multi-word mention as a person and every other mention is
+    that person's surname alone, whatever the model called it: linking joined the surname to
+    the person, so the votes of the bare surname (a town's name, say) do not decide."""
+    full = [m for m in cl.mentions if m.label == "PERSON" and m.end - m.start > 1]
+    if not full:
+        return False
+    surnames = {doc[m.end - 1].text for m in full}
+    return all(
+        m.label == "PERSON" or (m.end - m.start == 1 and doc[m.start].text in surnames)
+        for m in cl.mentions
+    ) and any(m.label != "PERSON" for m in cl.mentions)
 
 
 def _name_tokens(cl: Cluster, doc: Doc) -> list[str]:
