@@ -505,3 +505,11 @@ def test_share_of_voters_is_a_source() -> None:
 def test_continue_to_is_no_speech() -> None:
     claims, _ = _run("Rita Vance continues to run the bakery on Main Street.")
     assert _speech(claims) == []
+
+
+def test_wh_clause_after_a_speech_verb() -> None:
+    claims, _ = _run("Council members have not said when they would vote on the levy.")
+    speech = _speech(claims)
+    assert [c["text"] for c in speech] == ["when they would vote on the levy"]
+    claims, _ = _run("The council met when the levy was due.")
+    assert _speech(claims) == []

@@ -155,6 +155,16 @@ def _content_tokens(verb: Token) -> list[Token]:
     lemma = verb.lemma_.lower()
     if lemma in _CLAUSE_ONLY:
         return []
+    wh = [
+        c
+        for c in kids
+        if c.dep_ == "advcl"
+        and c.i > verb.i
+        and c.left_edge.lower_ in ("whether", "if", "when", "why", "how", "where", "what")
+    ]
+    if wh and not any(c.dep_ in ("dobj", "xcomp") for c in kids):
+        # "did not say when they would vote", "asked whether it was legal"
+        return _same_paragraph(verb, list(wh[0].subtree))
     short = [
         c
         for c in kids
