@@ -131,6 +131,7 @@ def analyse(markup: str, url: str | None) -> Analysis:
 # Features that need the line/sentence rules or the publisher cues, the costly part of a row;
 # each lies in [0, 1].
 _COSTLY = ("rule", "junk_share", "first_person_plural", "ask")
+_RULE, _JUNK_SHARE, _FPP, _ASK = (FEATURES.index(name) for name in _COSTLY)
 
 
 @dataclass(frozen=True)
@@ -216,10 +217,28 @@ class _Rows:
         self.ctx_readability = _context(self.readability)
         self.ctx2_precise = _context(self.precise, 2)
         self.ctx2_readability = _context(self.readability, 2)
+        self._plain: dict[int, list[float]] = {}
 
     def row(self, k: int, junk: int | None) -> list[float]:
         """Row of paragraph ``k``; ``junk`` = characters the rules remove from it, or None to
         leave the costly features (:data:`_COSTLY`) at 0 without computing them."""
+        row = list(self._plain_row(k))
+        if junk is not None:
+            start, end = self.spans[k]
+            chunk = self.page[start:end]
+            fpp, ask, _, cue_words = cues(chunk) if len(chunk) <= 2000 else (0, 0, 0, 1)
+            row[_RULE] = 1.0 if len(chunk) <= 400 and classify(chunk) else 0.0
+            row[_JUNK_SHARE] = min(1.0, junk / max(1, end - start))
+            row[_FPP] = min(1.0, 10.0 * fpp / max(1, cue_words))
+            row[_ASK] = min(1.0, 10.0 * ask / max(1, cue_words))
+        return row
+
+    def _plain_row(self, k: int) -> list[float]:
+        """Row of paragraph ``k`` with the costly features at 0, computed once (decide asks
+        for it, then for the full row of the paragraphs the model could keep)."""
+        row = self._plain.get(k)
+        if row is not None:
+            return row
         start, end = self.spans[k]
         n = len(self.spans)
         chunk = self.page[start:end]
@@ -228,14 +247,7 @@ class _Rows:
         stops = self.stops
         hits = sum(1 for t in tokens if t.lower() in stops) if stops else 0
         pair = (self.precise[k], self.readability[k])
-        rule = fpp_share = ask_share = junk_share = 0.0
-        if junk is not None:
-            fpp, ask, _, cue_words = cues(chunk) if len(chunk) <= 2000 else (0, 0, 0, 1)
-            rule = 1.0 if len(chunk) <= 400 and classify(chunk) else 0.0
-            junk_share = min(1.0, junk / max(1, end - start))
-            fpp_share = min(1.0, 10.0 * fpp / max(1, cue_words))
-            ask_share = min(1.0, 10.0 * ask / max(1, cue_words))
-        return [
+        row = self._plain[k] = [
             1.0,
             self.precise[k],
             self.readability[k],
@@ -249,22 +261,22 @@ class _Rows:
             1.0 if words < 8 else 0.0,
             hits / words if words and stops else 0.0,
             1.0 if chunk.endswith(_TERMINAL) else 0.0,
-            rule,
-            junk_share,
+            0.0,
+            0.0,
             k / max(1, n - 1),
-            fpp_share,
-            ask_share,
+            0.0,
+            0.0,
             self.ctx2_precise[k],
             self.ctx2_readability[k],
         ]
+        return row
 
 
 def _context(cov: Sequence[float], reach: int = 1) -> list[float]:
     """Per paragraph, the mean coverage of its neighbours up to ``reach`` paragraphs away
     (0 for a lone paragraph)."""
-    n = len(cov)
     out: list[float] = []
-    for k in range(n):
-        near = [cov[j] for j in range(k - reach, k + reach + 1) if j != k and 0 <= j < n]
+    for k in range(len(cov)):
+        near = [*cov[max(0, k - reach) : k], *cov[k + 1 : k + reach + 1]]
         out.append(sum(near) / len(near) if near else 0.0)
     return out
