@@ -22,7 +22,7 @@ def check_text(text: object, *, kind: str, max_chars: int) -> str:
     """Return ``text`` if it looks like real decoded text, else raise InputError."""
     if not isinstance(text, str):
         raise InputError(f"{kind} input must be str, got {type(text).__name__}")
-    if not text.strip():
+    if not text or text.isspace():
         raise InputError(f"empty {kind} input")
     if len(text) > max_chars:
         raise InputError(f"{kind} input too large: {len(text)} chars > {max_chars}")

@@ -150,6 +150,12 @@ def _tree_document() -> Any:
 
     regexes = readability.readability.REGEXES
     display_none = regexes["displayNoneRe"]
+    unlikely, maybe = regexes["unlikelyCandidatesRe"], regexes["okMaybeItsACandidateRe"]
+
+    @functools.lru_cache(maxsize=50_000)
+    def is_unlikely(names: str) -> bool:
+        # memoised: a page repeats its class names, and sites (and themes) share them
+        return bool(unlikely.search(names)) and not maybe.search(names)
 
     class TreeDocument(Document):
         def _parse(self, input: HtmlElement) -> HtmlElement:
@@ -183,7 +189,6 @@ def _tree_document() -> Any:
             # from two sets built in one pass, so the same elements go. Dropping an element
             # never changes them for the elements left in the page: a dropped element holds
             # no main/article/math, and the ancestors of those left are unchanged.
-            unlikely, maybe = regexes["unlikelyCandidatesRe"], regexes["okMaybeItsACandidateRe"]
             keep_above: set[HtmlElement] = set()
             for elem in self.html.iter("main", "article", "math"):
                 keep_above.add(elem)
@@ -192,16 +197,12 @@ def _tree_document() -> Any:
             for elem in self.html.iter("pre", "code"):
                 in_code.add(elem)
                 in_code.update(elem.iterdescendants())
-            verdicts: dict[str, bool] = {}  # a page repeats its class names
             for elem in self.html.xpath(".//*[@class or @id]"):
                 s = "{} {}".format(elem.get("class", ""), elem.get("id", ""))
                 if len(s) < 2:
                     continue
-                verdict = verdicts.get(s)
-                if verdict is None:
-                    verdict = verdicts[s] = bool(unlikely.search(s)) and not maybe.search(s)
                 if (
-                    verdict
+                    is_unlikely(s)
                     and elem.tag not in ("html", "body")
                     and elem not in in_code
                     and elem not in keep_above

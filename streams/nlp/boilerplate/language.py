@@ -40,12 +40,15 @@ def _index() -> tuple[tuple[str, ...], dict[str, tuple[int, ...]]]:
 def detect_stoplist(text: str) -> frozenset[str]:
     """Return the stop-word set of the language whose function words the text uses most
     (the first such language in jusText's order on a tie)."""
-    tokens = [t.lower() for t in WORD.findall(text[:60_000])[:_SAMPLE_TOKENS]]
+    tokens = WORD.findall(text[:60_000])[:_SAMPLE_TOKENS]
     if not tokens:
         return frozenset()
+    counts: Counter[str] = Counter()
+    for tok, n in Counter(tokens).items():  # lower-cased once per distinct token
+        counts[tok.lower()] += n
     langs, index = _index()
     hits = [0] * len(langs)
-    for tok, n in Counter(tokens).items():
+    for tok, n in counts.items():
         for i in index.get(tok, ()):
             hits[i] += n
     best = max(range(len(langs)), key=hits.__getitem__)
