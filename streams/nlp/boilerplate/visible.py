@@ -63,11 +63,6 @@ def parse(markup: str) -> html.HtmlElement:
     return load(markup).root
 
 
-def _tag(el: etree._Element) -> str:
-    tag = el.tag
-    return tag.lower() if isinstance(tag, str) else ""
-
-
 def render(root: html.HtmlElement) -> str:
     """Visible text: blank line between block elements, newline at <br>, spaces collapsed.
 
@@ -76,13 +71,9 @@ def render(root: html.HtmlElement) -> str:
     skipping = 0
     pre = 0
     depth = 0
-
-    def emit(text: str | None) -> None:
-        if text and not skipping:
-            out.append(text if pre else _WS.sub(" ", text))
-
     for event, el in etree.iterwalk(root, events=("start", "end")):
-        tag = _tag(el)
+        tag = el.tag
+        tag = tag.lower() if isinstance(tag, str) else ""  # "" for comments, entities, PIs
         if event == "start":
             depth += 1
             if depth > guards.MAX_DEPTH:
@@ -98,21 +89,23 @@ def render(root: html.HtmlElement) -> str:
                 out.append("\n")
             elif tag in ("td", "th"):
                 out.append(" ")
-            emit(el.text)
-            continue
-        depth -= 1
-        if skipping:
-            skipping -= 1
-            if not skipping:
-                emit(el.tail)
-            continue
-        if tag == "pre":
-            pre -= 1
-        if tag in BLOCK:
-            out.append("\n\n")
-        elif tag in ("td", "th"):
-            out.append(" ")
-        emit(el.tail)
+            text = el.text
+        else:
+            depth -= 1
+            if skipping:
+                skipping -= 1
+                if skipping:
+                    continue
+            else:
+                if tag == "pre":
+                    pre -= 1
+                if tag in BLOCK:
+                    out.append("\n\n")
+                elif tag in ("td", "th"):
+                    out.append(" ")
+            text = el.tail
+        if text:
+            out.append(text if pre else _WS.sub(" ", text))
     return _tidy("".join(out))
 
 
