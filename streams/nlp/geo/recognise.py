@@ -27,7 +27,9 @@ MISREAD_LABELS = frozenset({"PERSON", "ORG", "NORP"})
 # labels whose spans become places when the words around them say so
 CONTEXT_LABELS = frozenset({"ORG", "PERSON"})
 # a person's reading wins when the name says something or is aged ("Hamilton said", "Kent, 34,")
-_PERSON_AFTER = re.compile(r"\s*(?:said|says|told|added|asked|wrote|who|,\s*\d{1,3}\s*,)\b")
+_PERSON_AFTER = re.compile(
+    r"[ \t]{0,3}(?:said|says|told|added|asked|wrote|who|,[ \t]{0,3}\d{1,3}[ \t]{0,3},)\b"
+)
 _COUNTY = re.compile(r"\b(?:County|Parish|Borough|Township)$")
 _MAX_WORDS = 4
 _CAP_RUN = re.compile(r"[A-Z][\w.'\u2019&-]*(?:[ ](?:[A-Z][\w.'\u2019&-]*|of|de|del|la|upon|on))*")
@@ -687,7 +689,10 @@ def _context_place(
     return None
 
 
-_LIST_GLUE = re.compile(r"\s*(?:,\s*(?:and\s+|or\s+)?|\s(?:and|or|&)\s+)\s*")
+# bounded whitespace: the pattern is anchored at a name's end, and stays linear on any input
+_LIST_GLUE = re.compile(
+    r"(?:,[ \t\n]{0,3}(?:(?:and|or)[ \t\n]{1,3})?|[ \t\n]{1,3}(?:and|or|&)[ \t\n]{1,3})"
+)
 
 
 def _listed_places(
