@@ -105,6 +105,29 @@ def test_rules_leave_article_sentences(sentence: str) -> None:
     assert classify(sentence) is None
 
 
+def test_search_rules_share_the_word_boundary_without_changing_matches() -> None:
+    """The anywhere-in-unit rules check their shared leading \\b once; a pattern whose
+    boundary covers only its first branch keeps its own place."""
+    import json
+    import re
+
+    from streams.nlp.boilerplate import rules
+
+    assert rules._has_top_level_bar(r"\bfoo|bar")
+    assert rules._has_top_level_bar(r"\b(?:a|b)c|d")
+    for pattern in (r"\b(foo|bar)", r"\b[|]x", r"\b[]|]x", r"\b[^]|]x", r"\b\|x", r"\b[\]|]x"):
+        assert not rules._has_top_level_bar(pattern)
+    mixed = [r"\bfoo|bar", r"\bbaz\b", r"^qux"]
+    shared = re.compile(rules._search_pattern(mixed))
+    plain = re.compile("|".join(f"(?:{p})" for p in mixed))
+    units = ["xbar", "foo", "xfoo", "a baz", "abaz", "qux", "a qux", "bazooka", "nothing"]
+    assert [bool(shared.search(u)) for u in units] == [bool(plain.search(u)) for u in units]
+    data = json.loads(rules.RULES_FILE.read_text(encoding="utf-8"))
+    for item in data["rules"]:
+        for pattern in item["patterns"]:  # reordering the patterns renumbers their groups
+            assert not re.search(r"\\[1-9]|\(\?P=", pattern), pattern
+
+
 def test_build_cleaned_seams_and_roundtrip() -> None:
     src = "Alpha one. Beta two. Gamma three.\nDelta line\n\nEpsilon para."
     beta = src.index("Beta")

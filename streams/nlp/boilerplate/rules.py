@@ -37,13 +37,58 @@ def load_rules(path: Path = RULES_FILE) -> tuple[Rule, ...]:
     rules: list[Rule] = []
     for item in data["rules"]:
         flags = 0 if item.get("case_sensitive") else re.IGNORECASE
-        joined = "|".join(f"(?:{p})" for p in item["patterns"])
         full = item["match"] == "full"
         if full:
+            joined = "|".join(f"(?:{p})" for p in item["patterns"])
             joined = f"(?:{joined})[.!?…]*"
+        else:
+            joined = _search_pattern(item["patterns"])
         max_chars = int(item.get("max_chars", FULL_MAX_CHARS))
         rules.append(Rule(item["reason"], full, max_chars, re.compile(joined, flags)))
     return tuple(rules)
+
+
+def _search_pattern(patterns: list[str]) -> str:
+    """One regex for an anywhere-in-unit rule: the patterns that open with a word boundary
+    share it, checked once before their alternatives.
+
+    Python's regex engine tries every alternative at every position of the unit; with the
+    boundary in front, positions inside a word fail at once. The rule matches the same units
+    (a search only asks whether some alternative matches somewhere). A pattern with a
+    top-level ``|`` keeps its own place, since its boundary covers only its first branch.
+    Reordering renumbers the patterns' groups: the rule file uses no back-references."""
+    bounded = [p[2:] for p in patterns if p.startswith(r"\b") and not _has_top_level_bar(p)]
+    others = [p for p in patterns if not p.startswith(r"\b") or _has_top_level_bar(p)]
+    parts = [f"(?:{p})" for p in others]
+    if bounded:
+        parts.insert(0, r"\b(?:" + "|".join(f"(?:{p})" for p in bounded) + ")")
+    return "|".join(parts)
+
+
+def _has_top_level_bar(pattern: str) -> bool:
+    """True if ``pattern`` has a ``|`` outside every group and character class."""
+    depth = 0
+    i = 0
+    while i < len(pattern):
+        ch = pattern[i]
+        if ch == "\\":
+            i += 1  # the escaped character is a literal
+        elif ch == "[":
+            i += 1
+            if i < len(pattern) and pattern[i] == "^":
+                i += 1
+            if i < len(pattern) and pattern[i] == "]":
+                i += 1  # a "]" first in a class is a literal
+            while i < len(pattern) and pattern[i] != "]":
+                i += 2 if pattern[i] == "\\" else 1
+        elif ch == "(":
+            depth += 1
+        elif ch == ")":
+            depth -= 1
+        elif ch == "|" and depth == 0:
+            return True
+        i += 1
+    return False
 
 
 _MEMO_MAX = 50_000
