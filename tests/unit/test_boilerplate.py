@@ -128,6 +128,16 @@ def test_search_rules_share_the_word_boundary_without_changing_matches() -> None
             assert not re.search(r"\\[1-9]|\(\?P=", pattern), pattern
 
 
+def test_control_characters_counted_on_bytes_as_by_a_regex() -> None:
+    import re
+
+    from streams.nlp.boilerplate import guards
+
+    control = re.compile("[\x00-\x08\x0e-\x1f]")
+    for sample in ("plain text\n\twith tabs\r\n", "a\x01b\x1f\x0b\x0c é ü 中\udc80\x08", ""):
+        assert guards._count_control(sample) == len(control.findall(sample))
+
+
 def test_build_cleaned_seams_and_roundtrip() -> None:
     src = "Alpha one. Beta two. Gamma three.\nDelta line\n\nEpsilon para."
     beta = src.index("Beta")

@@ -6,16 +6,22 @@ dead-letter topic instead of stalling the worker.
 
 from __future__ import annotations
 
-import re
-
 from streams.nlp.errors import InputError
 
 MAX_TEXT_CHARS = 2_000_000
 MAX_HTML_CHARS = 8_000_000
 MAX_DEPTH = 180
 _SAMPLE = 200_000
-# C0 control characters other than the whitespace ones (\t \n \v \f \r).
-_CONTROL = re.compile("[\x00-\x08\x0e-\x1f]")
+# C0 control characters other than the whitespace ones (\t \n \v \f \r), as UTF-8 bytes:
+# each is one byte there, and no byte of a multi-byte character is below 0x80.
+_CONTROL_BYTES = bytes(c for c in range(0x20) if chr(c) not in "\t\n\v\f\r")
+
+
+def _count_control(sample: str) -> int:
+    """Control characters in ``sample``, counted on its UTF-8 bytes (deleting them with
+    ``bytes.translate`` is several times faster than a regex scan of the text)."""
+    data = sample.encode("utf-8", "surrogatepass")
+    return len(data) - len(data.translate(None, _CONTROL_BYTES))
 
 
 def check_text(text: object, *, kind: str, max_chars: int) -> str:
@@ -29,7 +35,7 @@ def check_text(text: object, *, kind: str, max_chars: int) -> str:
     sample = text[:_SAMPLE]
     if "\x00" in sample:
         raise InputError(f"binary-looking {kind} input: contains NUL characters")
-    control = len(_CONTROL.findall(sample))
+    control = _count_control(sample)
     if control > 0.02 * len(sample):
         raise InputError(f"binary-looking {kind} input: {control} control characters")
     bad = sample.count("\ufffd")
