@@ -28,8 +28,10 @@ def _stoplists() -> dict[str, frozenset[str]]:
 
 @functools.cache
 def _index() -> tuple[tuple[str, ...], dict[str, tuple[int, ...]]]:
-    """The languages in a fixed order, and for each stop word the languages that list it."""
-    langs = tuple(_stoplists())
+    """The languages in a fixed order, and for each stop word the languages that list it.
+    English first (the pipeline's language), then by name: jusText's own order is a
+    frozenset's, which changes with the hash seed, and with it the winner of a tie."""
+    langs = tuple(sorted(_stoplists(), key=lambda lang: (lang != "English", lang)))
     index: dict[str, list[int]] = {}
     for i, lang in enumerate(langs):
         for word in _stoplists()[lang]:
@@ -39,7 +41,7 @@ def _index() -> tuple[tuple[str, ...], dict[str, tuple[int, ...]]]:
 
 def detect_stoplist(text: str) -> frozenset[str]:
     """Return the stop-word set of the language whose function words the text uses most
-    (the first such language in jusText's order on a tie)."""
+    (English, else the first by name, on a tie)."""
     tokens = WORD.findall(text[:60_000])[:_SAMPLE_TOKENS]
     if not tokens:
         return frozenset()
