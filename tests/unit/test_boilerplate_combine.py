@@ -135,3 +135,26 @@ def test_trafilatura_compares_with_the_given_readability_article() -> None:
     hidden = visible.load(markup.replace("<footer", "<div hidden>Hidden teaser</div><footer"))
     html.readability_tree(hidden.root)
     assert "Hidden teaser" in hidden.root.text_content()
+
+
+def test_the_readability_hook_is_for_the_installed_trafilatura() -> None:
+    import trafilatura
+
+    from streams.nlp.boilerplate import html
+
+    # When this fails, trafilatura was upgraded: re-check the hook against its
+    # core._extract_and_compare and external.compare_extraction, then move HOOKED_TRAFILATURA.
+    assert trafilatura.__version__ == html.HOOKED_TRAFILATURA
+
+
+def test_another_trafilatura_release_runs_unhooked(monkeypatch: pytest.MonkeyPatch) -> None:
+    import trafilatura
+
+    from streams.nlp.boilerplate import html, visible
+
+    parsed = visible.load(page_html())
+    article = html.readability_tree(parsed.root)
+    assert article is not None
+    monkeypatch.setattr(trafilatura, "__version__", "9.9.9")
+    monkeypatch.setattr(html, "_install_readability_hook", lambda: pytest.fail("hooked"))
+    assert STORY[0] in html.extract_trafilatura(parsed.tree, None, article)

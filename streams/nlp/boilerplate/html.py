@@ -35,8 +35,9 @@ def extract_trafilatura(
     ``readability``: readability-lxml's article on the same page (:func:`readability_tree`),
     given to trafilatura in place of its internal readability fork, whose run (on a pruned copy
     of the page) would otherwise repeat that work; trafilatura compares it with its own
-    extraction exactly as it compares the fork's output."""
-    if readability is None:
+    extraction exactly as it compares the fork's output (on the trafilatura release the hook
+    was written against; on another, trafilatura runs its own fork as usual)."""
+    if readability is None or trafilatura.__version__ != HOOKED_TRAFILATURA:
         out = trafilatura.extract(
             markup, url=url, favor_precision=True, include_comments=False, include_tables=True
         )
@@ -53,6 +54,9 @@ def extract_trafilatura(
 
 
 _GIVEN = threading.local()
+# The trafilatura release whose private ``core._extract_and_compare`` and ``external`` helpers
+# the hook below wraps and mirrors; any other release is left alone.
+HOOKED_TRAFILATURA = "2.3.1"
 
 
 @functools.cache
