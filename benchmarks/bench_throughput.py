@@ -160,34 +160,42 @@ class Pipeline:
             start_new_session=True,
         )
 
-    def peak_rss_mb(self) -> dict[str, float]:
-        """VmHWM of the supervisor and every process below it, by command line."""
-        out: dict[str, float] = {}
+    def processes(self, broker: int | None = None) -> dict[int, str]:
+        """pid -> label of the supervisor, every process below it and the broker (if given)."""
+        out: dict[int, str] = {}
         for pid in [self.proc.pid, *_descendants(self.proc.pid)]:
             try:
-                status = Path(f"/proc/{pid}/status").read_text()
                 cmd = Path(f"/proc/{pid}/cmdline").read_bytes().replace(b"\0", b" ").decode()
+                out[pid] = _label(cmd, pid)
+            except OSError:
+                continue
+        if broker:
+            out[broker] = "broker"
+        return out
+
+    def peak_rss_mb(self) -> dict[str, float]:
+        """VmHWM of the supervisor and every process below it, by label."""
+        out: dict[str, float] = {}
+        for pid, label in self.processes().items():
+            try:
+                status = Path(f"/proc/{pid}/status").read_text()
             except OSError:
                 continue
             hwm = next(
                 int(line.split()[1]) for line in status.splitlines() if line.startswith("VmHWM")
             )
-            label = _label(cmd, pid)
             out[label] = round(hwm / 1024, 1)
         return out
 
     def cpu_s(self, broker: int | None) -> dict[str, float]:
         """CPU seconds (user + system) so far of every process of the pipeline and of the
         broker, by label; nlp processes are labelled by pid and summed per stage later."""
-        pids = [self.proc.pid, *_descendants(self.proc.pid), *([broker] if broker else [])]
         out: dict[str, float] = {}
-        for pid in pids:
+        for pid, label in self.processes(broker).items():
             try:
                 fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-                cmd = Path(f"/proc/{pid}/cmdline").read_bytes().replace(b"\0", b" ").decode()
             except OSError:
                 continue
-            label = "broker" if pid == broker else _label(cmd, pid)
             out[label] = (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
         return out
 
