@@ -9,8 +9,7 @@ from typing import Any
 
 from streams.messages.dead_letters import Failure
 from streams.messages.validation import SchemaError, validate
-from streams.nlp.boilerplate import Cleaned, Removed, clean_html, clean_text, page_title
-from streams.nlp.boilerplate.title import headline
+from streams.nlp.boilerplate import Cleaned, Removed, clean_html, clean_text
 from streams.nlp.errors import InputError, LanguageError
 from streams.nlp.language import detect, pipeline_language
 from streams.nlp.model import MODELS
@@ -54,7 +53,6 @@ def clean_record(raw: Record, version: str = VERSION) -> Record:
     record = carry(raw, "article.clean")
     if raw["format"] == "html":
         cleaned = clean_html(raw["content"], url=raw["source"]["url"])
-        record["title"] = raw["title"] or page_title(raw["content"], raw["source"]["url"])
     else:
         try:
             cleaned = clean_text(raw["content"])
@@ -65,7 +63,7 @@ def clean_record(raw: Record, version: str = VERSION) -> Record:
             raise InputError(
                 f"{exc} (the text is in language {found['code']!r}, score {found['score']})"
             ) from exc
-        record["title"] = raw["title"] or headline(raw["content"])
+    record["title"] = raw["title"] or cleaned.title
     record["text"] = cleaned.text
     record["language"] = detect(cleaned.text)
     record["boilerplate"] = boilerplate_field(cleaned)

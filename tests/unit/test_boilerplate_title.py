@@ -1,10 +1,14 @@
-"""A plain-text article's first line as its title when it looks like a headline."""
+"""Titles: a plain-text article's first line when it looks like a headline; an HTML page's
+metadata title."""
 
 from __future__ import annotations
 
 import pytest
+import trafilatura
 
 from streams.messages.inputs import raw_from_item
+from streams.nlp.boilerplate import visible
+from streams.nlp.boilerplate.html import page_title
 from streams.nlp.boilerplate.title import headline
 from streams.stages.clean import clean_record
 
@@ -66,3 +70,35 @@ def test_clean_stage_titles_a_text_article_from_its_first_line() -> None:
     assert clean_record(given)["title"] == "Given title"
     untitled = raw_from_item({"id": "t3", "text": BODY})
     assert clean_record(untitled)["title"] is None
+
+
+_HTML_BODY = "<body><article><p>" + BODY.replace("\n\n", "</p><p>") + "</p></article></body></html>"
+
+
+@pytest.mark.parametrize(
+    ("head", "title"),
+    [
+        (
+            '<title>Bridge closed | Example News</title><meta property="og:title" '
+            'content="Bridge closed to trucks after rust report">',
+            "Bridge closed to trucks after rust report",
+        ),
+        (
+            '<title>Bridge closed | Example News</title><script type="application/ld+json">'
+            '{"@context": "https://schema.org", "@type": "NewsArticle", '
+            '"headline": "Council shuts river bridge to trucks"}</script>',
+            "Council shuts river bridge to trucks",
+        ),
+        ("<title>Haulers ask for a delay - Example News</title>", None),
+        ("", None),
+    ],
+)
+def test_page_title_is_trafilaturas_metadata_title(head: str, title: str | None) -> None:
+    page = f"<html><head>{head}</head>{_HTML_BODY}"
+    meta = trafilatura.extract_metadata(page)
+    expected = meta.title if meta is not None else None
+    if title is not None:
+        assert expected == title
+    tree = visible.load(page).tree
+    assert tree is not None
+    assert page_title(tree) == expected  # the title steps alone, on the shared parse

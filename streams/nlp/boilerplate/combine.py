@@ -82,6 +82,7 @@ class Evidence:
     covs: tuple[list[float], list[float], list[float]]
     stops: frozenset[str]
     headings: frozenset[str]
+    title: str | None
 
 
 def gather(markup: str, url: str | None) -> Evidence:
@@ -95,6 +96,7 @@ def gather(markup: str, url: str | None) -> Evidence:
     stops = detect_stoplist(page)
     links = "\n".join(a.text_content() for a in root.iter("a"))
     headings = frozenset(" ".join(h.text_content().split()) for h in root.iter("h1", "h2", "h3"))
+    title = htmlmod.page_title(parsed.tree) if parsed.tree is not None else None
     # Both extractors work on copies of the tree. readability-lxml goes first: trafilatura
     # compares its own extraction with readability's article, given instead of re-run.
     article = htmlmod.readability_tree(root)
@@ -114,7 +116,7 @@ def gather(markup: str, url: str | None) -> Evidence:
         coverage(page, spans, readable, grams, needs),
         coverage(page, spans, links, grams, needs),
     )
-    return Evidence(page, spans, tokens, covs, stops, headings)
+    return Evidence(page, spans, tokens, covs, stops, headings, title)
 
 
 def analyse(markup: str, url: str | None) -> Analysis:
@@ -137,11 +139,12 @@ _RULE, _JUNK_SHARE, _FPP, _ASK = (FEATURES.index(name) for name in _COSTLY)
 @dataclass(frozen=True)
 class Decision:
     """A page's visible text, paragraphs and, per paragraph, the rule removals to apply when
-    the model keeps it (None when it drops it)."""
+    the model keeps it (None when it drops it); the page's title from its metadata."""
 
     page: str
     spans: list[tuple[int, int]]
     kept: list[list[Removed] | None]
+    title: str | None
 
 
 def decide(markup: str, url: str | None, model: Model) -> Decision:
@@ -164,7 +167,7 @@ def decide(markup: str, url: str | None, model: Model) -> Decision:
         removals = merge_removed(inline_removals(page, start, end))
         row = rows.row(k, sum(r.end - r.start for r in removals))
         kept.append(removals if model.probability(row) >= model.threshold else None)
-    return Decision(page, spans, kept)
+    return Decision(page, spans, kept, ev.title)
 
 
 def coverage(

@@ -31,12 +31,14 @@ class Cleaned:
 
     ``segments`` (extension, optional): input span of each verbatim piece of ``text``, in
     order; pieces are joined by one separator each (space, newline or blank line).
+    ``title``: the headline the input names (a page's metadata, a text's first line), if any.
     """
 
     text: str
     removed: list[Removed]
     removed_chars: int
     segments: tuple[tuple[int, int], ...] = field(default=(), compare=False, repr=False)
+    title: str | None = field(default=None, compare=False)
 
 
 Piece = tuple[int, str]  # (offset in the input, verbatim text)

@@ -13,7 +13,7 @@ lede stays.
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from streams.nlp.boilerplate import guards, segment
 from streams.nlp.boilerplate.language import WORD, detect_stoplist, word_count
@@ -21,6 +21,7 @@ from streams.nlp.boilerplate.logistic import Model, load_model
 from streams.nlp.boilerplate.publisher import credit_spans, cues, is_appeal_block, is_teaser
 from streams.nlp.boilerplate.rules import classify, is_comments_start, is_section_end
 from streams.nlp.boilerplate.spans import Cleaned, Removed, build_cleaned
+from streams.nlp.boilerplate.title import headline
 from streams.nlp.errors import InputError
 from streams.resources import data_dir
 
@@ -258,7 +259,8 @@ def keep(found: Analysis, model: Model | None) -> list[bool]:
 
 
 def clean_text(text: str) -> Cleaned:
-    """Clean scraped article text; removed offsets index ``text`` exactly."""
+    """Clean scraped article text; removed offsets index ``text`` exactly; the title is the
+    first line when it looks like a headline (:func:`~streams.nlp.boilerplate.title.headline`)."""
     guards.check_text(text, kind="text", max_chars=guards.MAX_TEXT_CHARS)
     found = analyse(text)
     kept = keep(found, load_model(TEXT_MODEL_FILE, TEXT_FEATURES))
@@ -275,4 +277,4 @@ def clean_text(text: str) -> Cleaned:
     cleaned = build_cleaned(text, removed)
     if not cleaned.text:
         raise InputError("no article text left after removing boilerplate")
-    return cleaned
+    return replace(cleaned, title=headline(text))
