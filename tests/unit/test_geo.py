@@ -320,6 +320,14 @@ def test_a_sea_or_physical_region_gets_its_natural_earth_point() -> None:
     assert geotag(text, [ent("e1", "Atlantic", "LOC", text)])[0] == []
 
 
+def test_a_region_split_into_compass_divisions_is_placed_at_their_middle() -> None:
+    # North, South, West, Central and East Darfur are first-level divisions; Darfur is not
+    text = "Aid convoys reached Darfur after the ceasefire."
+    places, _ = geotag(text, [ent("e1", "Darfur", "GPE", text)])
+    darfur = by_text(places, "Darfur")
+    assert darfur["feature"] == "region" and km(darfur, 13.0, 24.5) < 161
+
+
 def test_large_provinces_use_natural_earth_points_not_their_towns() -> None:
     # Ontario's towns crowd its south; the box of its towns lay ~300 km south of its middle
     text = "Wildfires burned across Ontario and British Columbia this week."

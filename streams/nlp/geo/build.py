@@ -17,8 +17,10 @@ from __future__ import annotations
 
 import csv
 import json
+import math
 import os
 import pickle
+import re
 import sys
 import time
 from array import array
@@ -100,6 +102,28 @@ def _naturalearth() -> tuple[dict[int, tuple[float, float]], dict[str, tuple[flo
         elif kind == "region":
             regions.setdefault(norm(name), pt)
     return by_gid, regions
+
+
+_COMPASS = re.compile(r"^(?:north|south|east|west|central|northern|southern|eastern|western) (.+)$")
+
+
+def _compass_union(b: _Builder, key: str) -> tuple[float, float] | None:
+    """The mean point of the first-level divisions of one country that split a region by
+    compass points: Darfur is North, South, West, Central and East Darfur (at least two)."""
+    by_cc: dict[str | None, list[int]] = defaultdict(list)
+    for i, feature in enumerate(b.feature):
+        if feature == "admin1":
+            m = _COMPASS.match(norm(b.name[i]))
+            if m and m.group(1) == key:
+                by_cc[b.cc[i]].append(i)
+    members = max(by_cc.values(), key=len, default=[])
+    if len(members) < 2:
+        return None
+    x = y = z = 0.0
+    for i in members:
+        la, lo = math.radians(b.lat[i]), math.radians(b.lon[i])
+        x, y, z = x + math.cos(la) * math.cos(lo), y + math.cos(la) * math.sin(lo), z + math.sin(la)
+    return math.degrees(math.atan2(z, math.hypot(x, y))), math.degrees(math.atan2(y, x))
 
 
 class _Builder:
@@ -358,7 +382,7 @@ def build() -> dict:
         if not line.strip() or line.startswith("#"):
             continue
         form, _, target = line.partition("\t")
-        point = ne_regions.get(norm(target or form))
+        point = ne_regions.get(norm(target or form)) or _compass_union(b, norm(form))
         if point is not None:
             region_points[norm(form)] = b.add_point(target or form, *point, "region")
 
