@@ -513,3 +513,26 @@ def test_wh_clause_after_a_speech_verb() -> None:
     assert [c["text"] for c in speech] == ["when they would vote on the levy"]
     claims, _ = _run("The council met when the levy was due.")
     assert _speech(claims) == []
+
+
+def test_split_quote_across_a_long_speaker_description() -> None:
+    text = (
+        "“The budget is a mess,” said Maria Lopez, a retired schoolteacher from Ohio who has "
+        "volunteered for three campaigns and now runs a food bank in Columbus. "
+        "“Nobody in Washington seems to care.”"
+    )
+    quotes = _speech(_run(text)[0])
+    assert len(quotes) == 1
+    assert [text[f["start"] : f["end"]] for f in quotes[0]["fragments"]] == [
+        "“The budget is a mess,”",
+        "“Nobody in Washington seems to care.”",
+    ]
+    assert quotes[0]["speaker_mention"]["text"] == "Maria Lopez"
+    # another quotation in between: the two are not joined
+    text = (
+        "“The budget is a mess,” said Maria Lopez, who once called the mayor “a clown” at a "
+        "meeting in Columbus. “Nobody in Washington seems to care.”"
+    )
+    quotes = _speech(_run(text)[0])
+    assert "“The budget is a mess,”" in [q["text"] for q in quotes]
+    assert not any(q.get("fragments") for q in quotes)

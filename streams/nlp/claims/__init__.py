@@ -23,6 +23,8 @@ from .worthiness import score
 __all__ = ["extract_claims"]
 
 _NEAR = 160  # characters around a quote searched for its cue verb
+# Longest attribution (speaker, description, cue) joining two quotes into one claim.
+_TAIL = 300
 
 
 @dataclass
@@ -172,6 +174,14 @@ def _quote_claims(doc: Doc, atts: list[Attribution], index: EntityIndex) -> list
     return _merge_split(text, claims)
 
 
+def _attribution_tail(text: str, prev: _Claim, c: _Claim) -> bool:
+    """The words between two quotes of one speaker are only the attribution, however long the
+    speaker's description: '"A," said Jane Roe, a teacher who ... . "B."' (no other quote in
+    between, and not a page of text)."""
+    between = text[prev.end : c.start]
+    return len(between) <= _TAIL and not has_quote_marks(between)
+
+
 def _merge_split(text: str, claims: list[_Claim]) -> list[_Claim]:
     """Join '"A," he said, "B."' into one claim with two fragments."""
     out: list[_Claim] = []
@@ -186,7 +196,7 @@ def _merge_split(text: str, claims: list[_Claim]) -> list[_Claim]:
             and (c.cue is None or (prev.cue is not None and c.cue.i == prev.cue.i))
             and prev.cue is not None
             and prev.end <= prev.cue.idx < c.start
-            and c.start - prev.end <= 120
+            and (c.start - prev.end <= 120 or _attribution_tail(text, prev, c))
             and "\n" not in text[prev.end : c.start]
         ):
             prev.fragments.append((c.start, c.end))
