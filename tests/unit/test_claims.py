@@ -536,3 +536,18 @@ def test_split_quote_across_a_long_speaker_description() -> None:
     quotes = _speech(_run(text)[0])
     assert "“The budget is a mess,”" in [q["text"] for q in quotes]
     assert not any(q.get("fragments") for q in quotes)
+
+
+def test_reported_clause_ending_in_a_quote_takes_its_closing_mark() -> None:
+    # the parser leaves the closing mark (and the stop inside it) out of the clause
+    text = 'The senator said the plan was "dead on arrival." Her aides disagreed.'
+    speech = _speech(_run(text)[0])
+    assert [c["text"] for c in speech] == ['the plan was "dead on arrival."']
+    assert speech[0]["kind"] == "quote" and speech[0]["cue"] == "said"
+    # a clause followed by a separate quotation is not widened into it
+    text = 'Officials said the bridge would reopen in May. "We are confident," the mayor added.'
+    speech = _speech(_run(text)[0])
+    assert [c["text"] for c in speech] == [
+        "the bridge would reopen in May",
+        '"We are confident,"',
+    ]

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from spacy.tokens import Doc, Token
 
 from .numbers import find_quantities
-from .quotes import find_quote_spans, has_quote_marks, is_title, word_count
+from .quotes import ALL_MARKS, find_quote_spans, has_quote_marks, is_title, word_count
 from .reported import Attribution, find_attributions, find_subject
 from .speakers import SPEAKER_LABELS, EntityIndex, Mention, link, mention_span, role_speaker
 from .textcache import release, text_of
@@ -25,6 +25,8 @@ __all__ = ["extract_claims"]
 _NEAR = 160  # characters around a quote searched for its cue verb
 # Longest attribution (speaker, description, cue) joining two quotes into one claim.
 _TAIL = 300
+# What may lie between a content span's edge and the quote mark it widens to.
+_MARK_TAIL = " .,;:!?\u2026" + ALL_MARKS
 
 
 @dataclass
@@ -108,12 +110,28 @@ def _continues(text: str, prev: _Claim, q: tuple[int, int]) -> bool:
     return between.count("\n") <= 3 and len(between.strip()) < 120
 
 
+def _snap_to_marks(text: str, a: Attribution, qspans, qstarts) -> None:
+    """Widen a parsed content span that stops at a quote's marks to take them in: the parser
+    hangs the closing mark (and the full stop inside it) on the verb, so 'called the plan "a
+    disaster."' reads 'the plan "a disaster' without this."""
+    k = bisect.bisect_right(qstarts, a.end) - 1
+    if k >= 0 and qspans[k][0] < a.end < qspans[k][1]:
+        if not text[a.end : qspans[k][1]].strip(_MARK_TAIL):
+            a.end = qspans[k][1]
+    k = bisect.bisect_right(qstarts, a.start) - 1
+    if k >= 0 and qspans[k][0] < a.start < qspans[k][1]:
+        if not text[qspans[k][0] : a.start].strip(_MARK_TAIL):
+            a.start = qspans[k][0]
+
+
 def _quote_claims(doc: Doc, atts: list[Attribution], index: EntityIndex) -> list[_Claim]:
     """Merge quote-mark spans with parsed attributions into quote/reported claims."""
     text = text_of(doc)
     qspans = find_quote_spans(text)
     qstarts = [s for s, _ in qspans]
     atts = [a for a in atts if a.cue is None or not _inside(a.cue.idx, qspans, qstarts)]
+    for a in atts:
+        _snap_to_marks(text, a, qspans, qstarts)
     # Attributions by start, so each quote looks only at those that can overlap it (not all:
     # thousands of quotes and attributions made this quadratic).
     order = sorted(range(len(atts)), key=lambda k: atts[k].start)
