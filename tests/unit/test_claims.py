@@ -551,3 +551,13 @@ def test_reported_clause_ending_in_a_quote_takes_its_closing_mark() -> None:
         "the bridge would reopen in May",
         '"We are confident,"',
     ]
+
+
+def test_what_a_verb_says_of_its_object_is_content() -> None:
+    claims, _ = _run("Obama called the attack an act of terror.")
+    assert [c["text"] for c in _speech(claims)] == ["the attack an act of terror"]
+    claims, _ = _run("She sees the trade deal as a threat to farmers.")
+    assert [c["text"] for c in _speech(claims)] == ["the trade deal as a threat to farmers"]
+    # an "as" clause (a time, not a predicate) stays out
+    claims, _ = _run("The governor signed the bill as protesters gathered outside.")
+    assert [c["text"] for c in _speech(claims)] == ["the bill"]

@@ -181,7 +181,7 @@ def _content_tokens(verb: Token) -> list[Token]:
         elif c.dep_ == "dobj" and lemma not in _LISTENER_OBJECT:
             if c.lower_ in _WEAK_OBJECTS and len(list(c.subtree)) == 1:
                 continue
-            out += list(c.subtree)
+            out += list(c.subtree) + _predicated(verb, c)
         elif (
             c.dep_ == "prep"
             and c.lower_ in ("for", "of", "that")
@@ -225,12 +225,23 @@ def plausible_source(tok: Token, depth: int = 0) -> bool:
     return False
 
 
+def _predicated(verb: Token, obj: Token) -> list[Token]:
+    """What a verb says of its object: 'called the plan [a disaster]', 'described him [as a
+    liar]', 'sees the deal [as a threat]' (an object predicate or an 'as' phrase after it)."""
+    return [
+        t
+        for c in verb.children
+        if c.i > obj.i and (c.dep_ == "oprd" or (c.dep_ == "prep" and c.lower_ == "as"))
+        for t in c.subtree
+    ]
+
+
 def _object_tokens(verb: Token) -> list[Token]:
     """Object of a stance/topic verb: its direct object, the object of its preposition, or
     the subject of a passive with an agent."""
     for c in verb.children:
         if c.dep_ == "dobj" and c.i > verb.i and c.lower_ not in _WEAK_OBJECTS:
-            return _same_paragraph(verb, list(c.subtree))
+            return _same_paragraph(verb, list(c.subtree) + _predicated(verb, c))
     for c in verb.children:
         preps = topic_preps().get(verb.lemma_.lower(), frozenset())
         if c.dep_ == "prep" and c.i > verb.i and c.lower_ in preps:
