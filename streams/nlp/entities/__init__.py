@@ -10,6 +10,7 @@ from __future__ import annotations
 from spacy.lang.en.stop_words import STOP_WORDS
 from spacy.tokens import Doc
 
+from streams.nlp.doctext import text_of
 from streams.nlp.entities.acronyms import repair as repair_by_acronyms
 from streams.nlp.entities.layout import PERSON_IF_UNTAGGED, TEAM_IF_TAGGED, layout_names
 from streams.nlp.entities.linking import Cluster, cluster_mentions
@@ -122,7 +123,7 @@ def extract_entities(
     # "FEMA" spells where "Federal Emergency Management Agency" ends, however the model cut it
     mentions = repair_by_acronyms(doc, mentions, regions)
     taken |= {k for m in mentions for k in range(m.start, m.end)}
-    for a, b in titled_names(doc, taken):
+    for a, b in titled_names(doc, tt, taken):
         mention = Mention(a, b, "PERSON", weight=0.5, person_cue=True)
         mentions.append(annotate(mention, regions, doc))
     mentions.sort(key=lambda m: m.start)
@@ -143,7 +144,7 @@ def extract_entities(
 
     scores = salience(doc, clusters, title, regions.headline)
     out: list[dict] = []
-    text = doc.text  # built on every access: read once
+    text = text_of(doc)
     emitted: set[tuple[int, int]] = set()
     for cl, sal in zip(clusters, scores, strict=True):
         spans: list[dict] = []

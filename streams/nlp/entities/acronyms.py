@@ -14,6 +14,7 @@ import re
 
 from spacy.tokens import Doc, Token
 
+from streams.nlp.doctext import text_of
 from streams.nlp.entities.spans import Mention, Regions, annotate
 
 _CONNECT = frozenset({"of", "and", "for", "the", "on", "in", "&"})
@@ -61,7 +62,7 @@ _ACRONYM_TEXT = re.compile(r"\b[A-Z](?:\.?[A-Z]){1,5}\b")
 def long_forms(doc: Doc, regions: Regions) -> dict[str, tuple[int, int]]:
     """Acronym -> the token range of its long form, for acronyms written in the body."""
     acronyms = set()
-    for m in _ACRONYM_TEXT.finditer(doc.text):  # cheap: most texts have few or none
+    for m in _ACRONYM_TEXT.finditer(text_of(doc)):  # cheap: most texts have few or none
         tok = doc.char_span(m.start(), m.end(), alignment_mode="expand")
         if tok is not None and len(tok) == 1 and not regions.headline[tok[0].i]:
             short = _acronym(tok[0])

@@ -7,6 +7,7 @@ import json
 
 from spacy.tokens import Doc
 
+from streams.nlp.doctext import text_of
 from streams.nlp.entities.linking import Cluster
 from streams.nlp.entities.normalize import norm_key
 from streams.nlp.entities.resources import DATA_DIR, credit_cues
@@ -63,7 +64,7 @@ def drop_publisher_credits(doc: Doc, clusters: list[Cluster], publisher: str) ->
     if not pub:
         return
     cues = credit_cues()
-    text = doc.text
+    text = text_of(doc)
     last_line_start = text.rstrip().rfind("\n") + 1
     for cl in clusters:
         keep = []

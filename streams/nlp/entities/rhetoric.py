@@ -16,6 +16,7 @@ from collections.abc import Sequence
 
 from spacy.tokens import Doc
 
+from streams.nlp import doctext
 from streams.nlp.entities.spans import Mention
 
 _CONNECTORS = frozenset("of the and for a an in on to at by with & de".split())
@@ -40,7 +41,7 @@ def rhetoric(doc: Doc, mentions: Sequence[Mention]) -> dict[int, tuple[int, int,
     cands = [i for i, m in enumerate(mentions) if _candidate(doc, m)]
     if not cands:
         return {}
-    text = doc.text
+    text = doctext.text_of(doc)
     outside = {text_of(doc, m) for m in mentions if not m.in_quote}
     cands = [i for i in cands if text_of(doc, mentions[i]) not in outside]
     by_sent: dict[tuple[int, int], list[int]] = {}

@@ -303,21 +303,25 @@ def defined_acronyms(doc: Doc, mentions: list[Mention]) -> list[Mention]:
     return out
 
 
-def titled_names(doc: Doc, taken: set[int]) -> list[tuple[int, int]]:
+def titled_names(doc: Doc, tt: TokenTable, taken: set[int]) -> list[tuple[int, int]]:
     """Names the model missed right after a capitalised title ("Mayor Ana Ruiz"): one to
     three title-case proper nouns on no token of an existing mention. A job title before a
-    name is the strongest cue news copy gives that the name is a person."""
+    name is the strongest cue news copy gives that the name is a person. ``tt``: the doc's
+    token table, read instead of building a Token per probe."""
     tset = titles()
+    longest = max_title_len()
+    n_tokens = len(tt.text)
     found: list[tuple[int, int]] = []
     k = 0
-    while k < len(doc):
+    while k < n_tokens:
+        if not tt.text[k][:1].isupper():
+            k += 1
+            continue
         size = next(
             (
                 n
-                for n in range(max_title_len(), 0, -1)
-                if k + n <= len(doc)
-                and doc[k].text[:1].isupper()
-                and tuple(t.lower_ for t in doc[k : k + n]) in tset
+                for n in range(min(longest, n_tokens - k), 0, -1)
+                if tuple(tt.lower[k : k + n]) in tset
             ),
             0,
         )
@@ -325,7 +329,7 @@ def titled_names(doc: Doc, taken: set[int]) -> list[tuple[int, int]]:
             k += 1
             continue
         start = end = k + size
-        while end < len(doc) and end - start < 3 and _name_token(doc[end], taken):
+        while end < n_tokens and end - start < 3 and _name_token(doc[end], taken):
             end += 1
         if end - start >= 2 or (end - start == 1 and doc[start].pos_ == "PROPN"):
             found.append((start, end))
