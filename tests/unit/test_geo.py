@@ -328,12 +328,13 @@ def test_a_region_split_into_compass_divisions_is_placed_at_their_middle() -> No
     assert darfur["feature"] == "region" and km(darfur, 13.0, 24.5) < 161
 
 
-def test_large_provinces_use_natural_earth_points_not_their_towns() -> None:
-    # Ontario's towns crowd its south; the box of its towns lay ~300 km south of its middle
-    text = "Wildfires burned across Ontario and British Columbia this week."
+def test_divisions_are_at_their_geonames_points_not_their_towns() -> None:
+    # Ontario's and Alberta's towns crowd their south; the box of their towns lay ~300 km off
+    text = "Wildfires burned across Ontario and Alberta as Hawaii braced for a storm."
     places, _ = geotag(text, [])
-    assert km(by_text(places, "Ontario"), 50.0, -85.0) < 100
-    assert km(by_text(places, "British Columbia"), 54.0, -125.0) < 100
+    assert km(by_text(places, "Ontario"), 49.25014, -84.49983) < 1
+    assert km(by_text(places, "Alberta"), 52.28333, -117.46900) < 1
+    assert km(by_text(places, "Hawaii"), 20.75028, -156.50028) < 1  # not on Oahu
 
 
 def test_small_town_in_a_name_needs_a_nearby_place_to_confirm_it() -> None:

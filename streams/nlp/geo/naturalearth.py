@@ -1,23 +1,17 @@
 """Make ``streams/data/geo/naturalearth_points.tsv`` from Natural Earth (public domain).
 
-Natural Earth (naturalearthdata.com, public domain) publishes a representative point for the
-states and provinces of its 1:50m admin-1 layer and the outlines of seas and named physical
-regions. The files read here are Natural Earth's shapefiles as downloaded on 2024-01-24 and
-converted unchanged to GeoJSON with GDAL by github.com/martynafford/natural-earth-geojson
+Natural Earth (naturalearthdata.com, public domain) publishes the outlines of seas and named
+physical regions. The files read here are Natural Earth's shapefiles as downloaded on 2024-01-24
+and converted unchanged to GeoJSON with GDAL by github.com/martynafford/natural-earth-geojson
 (commit 0b9a6ce, 2024-01-24; the repository is CC0). This one-off script reads them and writes
-one row per point:
-
-- ``admin1``: the ``latitude``/``longitude`` attributes of the 1:50m states and provinces (the
-  United States, Canada, Australia and Brazil), keyed by their GeoNames id (``gn_id``);
-- ``region``: the area-weighted centroid of each named sea, bay, strait or physical region
-  (marine polygons and geography regions at 1:10m), all parts of one name together. Oceans
-  and continents are left out: no single point stands for an ocean.
+one ``region`` row per name: the area-weighted centroid of each named sea, bay, strait or
+physical region (marine polygons and geography regions at 1:10m), all parts of one name
+together. Oceans and continents are left out: no single point stands for an ocean.
 
 Usage: ``python -m streams.nlp.geo.naturalearth DIR > streams/data/geo/naturalearth_points.tsv``
-where DIR holds ne_50m_admin_1_states_provinces.json (50m/cultural),
-ne_10m_geography_marine_polys.json and ne_10m_geography_regions_polys.json (10m/physical; the
-latter is shipped there 7z-compressed). The build (``streams.nlp.geo.build``) reads the TSV; it
-does not need these files or this script.
+where DIR holds ne_10m_geography_marine_polys.json and ne_10m_geography_regions_polys.json
+(10m/physical; the latter is shipped there 7z-compressed). The build
+(``streams.nlp.geo.build``) reads the TSV; it does not need these files or this script.
 """
 
 from __future__ import annotations
@@ -32,7 +26,7 @@ from pathlib import Path
 HEADER = (
     "# Natural Earth (public domain, naturalearthdata.com; data of 2024-01-24 as GeoJSON in "
     "martynafford/natural-earth-geojson@0b9a6ce, CC0); made by streams/nlp/geo/naturalearth.py\n"
-    "# kind\tcountry\tname\tkey\tlat\tlon\n"
+    "# kind\tname\tlat\tlon\n"
 )
 
 
@@ -80,15 +74,8 @@ def _title(name: str) -> str:
     return name.title() if name.isupper() else name
 
 
-def rows(src: Path) -> list[tuple[str, str, str, str, float, float]]:
-    out: list[tuple[str, str, str, str, float, float]] = []
-    a1 = json.loads((src / "ne_50m_admin_1_states_provinces.json").read_text(encoding="utf-8"))
-    for f in a1["features"]:
-        p = f["properties"]
-        if p.get("gn_id") and p.get("latitude") is not None:
-            out.append(
-                ("admin1", p["iso_a2"], p["name"], str(p["gn_id"]), p["latitude"], p["longitude"])
-            )
+def rows(src: Path) -> list[tuple[str, str, float, float]]:
+    out: list[tuple[str, str, float, float]] = []
     parts: dict[str, list[tuple[float, float, float]]] = defaultdict(list)
     for fn in ("ne_10m_geography_marine_polys.json", "ne_10m_geography_regions_polys.json"):
         data = json.loads((src / fn).read_text(encoding="utf-8"))
@@ -101,7 +88,7 @@ def rows(src: Path) -> list[tuple[str, str, str, str, float, float]]:
             parts[_title(name)] += [_ring_centroid(r) for r in _polygons(f["geometry"])]
     for name, ps in sorted(parts.items()):
         lat, lon = _mean_point(ps)
-        out.append(("region", "", name, "", lat, lon))
+        out.append(("region", name, lat, lon))
     return out
 
 
@@ -110,8 +97,8 @@ def main(argv: list[str]) -> int:
         print(__doc__, file=sys.stderr)
         return 2
     sys.stdout.write(HEADER)
-    for kind, cc, name, key, lat, lon in rows(Path(argv[0])):
-        sys.stdout.write(f"{kind}\t{cc}\t{name}\t{key}\t{lat:.4f}\t{lon:.4f}\n")
+    for kind, name, lat, lon in rows(Path(argv[0])):
+        sys.stdout.write(f"{kind}\t{name}\t{lat:.4f}\t{lon:.4f}\n")
     return 0
 
 
