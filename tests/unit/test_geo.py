@@ -307,6 +307,14 @@ def test_regions_are_recognised_but_not_turned_into_villages() -> None:
     assert geotag(text, [ent("e1", "the Middle East", "LOC", text)])[0] == []
 
 
+def test_a_local_institution_misread_as_a_person_names_its_town() -> None:
+    text = "Alexandria Police said the suspect fled north through Virginia on Monday."
+    ents = [ent("e1", "Alexandria Police", "PERSON", text), ent("e2", "Virginia", "GPE", text)]
+    places, _ = geotag(text, ents)
+    alexandria = by_text(places, "Alexandria")
+    assert alexandria["country_code"] == "US" and alexandria["admin1"] == "Virginia"
+
+
 def test_a_sea_or_physical_region_gets_its_natural_earth_point() -> None:
     text = "Migrants crossed the Mediterranean while drought spread across the Sahel."
     ents = [ent("e1", "Mediterranean", "LOC", text), ent("e2", "the Sahel", "LOC", text, "Sahel")]

@@ -142,15 +142,24 @@ class _Mask:
 
 
 def _person_tokens(entities: list[dict]) -> set[str]:
+    """The words of the article's multi-word person names. A 'person' whose later words are
+    those of a local government ("Alexandria Police", "Avondale Mayor") is an institution the
+    model misread, and its words name no one."""
+    civic = _context_words().get("civic", frozenset())
+
+    def institution(words: list[str]) -> bool:
+        return any(w.lower().rstrip("'s\u2019") in civic for w in words[1:])
+
     out: set[str] = set()
     for ent in entities:
         if ent.get("label") == "PERSON":
             for m in ent.get("mentions", []):
                 words = m["text"].split()
-                if len(words) > 1:
+                if len(words) > 1 and not institution(words):
                     out.update(norm(w) for w in words)
-            if len(ent.get("name", "").split()) > 1:
-                out.update(norm(w) for w in ent["name"].split())
+            words = ent.get("name", "").split()
+            if len(words) > 1 and not institution(words):
+                out.update(norm(w) for w in words)
     return out
 
 
@@ -219,7 +228,7 @@ def recognise(text: str, entities: list[dict], gaz: Gazetteer) -> list[Mention]:
                 hits = [hit] if hit is not None else []
                 if not hits and label in ("ORG", "PERSON"):
                     lead = _leading_place(text, *span, gaz, True)
-                    if lead is None and label == "ORG":  # "Hopkinton Police Department"
+                    if lead is None:  # "Hopkinton Police Department", "Alexandria Police"
                         lead = _civic_place(text, span, gaz)
                     if lead is None and label == "ORG":
                         lead = _leading_place(text, *span, gaz, False, 0, weak=True)
