@@ -315,6 +315,16 @@ def test_a_local_institution_misread_as_a_person_names_its_town() -> None:
     assert alexandria["country_code"] == "US" and alexandria["admin1"] == "Virginia"
 
 
+def test_a_town_inside_a_longer_name_is_named_by_its_own_name() -> None:
+    # "Fort" is an alternate name of Augusta, Maine; "Fort Hood" is no Augusta
+    text = "Soldiers at Fort Hood were vaccinated first."
+    places, _ = geotag(text, [ent("e1", "Fort Hood", "GPE", text)])
+    assert all(p["name"] != "Augusta" for p in places)
+    text = "The Dublin City Council met on Monday in Ohio."
+    ents = [ent("e1", "Dublin City Council", "ORG", text), ent("e2", "Ohio", "GPE", text)]
+    assert by_text(geotag(text, ents)[0], "Dublin")["admin1"] == "Ohio"
+
+
 def test_a_sea_or_physical_region_gets_its_natural_earth_point() -> None:
     text = "Migrants crossed the Mediterranean while drought spread across the Sahel."
     ents = [ent("e1", "Mediterranean", "LOC", text), ent("e2", "the Sahel", "LOC", text, "Sahel")]

@@ -12,7 +12,7 @@ import re
 from dataclasses import dataclass, field
 
 from streams.nlp.geo.gazetteer import Gazetteer, Place
-from streams.nlp.geo.names import norm
+from streams.nlp.geo.names import norm, variants
 
 PLACE_LABELS = frozenset({"GPE", "LOC", "FAC"})
 DEMONYM_LABELS = frozenset({"NORP"})
@@ -318,8 +318,13 @@ def _placeish(surface: str, cands: list[Place], gaz: Gazetteer, min_pop: int) ->
     """Whether a name found inside another name is surely a place on its own."""
     if not _nameable(surface, cands, gaz):
         return False
+    key, alias = norm(surface), gaz.alias(surface)
     for c in _biggest(cands)[:3]:
-        if c.feature in SCAN_FEATURES or (c.feature == "city" and c.population >= min_pop):
+        if c.feature in SCAN_FEATURES:
+            return True
+        # a town by its own name: alternate names catch words ("Fort" is one of Augusta's)
+        own = key in variants(c.name) or alias == c.idx
+        if c.feature == "city" and c.population >= min_pop and own:
             return True
         if c.feature == "admin2" and " " in surface:
             return True
