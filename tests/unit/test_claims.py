@@ -561,3 +561,27 @@ def test_what_a_verb_says_of_its_object_is_content() -> None:
     # an "as" clause (a time, not a predicate) stays out
     claims, _ = _run("The governor signed the bill as protesters gathered outside.")
     assert [c["text"] for c in _speech(claims)] == ["the bill"]
+
+
+def test_quote_after_the_attribution_sentence_goes_on_with_its_speaker() -> None:
+    text = (
+        "“Rates will rise soon,” said Dana Webb, an economist at a bank. "
+        "“The members keep hinting at it.” Webb added that the bank wants to move before the "
+        "election."
+    )
+    speech = _speech(_run(text)[0])
+    assert [text[f["start"] : f["end"]] for f in speech[0]["fragments"]] == [
+        "“Rates will rise soon,”",
+        "“The members keep hinting at it.”",
+    ]
+    assert speech[0]["cue"] == "said" and speech[0]["speaker_mention"]["text"] == "Dana Webb"
+    # another sentence in between: the second quote is not joined to the first
+    text = (
+        "“Rates will rise soon,” said Dana Webb, an economist at a bank. Later, the chairman "
+        "spoke. “The members keep hinting at it.” Webb added that the bank wants to move."
+    )
+    speech = _speech(_run(text)[0])
+    assert [c["text"] for c in speech][:2] == [
+        "“Rates will rise soon,”",
+        "“The members keep hinting at it.”",
+    ]

@@ -124,6 +124,23 @@ def _snap_to_marks(text: str, a: Attribution, qspans, qstarts) -> None:
             a.start = qspans[k][0]
 
 
+def _follows_attribution(text: str, prev: _Claim, q: tuple[int, int]) -> bool:
+    """A quote with no cue of its own that opens the sentence after '"A," said X ...', in the
+    same paragraph."""
+    if prev.kind != "quote" or prev.cue is None or prev.source is None:
+        return False
+    if not prev.end <= prev.cue.idx < q[0] or not prev.end <= prev.source.idx < q[0]:
+        return False
+    between = text[prev.end : q[0]]
+    return (
+        len(between) <= _TAIL
+        and "\n" not in between
+        and not has_quote_marks(between)
+        and between.rstrip().endswith((".", ":"))
+        and not text[prev.cue.sent.end_char : q[0]].strip()
+    )
+
+
 def _quote_claims(doc: Doc, atts: list[Attribution], index: EntityIndex) -> list[_Claim]:
     """Merge quote-mark spans with parsed attributions into quote/reported claims."""
     text = text_of(doc)
@@ -163,6 +180,10 @@ def _quote_claims(doc: Doc, atts: list[Attribution], index: EntityIndex) -> list
             k, a = min(cands, key=lambda ka: abs(ka[1].cue.idx - q[0]) if ka[1].cue else 0)
             used.add(k)
             c.cue, c.cue_text, c.source, c.cls = a.cue, a.cue_text, a.source, a.cls
+        elif claims and _follows_attribution(text, claims[-1], q):
+            # '"A," said X, a ... . "B."': B goes on with what X said
+            last = claims[-1]
+            c.cue, c.cue_text, c.source, c.cls = last.cue, last.cue_text, last.source, last.cls
         else:
             near = _nearby_cue(doc, q, qspans, qstarts)
             if near:
