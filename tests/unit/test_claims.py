@@ -563,6 +563,22 @@ def test_what_a_verb_says_of_its_object_is_content() -> None:
     assert [c["text"] for c in _speech(claims)] == ["the bill"]
 
 
+def test_attribution_content_stays_in_the_cues_paragraph() -> None:
+    text = (
+        "“Normally,” she said, “you have two candidates that are competent to do the job.”\n\n"
+        '"We have not seen anything like this before.\n'
+        'Norman Ornstein, scholar, on Donald Trump."'
+    )
+    speech = _speech(_run(text)[0])
+    said = [c for c in speech if c["cue"] == "said"]
+    assert len(said) == 1 and "\n" not in said[0]["text"]
+    assert said[0]["text"].startswith("“Normally,”")
+    assert said[0]["text"].endswith("to do the job.”")
+    text = "The economy, she said, is weak\nand wages are falling."
+    speech = _speech(_run(text)[0])
+    assert [c["text"] for c in speech] == ["The economy, she said, is weak"]
+
+
 def test_quote_after_the_attribution_sentence_goes_on_with_its_speaker() -> None:
     text = (
         "“Rates will rise soon,” said Dana Webb, an economist at a bank. "

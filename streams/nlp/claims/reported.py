@@ -375,7 +375,7 @@ def _clause_content(first: Token, last: Token) -> tuple[Token, tuple[int, int]] 
         clause = clause.head
     toks = [t for t in clause.subtree if t.i not in marker]
     toks = [t for t in toks if (t.i < first.i) == (clause.i < first.i)]
-    span = _span_of(toks)
+    span = _span_of(_same_paragraph(first, toks))
     return (clause, span) if span else None
 
 
@@ -502,7 +502,7 @@ def find_attributions(doc: Doc) -> list[Attribution]:
             # "The economy, he said, is weak", "as the results show, Florida is in reach":
             # the content is the head clause minus the aside
             aside = {t.i for t in tok.subtree}
-            toks = [t for t in tok.head.subtree if t.i not in aside]
+            toks = _same_paragraph(tok, [t for t in tok.head.subtree if t.i not in aside])
             src = find_subject(tok)
             if as_aside and not any(c.dep_ in ("nsubj", "agent") for c in tok.children):
                 src = None  # "as reported, ...": no one named (not the main clause's subject)
@@ -519,7 +519,7 @@ def find_attributions(doc: Doc) -> list[Attribution]:
             if span:
                 out.append(Attribution(span[0], span[1], tok, _cue_text(tok), src, cls))
             continue
-        toks = _content_tokens(tok)
+        toks = _same_paragraph(tok, _content_tokens(tok))
         if not toks:
             continue
         span = _span_of(toks)
