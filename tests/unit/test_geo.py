@@ -325,6 +325,27 @@ def test_a_town_inside_a_longer_name_is_named_by_its_own_name() -> None:
     assert by_text(geotag(text, ents)[0], "Dublin")["admin1"] == "Ohio"
 
 
+def test_bare_quebec_is_the_province_and_quebec_city_the_city() -> None:
+    text = "Montreal mayors asked the Quebec government for help; Quebec City agreed."
+    ents = [ent("e2", "Quebec City", "GPE", text), ent("e1", "Quebec", "GPE", text)]
+    places, _ = geotag(text, ents)
+    assert by_text(places, "Quebec")["feature"] == "admin1"
+    assert by_text(places, "Quebec City")["feature"] == "city"
+
+
+def test_a_direction_before_a_country_is_part_of_the_country_not_a_division() -> None:
+    # "southern Mexico" is the south of the country, not the State of Mexico; "upstate New
+    # York" and "the state of Mexico" still ask for the division
+    text = "Migrants camped in southern Mexico while storms hit upstate New York."
+    ents = [ent("e1", "Mexico", "GPE", text), ent("e2", "New York", "GPE", text)]
+    places, _ = geotag(text, ents)
+    assert by_text(places, "Mexico")["feature"] == "country"
+    assert by_text(places, "New York")["feature"] == "admin1"
+    text = "Flooding hit the state of Mexico near the capital."
+    places, _ = geotag(text, [ent("e1", "Mexico", "GPE", text)])
+    assert by_text(places, "Mexico")["feature"] == "admin1"
+
+
 def test_a_sea_or_physical_region_gets_its_natural_earth_point() -> None:
     text = "Migrants crossed the Mediterranean while drought spread across the Sahel."
     ents = [ent("e1", "Mediterranean", "LOC", text), ent("e2", "the Sahel", "LOC", text, "Sahel")]

@@ -14,7 +14,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 
 from streams.nlp.geo.gazetteer import Gazetteer, Place
-from streams.nlp.geo.names import norm
+from streams.nlp.geo.names import norm, variants
 from streams.nlp.geo.recognise import Mention
 
 FEATURE_PRIOR = {"country": 1.6, "continent": 1.6, "admin1": 1.1, "city": 0.0, "admin2": -0.6}
@@ -109,12 +109,19 @@ class Evidence:
 
 
 def _cue(text: str, m: Mention, gaz: Gazetteer) -> bool:
-    """'Washington state', 'state of New York', 'upstate New York' ask for the division."""
+    """'Washington state', 'state of New York', 'upstate New York' ask for the division. A
+    direction before a country's own name asks for part of that country, not a division of its
+    name ('southern Mexico' is not the State of México)."""
     after = text[m.end : m.end + 12].lower()
     before = text[max(0, m.start - 12) : m.start].lower()
-    return any(re.match(rf"\s+{re.escape(c)}\b", after) for c in gaz.admin1_cues_after) or any(
-        re.search(rf"\b{re.escape(c)}\s+$", before) for c in gaz.admin1_cues_before
-    )
+    if any(re.match(rf"\s+{re.escape(c)}\b", after) for c in gaz.admin1_cues_after):
+        return True
+    hits = [c for c in gaz.admin1_cues_before if re.search(rf"\b{re.escape(c)}\s+$", before)]
+    if not hits:
+        return False
+    key = norm(m.text)
+    country = any(c.feature == "country" and key in variants(c.name) for c in m.candidates)
+    return not country or any("state" in c for c in hits)
 
 
 def _containers(text: str, mentions: list[Mention]) -> dict[int, Mention]:
