@@ -601,3 +601,13 @@ def test_quote_after_the_attribution_sentence_goes_on_with_its_speaker() -> None
         "“Rates will rise soon,”",
         "“The members keep hinting at it.”",
     ]
+
+
+def test_a_stance_verbs_infinitive_is_its_content() -> None:
+    claims, _ = _run("Both candidates sought to appeal to younger voters.")
+    assert [c["text"] for c in _speech(claims)] == ["to appeal to younger voters"]
+    claims, _ = _run("She offered to resign.")
+    assert [c["text"] for c in _speech(claims)] == ["to resign"]
+    # a bill is no source
+    claims, _ = _run("The new bill seeks to raise sanctions.")
+    assert _speech(claims) == []
