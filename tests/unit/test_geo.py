@@ -359,6 +359,14 @@ def test_a_sea_or_physical_region_gets_its_natural_earth_point() -> None:
     assert geotag(text, [ent("e1", "Atlantic", "LOC", text)])[0] == []
 
 
+def test_a_place_entity_the_gazetteer_lacks_that_natural_earth_names_is_that_region() -> None:
+    text = "Bird flu reached farms in Jutland and boats on Lake Pontchartrain."
+    ents = [ent("e1", "Jutland", "LOC", text), ent("e2", "Lake Pontchartrain", "LOC", text)]
+    places, _ = geotag(text, ents)
+    assert km(by_text(places, "Jutland"), 56.0, 9.2) < 100
+    assert km(by_text(places, "Lake Pontchartrain"), 30.2, -90.1) < 50
+
+
 def test_a_region_split_into_compass_divisions_is_placed_at_their_middle() -> None:
     # North, South, West, Central and East Darfur are first-level divisions; Darfur is not
     text = "Aid convoys reached Darfur after the ceasefire."

@@ -10,7 +10,8 @@ curated files in ``streams/data/geo``. A division is placed at its GeoNames poin
 list has it (2,848 of 4,073 first-level, 5,416 second-level divisions); the others at the centre
 of the 1st-99th percentile box of their towns, which lands near the GeoNames point for most
 divisions (a median would drift towards the biggest cities). Seas and physical regions named in
-``regions.txt`` get the centroid of their Natural Earth outline. Run
+``regions.txt``, and any other Natural Earth names for place entities the gazetteer lacks, get
+the centroid of their Natural Earth outline. Run
 ``python -m streams.nlp.geo.build CACHE_DIR`` to (re)build the cache file.
 """
 
@@ -99,13 +100,14 @@ def _geonames_points() -> dict[str, dict[int, tuple[float, float]]]:
     return out
 
 
-def _naturalearth() -> dict[str, tuple[float, float]]:
-    """Natural Earth's points of seas and physical regions by folded name
+def _naturalearth() -> dict[str, tuple[str, tuple[float, float]]]:
+    """Natural Earth's seas and physical regions by folded name: (name, point)
     (``naturalearth_points.tsv``, made by ``streams.nlp.geo.naturalearth``)."""
-    regions: dict[str, tuple[float, float]] = {}
+    regions: dict[str, tuple[str, tuple[float, float]]] = {}
     for kind, name, lat, lon in _read_tsv("naturalearth_points.tsv"):
         if kind == "region":
-            regions.setdefault(norm(name), (float(lat), float(lon)))
+            for key in variants(name):
+                regions.setdefault(key, (name, (float(lat), float(lon))))
     return regions
 
 
@@ -388,9 +390,18 @@ def build() -> dict:
         if not line.strip() or line.startswith("#"):
             continue
         form, _, target = line.partition("\t")
-        point = ne_regions.get(norm(target or form)) or _compass_union(b, norm(form))
+        named = ne_regions.get(norm(target or form))
+        point = named[1] if named else _compass_union(b, norm(form))
         if point is not None:
             region_points[norm(form)] = b.add_point(target or form, *point, "region")
+    # every other sea, bay, strait or physical region Natural Earth names, for place entities
+    # the gazetteer has no entry for ("Gulf of Alaska", "Lake Pontchartrain", "Jutland")
+    by_name: dict[str, int] = {}
+    for key, (name, point) in sorted(ne_regions.items()):
+        if key not in region_points:
+            if name not in by_name:
+                by_name[name] = b.add_point(name, *point, "region")
+            region_points[key] = by_name[name]
 
     return {
         "version": BUILD_VERSION,

@@ -185,12 +185,17 @@ def recognise(text: str, entities: list[dict], gaz: Gazetteer) -> list[Mention]:
                         continue  # "Highway"; "Jordan" after "Michael Jordan" is the person
                     cands = gaz.candidates(surface) or _county_of(surface, gaz)
                     demo = None if cands else gaz.demonym(surface)
-                    head = None if cands or demo else _leading_place(text, s, e, gaz, False)
+                    region = not cands and not demo and gaz.region(surface) is not None
+                    head = None
+                    if not (cands or demo or region):
+                        head = _leading_place(text, s, e, gaz, False)
                     if demo is not None:  # "Sri Lankan" tagged as GPE
                         mentions.append(Mention(s, e, surface, "demonym", [demo]))
                     elif head is not None:  # "Alachua County Sheriff" tagged as GPE
                         mentions.append(head)
-                    elif cands or key in gaz.regions:
+                    elif cands or region or key in gaz.regions:
+                        # a sea or region Natural Earth names ("Gulf of Alaska") is resolved
+                        # to its point
                         mentions.append(Mention(s, e, surface, "entity", cands))
                     else:
                         # no gazetteer entry: mostly names the model mislabelled ('Pawlenty',
