@@ -611,3 +611,14 @@ def test_a_stance_verbs_infinitive_is_its_content() -> None:
     # a bill is no source
     claims, _ = _run("The new bill seeks to raise sanctions.")
     assert _speech(claims) == []
+
+
+def test_decisions_aims_and_stances_on_a_clause() -> None:
+    claims, _ = _run("The council decided to delay the vote.")
+    assert [c["text"] for c in _speech(claims)] == ["to delay the vote"]
+    claims, _ = _run("The campaign aims to register new voters.")
+    assert [c["text"] for c in _speech(claims)] == ["to register new voters"]
+    claims, _ = _run("Many voters see that the economy is improving.")
+    assert [c["text"] for c in _speech(claims)] == ["that the economy is improving"]
+    claims, _ = _run("Rain decided the match.")
+    assert _speech(claims) == []

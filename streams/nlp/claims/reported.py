@@ -253,7 +253,7 @@ def _object_tokens(verb: Token) -> list[Token]:
             if objs:
                 return _same_paragraph(verb, [t for g in objs for t in g.subtree])
     for c in verb.children:
-        if c.dep_ == "xcomp" and c.i > verb.i and c.pos_ in ("VERB", "AUX"):
+        if c.dep_ in ("xcomp", "ccomp") and c.i > verb.i and c.pos_ in ("VERB", "AUX"):
             # "sought to rally older voters", "offered to resign": the aim or offer
             return _same_paragraph(verb, list(c.subtree))
     if any(c.dep_ == "agent" for c in verb.children):
