@@ -622,3 +622,10 @@ def test_decisions_aims_and_stances_on_a_clause() -> None:
     assert [c["text"] for c in _speech(claims)] == ["that the economy is improving"]
     claims, _ = _run("Rain decided the match.")
     assert _speech(claims) == []
+
+
+def test_a_reflexive_object_is_content_only_with_a_predicate() -> None:
+    claims, _ = _run("The senator found himself in a difficult spot.")
+    assert _speech(claims) == []
+    claims, _ = _run("She described herself as a centrist.")
+    assert [c["text"] for c in _speech(claims)] == ["herself as a centrist"]

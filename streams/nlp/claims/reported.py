@@ -48,6 +48,11 @@ _REFUSALS = frozenset({"decline", "refuse"})
 # ... of which these never have content in their object ("told reporters", "thanked voters").
 _ONLY_LISTENER = frozenset({"tell", "inform", "remind", "assure", "thank"})
 _WEAK_OBJECTS = frozenset({"it", "this", "that", "so", "something", "anything", "nothing", "what"})
+# Reflexive objects are content only with what is said of them ("described himself as a
+# centrist"), not alone ("found himself", "pushed themselves").
+_REFLEXIVES = frozenset(
+    "himself herself itself themselves myself ourselves yourself yourselves".split()
+)
 _ADJ_PREPS = frozenset({"of", "about", "on", "with", "in", "to", "toward", "towards"})
 _END_PUNCT = frozenset({".", "!", "?"})
 _SHORT_ANSWERS = frozenset({"yes", "no", "so"})
@@ -181,7 +186,10 @@ def _content_tokens(verb: Token) -> list[Token]:
         elif c.dep_ == "dobj" and lemma not in _LISTENER_OBJECT:
             if c.lower_ in _WEAK_OBJECTS and len(list(c.subtree)) == 1:
                 continue
-            out += list(c.subtree) + _predicated(verb, c)
+            pred = _predicated(verb, c)
+            if c.lower_ in _REFLEXIVES and not pred:
+                continue
+            out += list(c.subtree) + pred
         elif (
             c.dep_ == "prep"
             and c.lower_ in ("for", "of", "that")
@@ -241,7 +249,9 @@ def _object_tokens(verb: Token) -> list[Token]:
     the subject of a passive with an agent."""
     for c in verb.children:
         if c.dep_ == "dobj" and c.i > verb.i and c.lower_ not in _WEAK_OBJECTS:
-            return _same_paragraph(verb, list(c.subtree) + _predicated(verb, c))
+            pred = _predicated(verb, c)
+            if c.lower_ not in _REFLEXIVES or pred:
+                return _same_paragraph(verb, list(c.subtree) + pred)
     for c in verb.children:
         preps = topic_preps().get(verb.lemma_.lower(), frozenset())
         if c.dep_ == "prep" and c.i > verb.i and c.lower_ in preps:
