@@ -629,3 +629,14 @@ def test_a_reflexive_object_is_content_only_with_a_predicate() -> None:
     assert _speech(claims) == []
     claims, _ = _run("She described herself as a centrist.")
     assert [c["text"] for c in _speech(claims)] == ["herself as a centrist"]
+
+
+def test_no_cue_inside_a_markup_tag() -> None:
+    text = (
+        "Several candidates posted messages:\n\n"
+        '<tweet pic="" author="JaneDoe" timestamp="1449075600" tweet_id="6721">'
+        "Praying for the victims tonight.</tweet>."
+    )
+    assert [c["cue"] for c in _speech(_run(text)[0])] == ["posted"]
+    claims, _ = _run("Jane Doe tweet a message of sympathy.")
+    assert [c["cue"] for c in _speech(claims)] == ["tweet"]

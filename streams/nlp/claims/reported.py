@@ -7,6 +7,8 @@ where the content is the rest of the clause. Each finding is an :class:`Attribut
 
 from __future__ import annotations
 
+import bisect
+import re
 from dataclasses import dataclass, field
 
 from spacy.tokens import Doc, Token
@@ -542,4 +544,25 @@ def find_attributions(doc: Doc) -> list[Attribution]:
         out.append(Attribution(span[0], span[1], tok, _cue_text(tok), find_subject(tok), cls))
     out += _according(doc)
     out += _colon_lines(doc)
+    return _outside_markup(text_of(doc), out)
+
+
+# A markup tag left in the text ('<tweet author="..." id="...">'): its words are no speech.
+_TAG = re.compile(r"<[^<>\n]{1,500}>")
+
+
+def _outside_markup(text: str, atts: list[Attribution]) -> list[Attribution]:
+    """Attributions whose cue is not a word inside a markup tag (the parser reads '<tweet
+    pic=...>' as the verb 'tweet')."""
+    if "<" not in text:
+        return atts
+    tags = [m.span() for m in _TAG.finditer(text)]
+    starts = [a for a, _ in tags]
+    out = []
+    for att in atts:
+        if att.cue is not None:
+            k = bisect.bisect_right(starts, att.cue.idx) - 1
+            if k >= 0 and att.cue.idx < tags[k][1]:
+                continue
+        out.append(att)
     return out
