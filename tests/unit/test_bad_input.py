@@ -425,6 +425,7 @@ PATTERN_MODULES = [
     "streams.nlp.boilerplate.publisher",
     "streams.nlp.boilerplate.title",
     "streams.nlp.geo.names",
+    "streams.nlp.geo.build",
     "streams.nlp.geo.recognise",
     "streams.nlp.geo.resolve",
     "streams.nlp.geo.focus",
