@@ -640,3 +640,13 @@ def test_no_cue_inside_a_markup_tag() -> None:
     assert [c["cue"] for c in _speech(_run(text)[0])] == ["posted"]
     claims, _ = _run("Jane Doe tweet a message of sympathy.")
     assert [c["cue"] for c in _speech(claims)] == ["tweet"]
+
+
+def test_money_as_a_stance_object_is_a_transaction() -> None:
+    for text in (
+        "The senator raised $2 million in March.",
+        "The campaign raised money from small donors.",
+    ):
+        assert _speech(_run(text)[0]) == []
+    claims, _ = _run("The senator raised questions about the deal.")
+    assert [c["text"] for c in _speech(claims)] == ["questions about the deal"]

@@ -55,6 +55,7 @@ _WEAK_OBJECTS = frozenset({"it", "this", "that", "so", "something", "anything", 
 _REFLEXIVES = frozenset(
     "himself herself itself themselves myself ourselves yourself yourselves".split()
 )
+_MONEY_NOUNS = frozenset({"money", "fund", "funds", "cash", "sum", "dollar", "donation"})
 _ADJ_PREPS = frozenset({"of", "about", "on", "with", "in", "to", "toward", "towards"})
 _END_PUNCT = frozenset({".", "!", "?"})
 _SHORT_ANSWERS = frozenset({"yes", "no", "so"})
@@ -251,6 +252,8 @@ def _object_tokens(verb: Token) -> list[Token]:
     the subject of a passive with an agent."""
     for c in verb.children:
         if c.dep_ == "dobj" and c.i > verb.i and c.lower_ not in _WEAK_OBJECTS:
+            if c.ent_type_ == "MONEY" or c.lemma_.lower() in _MONEY_NOUNS:
+                return []  # "raised $5 million", "accepted money": a transaction, no stance
             pred = _predicated(verb, c)
             if c.lower_ not in _REFLEXIVES or pred:
                 return _same_paragraph(verb, list(c.subtree) + pred)
