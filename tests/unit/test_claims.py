@@ -650,3 +650,10 @@ def test_money_as_a_stance_object_is_a_transaction() -> None:
         assert _speech(_run(text)[0]) == []
     claims, _ = _run("The senator raised questions about the deal.")
     assert [c["text"] for c in _speech(claims)] == ["questions about the deal"]
+
+
+def test_topic_verb_object_with_what_is_said_of_it() -> None:
+    claims, _ = _run("The governor referred to the protesters as his friends.")
+    assert [c["text"] for c in _speech(claims)] == ["the protesters as his friends"]
+    claims, _ = _run("The senator talked about taxes as the crowd cheered.")
+    assert [c["text"] for c in _speech(claims)] == ["taxes"]

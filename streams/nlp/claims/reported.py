@@ -266,7 +266,8 @@ def _object_tokens(verb: Token) -> list[Token]:
                 if g.dep_ in ("pobj", "pcomp") and g.ent_type_ not in ("DATE", "TIME")
             ]
             if objs:
-                return _same_paragraph(verb, [t for g in objs for t in g.subtree])
+                toks = [t for g in objs for t in g.subtree] + _predicated(verb, c)
+                return _same_paragraph(verb, toks)
     for c in verb.children:
         if c.dep_ in ("xcomp", "ccomp") and c.i > verb.i and c.pos_ in ("VERB", "AUX"):
             # "sought to rally older voters", "offered to resign": the aim or offer
