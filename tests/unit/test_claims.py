@@ -657,3 +657,15 @@ def test_topic_verb_object_with_what_is_said_of_it() -> None:
     assert [c["text"] for c in _speech(claims)] == ["the protesters as his friends"]
     claims, _ = _run("The senator talked about taxes as the crowd cheered.")
     assert [c["text"] for c in _speech(claims)] == ["taxes"]
+
+
+def test_reported_clause_running_into_a_quote_is_one_mixed_quote() -> None:
+    text = 'Ms. Gray said she sent every voter the same text: "Do you feel the bern?"'
+    speech = _speech(_run(text)[0])
+    assert [c["text"] for c in speech] == [
+        'she sent every voter the same text: "Do you feel the bern?"'
+    ]
+    assert speech[0]["kind"] == "quote" and speech[0]["cue"] == "said"
+    text = 'The mayor said the plan had failed. "We tried," her deputy added.'
+    speech = _speech(_run(text)[0])
+    assert [c["text"] for c in speech] == ["the plan had failed", '"We tried,"']

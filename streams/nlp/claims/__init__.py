@@ -241,6 +241,19 @@ def _merge_split(text: str, claims: list[_Claim]) -> list[_Claim]:
             prev.fragments.append((c.start, c.end))
             prev.end = c.end
             continue
+        if (
+            prev is not None
+            and prev.kind == "reported"
+            and c.kind == "quote"
+            and c.fragments
+            and prev.cue is not None
+            and (c.cue is None or c.cue.i == prev.cue.i)
+            and prev.end <= c.start
+            and not text[prev.end : c.start].strip(" :,")
+        ):
+            # 'said she sent the same text: "Do you feel the bern?"': one mixed quote
+            prev.kind, prev.end = "quote", c.end
+            continue
         out.append(c)
     return out
 
