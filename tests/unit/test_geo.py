@@ -346,6 +346,17 @@ def test_a_direction_before_a_country_is_part_of_the_country_not_a_division() ->
     assert by_text(places, "Mexico")["feature"] == "admin1"
 
 
+def test_a_list_of_states_is_not_a_town_and_its_state() -> None:
+    text = "Cases were found in Georgia, Oklahoma, Pennsylvania and California."
+    places, _ = geotag(text, [])
+    assert [p["feature"] for p in places] == ["admin1"] * 4  # not Oklahoma, Pennsylvania (town)
+    text = "Flights link Springfield, Illinois and Columbus, Ohio."
+    ents = [ent(f"e{i}", n, "GPE", text) for i, n in enumerate(["Springfield", "Columbus"])]
+    places, _ = geotag(text, ents)
+    assert by_text(places, "Springfield")["admin1"] == "Illinois"
+    assert by_text(places, "Columbus")["admin1"] == "Ohio"
+
+
 def test_a_sea_or_physical_region_gets_its_natural_earth_point() -> None:
     text = "Migrants crossed the Mediterranean while drought spread across the Sahel."
     ents = [ent("e1", "Mediterranean", "LOC", text), ent("e2", "the Sahel", "LOC", text, "Sahel")]

@@ -125,11 +125,29 @@ def _cue(text: str, m: Mention, gaz: Gazetteer) -> bool:
 
 
 def _containers(text: str, mentions: list[Mention]) -> dict[int, Mention]:
-    """Map a mention index to the mention right after it when only a comma sits between them."""
+    """Map a mention index to the mention right after it when only a comma sits between them.
+    Not inside a longer list when the first name is itself of the second's kind: "Georgia,
+    Oklahoma, Pennsylvania and California" are states, not the town of Oklahoma in
+    Pennsylvania; "China, Japan, and the United Kingdom" are countries ("Springfield,
+    Illinois and Columbus, Ohio" keeps both containers: Springfield is no state)."""
+
+    def joined(j: int) -> bool:  # mentions j and j + 1 are members of one list
+        if j < 0 or j + 1 >= len(mentions):
+            return False
+        gap = text[mentions[j].end : mentions[j + 1].start]
+        return len(gap) <= 7 and bool(_LIST_SEP.fullmatch(gap))
+
     out = {}
     for i in range(len(mentions) - 1):
         a, b = mentions[i], mentions[i + 1]
         if re.fullmatch(r"\s*,\s*", text[a.end : b.start]) and not b.demonym:
+            # the kinds the second name is by its own name (or the alias listed first)
+            own_b = [c for c in b.candidates if norm(b.text) in variants(c.name)]
+            kinds = {c.feature for c in own_b + b.candidates[:1]} & {"admin1", "country"}
+            key = norm(a.text)
+            peer = any(c.feature in kinds and key in variants(c.name) for c in a.candidates)
+            if peer and (joined(i - 1) or joined(i + 1)):
+                continue
             out[i] = b
     return out
 
