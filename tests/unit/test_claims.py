@@ -669,3 +669,13 @@ def test_reported_clause_running_into_a_quote_is_one_mixed_quote() -> None:
     text = 'The mayor said the plan had failed. "We tried," her deputy added.'
     speech = _speech(_run(text)[0])
     assert [c["text"] for c in speech] == ["the plan had failed", '"We tried,"']
+
+
+def test_impression_with_a_stance_adjective_the_parser_calls_a_predicate() -> None:
+    claims, _ = _run("Ms. Kelly seemed certain to leave.")
+    assert [c["text"] for c in _speech(claims)] == ["Ms. Kelly seemed certain to leave"]
+    # an adjective complement the adjective cue reads stays with it
+    claims, _ = _run("The mayor appeared pleased with the vote.")
+    speech = _speech(claims)
+    assert [c["text"] for c in speech] == ["the vote"]
+    assert speech[0]["speaker_mention"]["text"] == "The mayor"

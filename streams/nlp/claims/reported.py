@@ -458,8 +458,13 @@ def _appearance(tok: Token) -> Attribution | None:
     subj = next((c for c in kids if c.dep_ in ("nsubj", "expl")), None)
     if subj is None or not (comp or like):
         return None
-    if any(c.lemma_.lower() in cue_classes() or c.lower_ in adjective_cues() for c in comp):
-        return None  # "seemed to suggest that", "appeared pleased with": the cue reports it
+    if any(
+        c.lemma_.lower() in cue_classes() or (c.lower_ in adjective_cues() and c.dep_ == "acomp")
+        for c in comp
+    ):
+        # "seemed to suggest that", "appeared pleased with": the cue reports it (an adjective
+        # the parser calls an object predicate, "seemed certain to leave", is not read as one)
+        return None
     # "seems credible to me": the one it seems to, on the verb or on its complement
     heads = kids + [g for c in comp for g in c.children]
     to = next((c for c in heads if c.dep_ == "prep" and c.lower_ == "to"), None)
