@@ -679,3 +679,13 @@ def test_impression_with_a_stance_adjective_the_parser_calls_a_predicate() -> No
     speech = _speech(claims)
     assert [c["text"] for c in speech] == ["the vote"]
     assert speech[0]["speaker_mention"]["text"] == "The mayor"
+
+
+def test_the_topic_of_a_question_is_content() -> None:
+    claims, _ = _run("Asked about the tax plan, the governor said nothing.")
+    assert [c["text"] for c in _speech(claims)] == ["about the tax plan"]
+    claims, _ = _run("Reporters asked the mayor about the budget.")
+    assert [c["text"] for c in _speech(claims)] == ["the mayor about the budget"]
+    # "about" after another speech verb is no question
+    claims, _ = _run("The mayor warned about the weather.")
+    assert _speech(claims) == []

@@ -197,7 +197,8 @@ def _content_tokens(verb: Token) -> list[Token]:
             c.dep_ == "prep"
             and c.lower_ in ("for", "of", "that")
             and lemma in ("call", "accuse", "blame", "criticize", "praise", "warn", "ask", "charge")
-        ):
+        ) or (c.dep_ == "prep" and c.lower_ == "about" and lemma == "ask"):
+            # "called for X", "accused him of X", "asked about X" (the topic of a question)
             out += list(c.subtree)
     if out and lemma in _LISTENER_OBJECT:
         # "urged him to resign": the listener belongs to the content
