@@ -15,7 +15,8 @@ import re
 import sys
 import time
 import unicodedata
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from pathlib import Path
 
 from tqdm import tqdm
 
@@ -33,6 +34,12 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--json", action="store_true", help="print one JSON object last")
     parser.add_argument("--limit", type=int, default=None, help="score the first N docs only")
     parser.add_argument("--batch-size", type=int, default=32, help="spaCy nlp.pipe batch size")
+    parser.add_argument(
+        "--parses",
+        default=None,
+        help="spaCy DocBin file of the parses: read when it holds the same texts, else "
+        "written after parsing (reruns then skip spaCy)",
+    )
 
 
 def _chars(q: dict, key: str) -> set[int]:
@@ -202,6 +209,25 @@ def _entities_fn():
         return from_ents
 
 
+def _parsed(nlp, texts: list[str], path: str | None, batch_size: int) -> Iterator:
+    """The parses of ``texts``: from ``path`` (a spaCy DocBin) when it holds the same texts,
+    else from spaCy, written to ``path`` at the end when one is given."""
+    from spacy.tokens import DocBin
+
+    if path and Path(path).exists():
+        docs = list(DocBin().from_disk(path).get_docs(nlp.vocab))
+        if [d.text for d in docs] == texts:
+            yield from docs
+            return
+    db = DocBin(store_user_data=True) if path else None
+    for doc in nlp.pipe(texts, batch_size=batch_size):
+        if db is not None:
+            db.add(doc)
+        yield doc
+    if db is not None and path:
+        db.to_disk(path)
+
+
 def run(args: argparse.Namespace) -> int:
     """Score newsstream and the baseline in one spaCy pass; print a table (and JSON)."""
     from streams.nlp.claims import extract_claims
@@ -216,9 +242,9 @@ def run(args: argparse.Namespace) -> int:
     base: dict[str, list[dict]] = {}
     t_post = 0.0
     t0 = time.perf_counter()
-    texts = (d["text"] for d in docs)
+    texts = [d["text"] for d in docs]
     bar = tqdm(
-        zip(docs, nlp.pipe(texts, batch_size=args.batch_size), strict=True),
+        zip(docs, _parsed(nlp, texts, getattr(args, "parses", None), args.batch_size), strict=True),
         total=len(docs),
         desc="quotes",
         file=sys.stderr,
@@ -250,6 +276,7 @@ def run(args: argparse.Namespace) -> int:
     print(
         f"time: {elapsed:.1f}s total, {t_post:.1f}s entities+claims post-processing, "
         f"{words / elapsed:.0f} words/s"
+        + (f" (parses file {args.parses})" if getattr(args, "parses", None) else "")
     )
     if args.json:
         print(json.dumps(res))

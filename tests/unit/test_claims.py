@@ -689,3 +689,32 @@ def test_the_topic_of_a_question_is_content() -> None:
     # "about" after another speech verb is no question
     claims, _ = _run("The mayor warned about the weather.")
     assert _speech(claims) == []
+
+
+def test_quotes_eval_reads_parses_it_wrote(tmp_path, monkeypatch, capsys) -> None:
+    import argparse
+    import json
+
+    from streams.evals import quotes as quotes_eval
+
+    recs = [
+        {"id": "a", "text": '"We will win," Jane Roe said.', "quotes": []},
+        {"id": "b", "text": "The mayor said the bridge would reopen.", "quotes": []},
+    ]
+    data = tmp_path / "bench.jsonl"
+    data.write_text("".join(json.dumps(r) + "\n" for r in recs), encoding="utf-8")
+    parser = argparse.ArgumentParser()
+    quotes_eval.add_arguments(parser)
+    args = parser.parse_args(
+        ["--data", str(data), "--json", "--parses", str(tmp_path / "parses.spacy")]
+    )
+    assert quotes_eval.run(args) == 0
+    first = capsys.readouterr().out.splitlines()[-1]
+    assert (tmp_path / "parses.spacy").exists()
+
+    def no_parsing(*a, **k):
+        raise AssertionError("spaCy ran although the parses were on disk")
+
+    monkeypatch.setattr(load_nlp(), "pipe", no_parsing)
+    assert quotes_eval.run(args) == 0
+    assert capsys.readouterr().out.splitlines()[-1] == first
