@@ -430,6 +430,7 @@ PATTERN_MODULES = [
     "streams.nlp.geo.resolve",
     "streams.nlp.geo.focus",
     "streams.nlp.claims.numbers",
+    "streams.nlp.claims.reported",
     "streams.nlp.claims.worthiness",
     "streams.nlp.entities.normalize",
     "streams.nlp.entities.layout",
