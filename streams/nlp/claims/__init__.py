@@ -13,11 +13,12 @@ from dataclasses import dataclass, field
 
 from spacy.tokens import Doc, Token
 
+from streams.nlp.doctext import release, text_of
+
 from .numbers import find_quantities
 from .quotes import ALL_MARKS, find_quote_spans, has_quote_marks, is_title, word_count
 from .reported import Attribution, find_attributions, find_subject
 from .speakers import SPEAKER_LABELS, EntityIndex, Mention, link, mention_span, role_speaker
-from .textcache import release, text_of
 from .worthiness import score
 
 __all__ = ["extract_claims"]

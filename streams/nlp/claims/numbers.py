@@ -13,8 +13,9 @@ from dataclasses import dataclass
 from spacy.tokens import Span
 from text_to_num import alpha2digit, text2num
 
+from streams.nlp.doctext import text_of
+
 from .lexicon import qualifiers, rate_units
-from .textcache import text_of
 
 LABELS = ("CARDINAL", "MONEY", "PERCENT", "QUANTITY")
 _SCALES = {

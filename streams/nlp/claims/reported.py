@@ -13,6 +13,8 @@ from dataclasses import dataclass, field
 
 from spacy.tokens import Doc, Token
 
+from streams.nlp.doctext import text_of
+
 from .lexicon import (
     according_phrases,
     adjective_cues,
@@ -24,7 +26,6 @@ from .lexicon import (
     source_nouns,
     topic_preps,
 )
-from .textcache import text_of
 
 # Verbs whose direct object is the listener, not the content ("told reporters").
 _LISTENER_OBJECT = frozenset(

@@ -12,8 +12,9 @@ from dataclasses import dataclass
 
 from spacy.tokens import Token
 
+from streams.nlp.doctext import text_of
+
 from .lexicon import pronoun_labels, role_nouns
-from .textcache import text_of
 
 SPEAKER_LABELS = ("PERSON", "ORG", "NORP", "GPE")
 
