@@ -420,3 +420,58 @@ def test_a_persons_surname_read_as_a_place_stays_the_person(nlp):
     person = next(e for e in ents if e["name"] == "Elizabeth Fairfield")
     assert person["label"] == "PERSON" and len(person["mentions"]) == 7
     assert ("Lebanon", "GPE") in [(e["name"], e["label"]) for e in ents]
+
+
+def test_a_score_or_bowling_figure_is_cut_off_a_name(nlp):
+    # the model reads "surname + figures" in a scorecard as a law or a product
+    text = "Bowling : Okafor 9-1-41-3 , Lindqvist 7-0-28-1 .\nOkafor took three wickets."
+    doc = _forced(nlp, text, [("Okafor 9-1-41-3", "LAW"), ("Lindqvist 7-0-28-1", "PRODUCT")])
+    spans = list(doc.ents)
+    k = text.rindex("Okafor")
+    sp = doc.char_span(k, k + len("Okafor"))
+    doc.ents = [*spans, Span(doc, sp.start, sp.end, label="PERSON")]
+    texts = {m["text"] for e in extract_entities(doc) for m in e["mentions"]}
+    assert "Okafor" in texts and "Lindqvist" in texts
+    assert not any(any(c.isdigit() for c in t) for t in texts)
+    # a number that is part of a product or event name stays in it
+    text = "The airline ordered the Airbus A320 and flew fans to Super Bowl 50 in California."
+    doc = _forced(nlp, text, [("Airbus A320", "PRODUCT"), ("Super Bowl 50", "EVENT")])
+    names = {e["name"] for e in extract_entities(doc)}
+    assert {"Airbus A320", "Super Bowl 50"} <= names
+
+
+def test_a_table_caption_is_not_an_entity(nlp):
+    text = (
+        "Rovers 2 United 1\nHalftime 1-0\nAttendance : 21,000\n"
+        "Extras ( lb-3 w-1 ) 4\nRovers moved up to third place."
+    )
+    doc = _forced(
+        nlp, text, [("Halftime", "PERSON"), ("Attendance", "PERSON"), ("Extras", "PERSON")]
+    )
+    names = {e["name"] for e in extract_entities(doc)}
+    assert not names & {"Halftime", "Attendance", "Extras"}
+    # a caption word inside a longer name is no caption
+    text = "Total Energies raised its dividend, Total Energies said on Friday."
+    doc = _forced(nlp, text, [("Total Energies", "ORG")])
+    assert "Total Energies" in {e["name"] for e in extract_entities(doc)}
+
+
+def test_a_capitalised_common_word_the_article_writes_in_lower_case_is_dropped(nlp):
+    text = "Heifers sold higher on Tuesday.\nBuyers said heifers were scarce after the storm."
+    doc = _forced(nlp, text, [("Heifers", "PERSON")])
+    assert "Heifers" not in {e["name"] for e in extract_entities(doc)}
+    # a known place stays next to its common word, and so does a name written only capitalised
+    text = "Turkey raised rates on Monday, days before farmers sold turkey at record prices."
+    doc = _forced(nlp, text, [("Turkey", "GPE")])
+    assert "Turkey" in {e["name"] for e in extract_entities(doc)}
+    text = "Okonkwo scored twice on Saturday and Okonkwo was named man of the match."
+    doc = _forced(nlp, text, [("Okonkwo", "PERSON")])
+    assert "Okonkwo" in {e["name"] for e in extract_entities(doc)}
+    # a surname joined to the full name stays even if the article uses the word in lower case
+    text = "Justin Rose won the title on Sunday. Rose said the rose garden was his favourite hole."
+    doc = _forced(nlp, text, [("Justin Rose", "PERSON")])
+    k = text.index("Rose said")
+    sp = doc.char_span(k, k + 4)
+    doc.ents = [*doc.ents, Span(doc, sp.start, sp.end, label="PERSON")]
+    rose = next(e for e in extract_entities(doc) if e["name"] == "Justin Rose")
+    assert len(rose["mentions"]) == 2

@@ -17,6 +17,7 @@ from streams.nlp.entities.linking import Cluster, cluster_mentions
 from streams.nlp.entities.normalize import norm_key
 from streams.nlp.entities.propagate import propagate
 from streams.nlp.entities.publisher import drop_publisher_credits
+from streams.nlp.entities.resources import aliases, nation_keys, place_spellings, table_captions
 from streams.nlp.entities.rhetoric import rhetoric
 from streams.nlp.entities.salience import salience
 from streams.nlp.entities.spans import (
@@ -84,6 +85,24 @@ def _apply_layout(
     return kept
 
 
+def _common_word(cl: Cluster, tt: TokenTable, lower_words: set[str]) -> bool:
+    """True for a one-word entity that is an ordinary word: a table caption ("Attendance",
+    "Extras"), or a capitalised word the same article also writes in lower case ("Heifers"
+    at a line start, "heifers" in the text). Known places, nations and alias entries stay
+    ("Turkey" next to "turkey"), and so does a word joined to a longer name by linking."""
+    if any(m.end - m.start != 1 for m in cl.mentions):
+        return False
+    forms = {tt.text[m.start] for m in cl.mentions}
+    if all(f.lower() in table_captions() for f in forms):
+        return True
+    if cl.key in aliases() or cl.key in nation_keys():
+        return False
+    return all(
+        not f.islower() and f.lower() in lower_words and f.lower() not in place_spellings()
+        for f in forms
+    )
+
+
 def _keep(cl: Cluster, doc: Doc, regions: Regions) -> bool:
     if _confirmed(cl):
         return True
@@ -133,7 +152,10 @@ def extract_entities(
         m.key = norm_key(doc[m.start : m.end].text)
 
     clusters = cluster_mentions(doc, mentions)
-    clusters = [cl for cl in clusters if _keep(cl, doc, regions)]
+    lower_words = {t for t in tt.text if t.islower()}
+    clusters = [
+        cl for cl in clusters if _keep(cl, doc, regions) and not _common_word(cl, tt, lower_words)
+    ]
     propagate(tt, clusters, regions, STOP_WORDS)
     if publisher:
         drop_publisher_credits(doc, clusters, publisher)

@@ -73,6 +73,12 @@ def place_spellings() -> dict[str, str]:
 
 
 @functools.cache
+def table_captions() -> frozenset[str]:
+    """Lower-case field labels of results and market tables ("attendance", "extras")."""
+    return frozenset(_lines("table_captions.txt"))
+
+
+@functools.cache
 def credit_cues() -> tuple[str, ...]:
     """Lower-case cue phrases marking a byline/credit line where a publisher name is metadata."""
     return tuple(_lines("credit_cues.txt"))

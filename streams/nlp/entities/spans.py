@@ -6,6 +6,7 @@ determiner, honorific or job title, no trailing possessive, never across a line 
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from spacy.tokens import Doc, Token
@@ -155,6 +156,9 @@ def _strip_title(doc: Doc, start: int, end: int) -> int:
 
 # Labels whose names may carry numbers ("Airbus A320", "Windows 95", "Super Bowl 50").
 _NUMBERED = frozenset({"PRODUCT", "EVENT", "WORK_OF_ART", "LAW"})
+# A score, a bowling analysis or a grouped count ("2-1", "10-0-27-2", "4,000") is a figure
+# in a table or result, never part of a name, whatever the label.
+_FIGURE = re.compile(r"\d+(?:[-,]\d+)+")
 
 
 def _breaks(doc: Doc, k: int, label: str) -> bool:
@@ -170,7 +174,22 @@ def _breaks(doc: Doc, k: int, label: str) -> bool:
     if tok.is_alpha and tok.text[0].islower():
         allowed = name_particles() if label == "PERSON" else name_particles() | name_connectors()
         return tok.lower_ not in allowed
-    return label not in _NUMBERED and any(c.isdigit() for c in tok.text)
+    if label in _NUMBERED:
+        return _in_figure(doc, k)
+    return any(c.isdigit() for c in tok.text)
+
+
+def _in_figure(doc: Doc, k: int) -> bool:
+    """True if token ``k`` is part of a figure written without spaces ("2-1", "10-0-27-2",
+    "4,000"; the tokenizer splits the first two at the hyphens)."""
+    a = k
+    while a > 0 and not doc[a - 1].whitespace_ and not doc[a - 1].is_space:
+        a -= 1
+    b = k + 1
+    while b < len(doc) and doc[b - 1].whitespace_ == "" and not doc[b].is_space:
+        b += 1
+    text = doc[a:b].text
+    return _FIGURE.fullmatch(text) is not None
 
 
 def _trim(doc: Doc, start: int, end: int, label: str) -> tuple[int, int] | None:
