@@ -475,3 +475,14 @@ def test_a_capitalised_common_word_the_article_writes_in_lower_case_is_dropped(n
     doc.ents = [*doc.ents, Span(doc, sp.start, sp.end, label="PERSON")]
     rose = next(e for e in extract_entities(doc) if e["name"] == "Justin Rose")
     assert len(rose["mentions"]) == 2
+
+
+def test_a_nationality_before_a_persons_name_is_no_part_of_it(nlp):
+    text = "Kenyan Daniel Komen won the race, ahead of Briton Rob Denmark."
+    doc = _forced(nlp, text, [("Kenyan Daniel Komen", "PERSON"), ("Briton Rob Denmark", "PERSON")])
+    got = {(e["name"], e["label"]) for e in extract_entities(doc)}
+    assert {("Daniel Komen", "PERSON"), ("Rob Denmark", "PERSON"), ("Kenyan", "NORP")} <= got
+    # a two-word name that starts with a nationality word is the name ("Dane Cook")
+    text = "Dane Cook sold out the arena on Friday."
+    doc = _forced(nlp, text, [("Dane Cook", "PERSON")])
+    assert ("Dane Cook", "PERSON") in {(e["name"], e["label"]) for e in extract_entities(doc)}

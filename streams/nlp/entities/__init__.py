@@ -17,7 +17,13 @@ from streams.nlp.entities.linking import Cluster, cluster_mentions
 from streams.nlp.entities.normalize import norm_key
 from streams.nlp.entities.propagate import propagate
 from streams.nlp.entities.publisher import drop_publisher_credits
-from streams.nlp.entities.resources import aliases, nation_keys, place_spellings, table_captions
+from streams.nlp.entities.resources import (
+    aliases,
+    nation_keys,
+    nationality_words,
+    place_spellings,
+    table_captions,
+)
 from streams.nlp.entities.rhetoric import rhetoric
 from streams.nlp.entities.salience import salience
 from streams.nlp.entities.spans import (
@@ -127,6 +133,11 @@ def extract_entities(
     mentions: list[Mention] = []
     for start, end, label in model_mentions(doc):
         for i, (a, b) in enumerate(split_span(doc, start, end, label)):
+            if label == "PERSON" and b - a >= 3 and tt.text[a] in nationality_words():
+                # "Croat Alen Boksic": the nationality is no part of the name
+                nat = Mention(a, a + 1, "NORP", weight=0.3)
+                mentions.append(annotate(nat, regions, doc))
+                a += 1
             # Pieces split off a longer span carry little evidence for its label.
             mention = Mention(a, b, label, weight=1.0 if i == 0 else 0.3)
             mention.person_cue = title_before(doc, a) or initial_shape(doc, a, b)

@@ -7,6 +7,8 @@ from __future__ import annotations
 
 import functools
 import json
+import re
+from pathlib import Path
 
 from streams.resources import data_dir
 
@@ -70,6 +72,19 @@ def place_spellings() -> dict[str, str]:
     names += [s["name"] for s in gc.get_us_states().values()]
     names += [c["name"] for c in gc.get_cities().values()]
     return {n.lower(): n for n in names}
+
+
+@functools.cache
+def nationality_words() -> frozenset[str]:
+    """One-word nationality adjectives and nouns ("Russian", "Croat"): countryinfo's
+    demonyms plus ``nationality_words.txt``."""
+    import countryinfo
+
+    words = set(_lines("nationality_words.txt"))
+    for path in (Path(countryinfo.__file__).parent / "data").glob("*.json"):
+        demonym = json.loads(path.read_text(encoding="utf-8")).get("demonym") or ""
+        words.update(w for w in re.split(r"[,/]", demonym) if w.isalpha())
+    return frozenset(words)
 
 
 @functools.cache
