@@ -486,3 +486,16 @@ def test_a_nationality_before_a_persons_name_is_no_part_of_it(nlp):
     text = "Dane Cook sold out the arena on Friday."
     doc = _forced(nlp, text, [("Dane Cook", "PERSON")])
     assert ("Dane Cook", "PERSON") in {(e["name"], e["label"]) for e in extract_entities(doc)}
+
+
+def test_a_persons_name_cut_short_by_the_model_is_widened(nlp):
+    text = "The award went to Amaka Chidinma Obi, who thanked her coach on Sunday."
+    doc = _forced(nlp, text, [("Obi", "PERSON")])
+    got = {(e["name"], e["label"]) for e in extract_entities(doc)}
+    assert ("Amaka Chidinma Obi", "PERSON") in got
+    # a title, another entity or a line break stops the widening
+    text = "Chancellor Ingrid Vahl met Lisbon officials.\nMarkus Brandt said little."
+    doc = _forced(nlp, text, [("Vahl", "PERSON"), ("Lisbon", "GPE"), ("Brandt", "PERSON")])
+    names = {e["name"] for e in extract_entities(doc)}
+    assert "Ingrid Vahl" in names and "Lisbon" in names
+    assert not any("Chancellor" in n or "Vahl Lisbon" in n for n in names)
