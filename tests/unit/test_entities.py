@@ -499,3 +499,15 @@ def test_a_persons_name_cut_short_by_the_model_is_widened(nlp):
     names = {e["name"] for e in extract_entities(doc)}
     assert "Ingrid Vahl" in names and "Lisbon" in names
     assert not any("Chancellor" in n or "Vahl Lisbon" in n for n in names)
+
+
+def test_a_ranked_competitor_from_a_nation_is_a_person(nlp):
+    text = "Leading scores :\n204 Tomas Ekdahl ( Sweden ) 68 66 70\n205 Rafael Ochoa 70 65 70\n"
+    doc = _forced(nlp, text, [("Tomas Ekdahl", "ORG"), ("Sweden", "GPE")])
+    got = {(e["name"], e["label"]) for e in extract_entities(doc)}
+    assert ("Tomas Ekdahl", "PERSON") in got and ("Sweden", "GPE") in got
+    # without a nation in brackets the model's organisation stays one
+    text = "Team standings :\n1. Nordic Cycling Team 10:02:33\n2. Rafael Ochoa 10:02:41\n"
+    doc = _forced(nlp, text, [("Nordic Cycling Team", "ORG")])
+    got = {(e["name"], e["label"]) for e in extract_entities(doc)}
+    assert ("Nordic Cycling Team", "ORG") in got

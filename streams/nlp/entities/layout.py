@@ -105,15 +105,18 @@ def _players(codes: str, spans: list[tuple[int, int]], doc: Doc) -> list[tuple[i
     return out if strong == len(good) == len(entries) else []
 
 
-def _ranked(codes: str, spans: list[tuple[int, int]], doc: Doc) -> list[tuple[int, int]]:
-    """Multi-word competitor names on a ranking or leaderboard line."""
+def _ranked(codes: str, spans: list[tuple[int, int]], doc: Doc) -> list[tuple[int, int, bool]]:
+    """Multi-word competitor names on a ranking or leaderboard line, each with True when a
+    nation in brackets follows it ("206 Ann Price ( Zimbabwe ) 68 68 70"): a competitor who
+    represents a country is a person whatever the model read."""
     if not _player_grammar()["ranking"].match(codes):
         return []
     out, depth, nations = [], 0, nation_keys()
-    for code, (s, e) in zip(codes, spans, strict=True):
+    for i, (code, (s, e)) in enumerate(zip(codes, spans, strict=True)):
         depth += (code == "(") - (code == ")")
         if code == "N" and depth == 0 and e - s > 1 and norm_key(doc[s:e].text) not in nations:
-            out.append((s, e))
+            a, b = spans[i + 2] if codes[i + 1 : i + 4] == "(N)" else (0, 0)
+            out.append((s, e, b > a and norm_key(doc[a:b].text) in nations))
     return out
 
 
@@ -229,7 +232,7 @@ def layout_names(
             continue
         ranked = _ranked(codes, spans, doc)
         if ranked:
-            out.extend((s, e, PERSON_IF_UNTAGGED) for s, e in ranked)
+            out.extend((s, e, "PERSON" if flag else PERSON_IF_UNTAGGED) for s, e, flag in ranked)
             continue
         if li < DATELINE_LINES and not title[spans[0][0]]:
             m = dateline.match(codes)
