@@ -511,3 +511,21 @@ def test_a_ranked_competitor_from_a_nation_is_a_person(nlp):
     doc = _forced(nlp, text, [("Nordic Cycling Team", "ORG")])
     got = {(e["name"], e["label"]) for e in extract_entities(doc)}
     assert ("Nordic Cycling Team", "ORG") in got
+
+
+def test_a_nation_with_a_roman_numeral_is_a_crew(nlp):
+    text = (
+        "Two-man bobsleigh results :\n1. Norway II ( Arne Dahl , Per Lund ) 1:45.10\n"
+        "2. USA III ( Tom Reed , Sam Cole ) 1:45.22\nNorway won the title."
+    )
+    doc = _forced(nlp, text, [("Norway", "GPE")])
+    k = text.rindex("Norway")
+    sp = doc.char_span(k, k + len("Norway"))
+    doc.ents = [*doc.ents, Span(doc, sp.start, sp.end, label="GPE")]
+    got = {(m["text"], e["label"]) for e in extract_entities(doc) for m in e["mentions"]}
+    assert ("Norway II", "ORG") in got and ("USA III", "ORG") in got
+    assert ("Norway", "GPE") in got  # the country itself stays a place
+    # the pronoun after a country is no numeral
+    text = "When I lived in Italy I learned the language."
+    doc = _forced(nlp, text, [("Italy", "GPE")])
+    assert ("Italy", "GPE") in {(e["name"], e["label"]) for e in extract_entities(doc)}

@@ -153,6 +153,50 @@ def _widen_people(doc: Doc, tt: TokenTable, mentions: list[Mention]) -> None:
             m.end = k + 1
 
 
+_CREW_NUMERALS = frozenset({"I", "II", "III", "IV"})
+
+
+def _is_nation(text: str) -> bool:
+    key = norm_key(text)
+    alias = aliases().get(key)
+    return key in nation_keys() or text in nationality_words() or (alias or ("", ""))[1] == "GPE"
+
+
+def _national_crews(
+    doc: Doc, tt: TokenTable, mentions: list[Mention], regions: Regions
+) -> list[Mention]:
+    """A nation's name followed by a Roman numeral names one of its crews or sleds, a team
+    (ORG): "Germany II", "USA III ( Brian Shimer , ...)". "I" only counts when no lower-case
+    word follows it ("in Italy I know" is the pronoun)."""
+    n = len(tt.text)
+    crews: list[tuple[int, int]] = []
+    for k in range(1, n):
+        if tt.text[k] not in _CREW_NUMERALS or "\n" in tt.ws[k - 1]:
+            continue
+        nxt = tt.text[k + 1] if k + 1 < n and "\n" not in tt.ws[k] else ""
+        if tt.text[k] == "I" and nxt[:1].islower() and nxt[:1].isalpha():
+            continue
+        for size in (3, 2, 1):
+            a = k - size
+            if a < 0 or any("\n" in tt.ws[j] for j in range(a, k)):
+                continue
+            if tt.text[a][:1].isupper() and _is_nation(tt.span_text(a, k)):
+                crews.append((a, k + 1))
+                break
+    if not crews:
+        return mentions
+    taken = [False] * n
+    for a, b in crews:
+        taken[a:b] = [True] * (b - a)
+    kept = [m for m in mentions if not any(taken[m.start : m.end])]
+    for a, b in crews:
+        kept.append(
+            annotate(Mention(a, b, "ORG", source="layout", weight=LAYOUT_WEIGHT), regions, doc)
+        )
+    kept.sort(key=lambda m: m.start)
+    return kept
+
+
 def _keep(cl: Cluster, doc: Doc, regions: Regions) -> bool:
     if _confirmed(cl):
         return True
@@ -203,6 +247,7 @@ def extract_entities(
         mentions.append(annotate(mention, regions, doc))
     mentions.sort(key=lambda m: m.start)
     mentions = _apply_layout(doc, tt, mentions, regions)
+    mentions = _national_crews(doc, tt, mentions, regions)
     mentions.extend(annotate(m, regions, doc) for m in defined_acronyms(doc, mentions))
     for m in mentions:
         m.key = norm_key(doc[m.start : m.end].text)
