@@ -529,3 +529,31 @@ def test_a_nation_with_a_roman_numeral_is_a_crew(nlp):
     text = "When I lived in Italy I learned the language."
     doc = _forced(nlp, text, [("Italy", "GPE")])
     assert ("Italy", "GPE") in {(e["name"], e["label"]) for e in extract_entities(doc)}
+
+
+def test_a_name_in_brackets_after_a_person_is_the_affiliation(nlp):
+    text = (
+        "Top scorers : 9 - Dario Rossi ( Westport ) , Kofi Mensah ( Ghana ) .\nRossi scored twice."
+    )
+    doc = _forced(
+        nlp,
+        text,
+        [
+            ("Dario Rossi", "PERSON"),
+            ("Westport", "GPE"),
+            ("Kofi Mensah", "PERSON"),
+            ("Ghana", "GPE"),
+        ],
+    )
+    got = {(e["name"], e["label"]) for e in extract_entities(doc)}
+    assert ("Westport", "ORG") in got  # the player's club
+    assert ("Ghana", "GPE") in got  # a country stays a place
+    # a US state after a politician's name stays a place; no bracket, no affiliation
+    text = "Senator Mary Holt ( Ohio ) met Dan Ruiz in Westport on Monday."
+    doc = _forced(
+        nlp,
+        text,
+        [("Mary Holt", "PERSON"), ("Ohio", "GPE"), ("Dan Ruiz", "PERSON"), ("Westport", "GPE")],
+    )
+    got = {(e["name"], e["label"]) for e in extract_entities(doc)}
+    assert ("Ohio", "GPE") in got and ("Westport", "GPE") in got

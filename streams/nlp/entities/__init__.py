@@ -24,6 +24,7 @@ from streams.nlp.entities.resources import (
     place_spellings,
     table_captions,
     titles,
+    us_states,
 )
 from streams.nlp.entities.rhetoric import rhetoric
 from streams.nlp.entities.salience import salience
@@ -197,6 +198,44 @@ def _national_crews(
     return kept
 
 
+# Words in brackets after a person's name that are an affiliation, at most this long.
+MAX_AFFILIATION = 3
+
+
+def _affiliations(
+    doc: Doc, tt: TokenTable, mentions: list[Mention], regions: Regions
+) -> list[Mention]:
+    """The name in brackets right after a person's name is the person's club, party or
+    employer (ORG): "Alan Shearer ( Newcastle )", "Jo Grant ( Labour )". A country, a US
+    state or a nationality there keeps its place reading ("Brian Lara ( West Indies )")."""
+    n = len(tt.text)
+    found: list[tuple[int, int]] = []
+    for m in mentions:
+        if m.label != "PERSON" or m.end >= n or tt.text[m.end] != "(":
+            continue
+        a = m.end + 1
+        b = a
+        while b < n and b - a < MAX_AFFILIATION and tt.text[b][:1].isupper() and tt.is_alpha[b]:
+            b += 1
+        if b == a or b >= n or tt.text[b] != ")":
+            continue
+        name = tt.span_text(a, b)
+        if _is_nation(name) or name.lower() in us_states():
+            continue
+        found.append((a, b))
+    if not found:
+        return mentions
+    taken = [False] * n
+    for a, b in found:
+        taken[a:b] = [True] * (b - a)
+    kept = [m for m in mentions if not any(taken[m.start : m.end])]
+    for a, b in found:
+        mention = Mention(a, b, "ORG", source="layout", weight=LAYOUT_WEIGHT)
+        kept.append(annotate(mention, regions, doc))
+    kept.sort(key=lambda m: m.start)
+    return kept
+
+
 def _keep(cl: Cluster, doc: Doc, regions: Regions) -> bool:
     if _confirmed(cl):
         return True
@@ -248,6 +287,7 @@ def extract_entities(
     mentions.sort(key=lambda m: m.start)
     mentions = _apply_layout(doc, tt, mentions, regions)
     mentions = _national_crews(doc, tt, mentions, regions)
+    mentions = _affiliations(doc, tt, mentions, regions)
     mentions.extend(annotate(m, regions, doc) for m in defined_acronyms(doc, mentions))
     for m in mentions:
         m.key = norm_key(doc[m.start : m.end].text)

