@@ -557,3 +557,15 @@ def test_a_name_in_brackets_after_a_person_is_the_affiliation(nlp):
     )
     got = {(e["name"], e["label"]) for e in extract_entities(doc)}
     assert ("Ohio", "GPE") in got and ("Westport", "GPE") in got
+
+
+def test_names_in_brackets_after_a_team_are_its_members(nlp):
+    text = "Doubles final : Norway II ( Arne Dahlberg , Per Lundqvist ) 1:45.10 ."
+    doc = _forced(nlp, text, [("Arne Dahlberg", "ORG")])
+    got = {(e["name"], e["label"]) for e in extract_entities(doc)}
+    assert ("Arne Dahlberg", "PERSON") in got and ("Per Lundqvist", "PERSON") in got
+    # places in brackets after a company are no members
+    text = "Nordwind Logistics ( New York , Los Angeles ) raised prices on Monday."
+    doc = _forced(nlp, text, [("Nordwind Logistics", "ORG")])
+    got = {(e["name"], e["label"]) for e in extract_entities(doc)}
+    assert not any(lab == "PERSON" for _, lab in got)

@@ -236,6 +236,59 @@ def _affiliations(
     return kept
 
 
+# Longest bracket after a team that is read as its list of members, in tokens.
+MAX_MEMBER_LIST = 24
+
+
+def _team_members(
+    doc: Doc, tt: TokenTable, mentions: list[Mention], regions: Regions
+) -> list[Mention]:
+    """A bracketed list of two- or three-word names right after a team is its members, people:
+    "Canada I ( Pierre Lueders , Dave MacEachern )", "Netherlands ( Jacco Eltingh , Paul
+    Haarhuis )". Every item must be such a name, and none a known place."""
+    n = len(tt.text)
+    found: list[tuple[int, int]] = []
+    for m in mentions:
+        if m.label != "ORG" or m.end >= n or tt.text[m.end] != "(":
+            continue
+        close = next(
+            (k for k in range(m.end + 1, min(n, m.end + MAX_MEMBER_LIST)) if tt.text[k] == ")"),
+            None,
+        )
+        if close is None:
+            continue
+        items: list[tuple[int, int]] = []
+        a = m.end + 1
+        for k in range(m.end + 1, close + 1):
+            if tt.text[k] in (",", ")"):
+                items.append((a, k))
+                a = k + 1
+        words = [[k for k in range(a, b) if not tt.is_space[k]] for a, b in items]
+        if (
+            words
+            and all(
+                2 <= len(w) <= 3
+                and all(tt.text[k].istitle() for k in w)
+                and w[-1] - w[0] == len(w) - 1  # no line break inside a name
+                and not any("\n" in tt.ws[k] for k in w[:-1])
+                and tt.span_text(w[0], w[-1] + 1).lower() not in place_spellings()
+                for w in words
+            )
+        ):
+            found.extend((w[0], w[-1] + 1) for w in words)
+    if not found:
+        return mentions
+    taken = [False] * n
+    for a, b in found:
+        taken[a:b] = [True] * (b - a)
+    kept = [m for m in mentions if not any(taken[m.start : m.end])]
+    for a, b in found:
+        mention = Mention(a, b, "PERSON", source="layout", weight=LAYOUT_WEIGHT)
+        kept.append(annotate(mention, regions, doc))
+    kept.sort(key=lambda m: m.start)
+    return kept
+
+
 def _keep(cl: Cluster, doc: Doc, regions: Regions) -> bool:
     if _confirmed(cl):
         return True
@@ -288,6 +341,7 @@ def extract_entities(
     mentions = _apply_layout(doc, tt, mentions, regions)
     mentions = _national_crews(doc, tt, mentions, regions)
     mentions = _affiliations(doc, tt, mentions, regions)
+    mentions = _team_members(doc, tt, mentions, regions)
     mentions.extend(annotate(m, regions, doc) for m in defined_acronyms(doc, mentions))
     for m in mentions:
         m.key = norm_key(doc[m.start : m.end].text)
