@@ -569,3 +569,15 @@ def test_names_in_brackets_after_a_team_are_its_members(nlp):
     doc = _forced(nlp, text, [("Nordwind Logistics", "ORG")])
     got = {(e["name"], e["label"]) for e in extract_entities(doc)}
     assert not any(lab == "PERSON" for _, lab in got)
+
+
+def test_a_capitalised_name_ending_in_cup_is_a_competition(nlp):
+    text = "PACIFIC CUP DRAW MADE .\nFiji will meet Tonga in the Pacific Cup next year."
+    doc = _forced(nlp, text, [("Fiji", "GPE"), ("Tonga", "GPE")])
+    got = {(m["text"], e["label"]) for e in extract_entities(doc) for m in e["mentions"]}
+    assert ("Pacific Cup", "EVENT") in got and ("PACIFIC CUP", "EVENT") in got
+    # a lower-case cup is a cup, and a sentence's first word is not pulled into the name
+    text = "She lifted the cup. Fiji won the Cup on Sunday."
+    doc = _forced(nlp, text, [("Fiji", "GPE")])
+    got = {(m["text"], e["label"]) for e in extract_entities(doc) for m in e["mentions"]}
+    assert not any("cup" in t.lower() for t, _ in got)

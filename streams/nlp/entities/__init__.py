@@ -289,6 +289,43 @@ def _team_members(
     return kept
 
 
+# Last words of a competition's name ("Asian Cup", "Ryder Cup", "Ashes Trophy").
+_COMPETITION_WORDS = frozenset({"cup", "trophy"})
+
+
+def _competitions(
+    doc: Doc, tt: TokenTable, mentions: list[Mention], regions: Regions
+) -> list[Mention]:
+    """One to three capitalised words before "Cup" or "Trophy" on no other mention name a
+    competition (EVENT) the model missed: "the Asian Cup". All-capitals lines are left to
+    propagation, which finds "ASIAN CUP" once the body names it."""
+    n = len(tt.text)
+    used = [False] * n
+    for m in mentions:
+        used[m.start : m.end] = [True] * (m.end - m.start)
+    added: list[Mention] = []
+    for k in range(1, n):
+        if tt.lower[k] not in _COMPETITION_WORDS or used[k] or not tt.text[k].istitle():
+            continue
+        a = k
+        while (
+            a > 0
+            and k - a < 3
+            and not used[a - 1]
+            and tt.is_alpha[a - 1]
+            and tt.text[a - 1].istitle()
+            and "\n" not in tt.ws[a - 1]
+            and not tt.sent_start[a]
+        ):
+            a -= 1
+        if a < k:
+            used[a : k + 1] = [True] * (k + 1 - a)
+            added.append(annotate(Mention(a, k + 1, "EVENT", source="layout"), regions, doc))
+    if not added:
+        return mentions
+    return sorted([*mentions, *added], key=lambda m: m.start)
+
+
 def _keep(cl: Cluster, doc: Doc, regions: Regions) -> bool:
     if _confirmed(cl):
         return True
@@ -342,6 +379,7 @@ def extract_entities(
     mentions = _national_crews(doc, tt, mentions, regions)
     mentions = _affiliations(doc, tt, mentions, regions)
     mentions = _team_members(doc, tt, mentions, regions)
+    mentions = _competitions(doc, tt, mentions, regions)
     mentions.extend(annotate(m, regions, doc) for m in defined_acronyms(doc, mentions))
     for m in mentions:
         m.key = norm_key(doc[m.start : m.end].text)
