@@ -581,3 +581,16 @@ def test_a_capitalised_name_ending_in_cup_is_a_competition(nlp):
     doc = _forced(nlp, text, [("Fiji", "GPE")])
     got = {(m["text"], e["label"]) for e in extract_entities(doc) for m in e["mentions"]}
     assert not any("cup" in t.lower() for t, _ in got)
+
+
+def test_widening_stops_at_words_of_place_names_and_places_stay(nlp):
+    text = (
+        "Crews will repave Hollis Street next week, and Hollis said the street was in poor shape."
+    )
+    doc = _forced(nlp, text, [("Hollis", "PERSON")])
+    names = {e["name"] for e in extract_entities(doc)}
+    assert "Hollis Street" not in names
+    # a one-word place stays even where the article writes the word in lower case
+    text = "The City approved the budget on Monday. The city council meets again in May."
+    doc = _forced(nlp, text, [("City", "GPE")])
+    assert ("City", "GPE") in {(e["name"], e["label"]) for e in extract_entities(doc)}

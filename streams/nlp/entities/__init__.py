@@ -21,6 +21,7 @@ from streams.nlp.entities.resources import (
     aliases,
     nation_keys,
     nationality_words,
+    non_person_heads,
     place_spellings,
     table_captions,
     titles,
@@ -47,6 +48,8 @@ __all__ = ["extract_entities"]
 
 # Labels whose unconfirmed headline mentions are kept: place names are reliable even in titles.
 _HEADLINE_SAFE = frozenset({"GPE", "LOC", "NORP", "LANGUAGE"})
+# Place labels: the geo stage resolves them, even as one common word ("the City").
+_PLACES = frozenset({"GPE", "LOC", "FAC"})
 # A layout-fixed role (a team in a results table) outweighs the model's guesses elsewhere.
 LAYOUT_WEIGHT = 3.0
 
@@ -96,14 +99,15 @@ def _apply_layout(
 def _common_word(cl: Cluster, tt: TokenTable, lower_words: set[str]) -> bool:
     """True for a one-word entity that is an ordinary word: a table caption ("Attendance",
     "Extras"), or a capitalised word the same article also writes in lower case ("Heifers"
-    at a line start, "heifers" in the text). Known places, nations and alias entries stay
-    ("Turkey" next to "turkey"), and so does a word joined to a longer name by linking."""
+    at a line start, "heifers" in the text). Places of any kind, nations and alias entries
+    stay ("Turkey" next to "turkey"; "the City", "Earth", "Highway" where the geo stage reads
+    them), and so does a word joined to a longer name by linking."""
     if any(m.end - m.start != 1 for m in cl.mentions):
         return False
     forms = {tt.text[m.start] for m in cl.mentions}
     if all(f.lower() in table_captions() for f in forms):
         return True
-    if cl.key in aliases() or cl.key in nation_keys():
+    if cl.label in _PLACES or cl.key in aliases() or cl.key in nation_keys():
         return False
     return all(
         not f.islower() and f.lower() in lower_words and f.lower() not in place_spellings()
@@ -117,13 +121,17 @@ MAX_WIDEN = 2
 
 def _name_word(doc: Doc, tt: TokenTable, k: int, left: bool) -> bool:
     """A word that can continue a person's name: a capitalised proper noun (or, before the
-    name, an initial "M."), not all capitals, not a title or a nationality word."""
+    name, an initial "M."), not all capitals, not a title, a nationality word or a word of
+    place and organisation names ("Street", "Airport", ``non_person_heads.txt``)."""
     text = tt.text[k]
     initial = left and len(text) == 2 and text[0].isupper() and text[1] == "."
     if not (initial or (text.istitle() and tt.is_alpha[k] and len(text) > 1)):
         return False
     return (
-        doc[k].tag_ == "NNP" and (tt.lower[k],) not in titles() and text not in nationality_words()
+        doc[k].tag_ == "NNP"
+        and (tt.lower[k],) not in titles()
+        and text not in nationality_words()
+        and tt.lower[k] not in non_person_heads()
     )
 
 
