@@ -21,10 +21,8 @@ from streams.nlp.entities.resources import (
     aliases,
     nation_keys,
     nationality_words,
-    non_person_heads,
     place_spellings,
     table_captions,
-    titles,
     us_states,
 )
 from streams.nlp.entities.rhetoric import rhetoric
@@ -113,53 +111,6 @@ def _common_word(cl: Cluster, tt: TokenTable, lower_words: set[str]) -> bool:
         not f.islower() and f.lower() in lower_words and f.lower() not in place_spellings()
         for f in forms
     )
-
-
-# A person's name the model cut short is widened by at most this many words on each side.
-MAX_WIDEN = 2
-
-
-def _name_word(doc: Doc, tt: TokenTable, k: int, left: bool) -> bool:
-    """A word that can continue a person's name: a capitalised proper noun (or, before the
-    name, an initial "M."), not all capitals, not a title, a nationality word or a word of
-    place and organisation names ("Street", "Airport", ``non_person_heads.txt``)."""
-    text = tt.text[k]
-    initial = left and len(text) == 2 and text[0].isupper() and text[1] == "."
-    if not (initial or (text.istitle() and tt.is_alpha[k] and len(text) > 1)):
-        return False
-    return (
-        doc[k].tag_ == "NNP"
-        and (tt.lower[k],) not in titles()
-        and text not in nationality_words()
-        and tt.lower[k] not in non_person_heads()
-    )
-
-
-def _widen_people(doc: Doc, tt: TokenTable, mentions: list[Mention]) -> None:
-    """Widen a PERSON mention the model cut short over the proper nouns right next to it,
-    on the same line and in no other entity: "( Hassan ) Abbas", "Aung San ( Suu Kyi )"."""
-    used = [False] * len(tt.text)
-    for e in doc.ents:
-        used[e.start : e.end] = [True] * (e.end - e.start)
-    for m in mentions:
-        used[m.start : m.end] = [True] * (m.end - m.start)
-    for m in mentions:
-        if m.label != "PERSON" or m.source != "model":
-            continue
-        for _ in range(MAX_WIDEN):
-            k = m.start - 1
-            if k < 0 or used[k] or "\n" in tt.ws[k] or not _name_word(doc, tt, k, True):
-                break
-            used[k] = True
-            m.start = k
-        for _ in range(MAX_WIDEN):
-            k = m.end
-            if k >= len(tt.text) or used[k] or "\n" in tt.ws[k - 1]:
-                break
-            if not _name_word(doc, tt, k, False):
-                break
-            used[k] = True
-            m.end = k + 1
 
 
 _CREW_NUMERALS = frozenset({"I", "II", "III", "IV"})
@@ -368,7 +319,6 @@ def extract_entities(
             mention.person_cue = title_before(doc, a) or initial_shape(doc, a, b)
             mention.place_cue = label in ("PERSON", "ORG") and place_cue(doc, a, b)
             mentions.append(annotate(mention, regions, doc))
-    _widen_people(doc, tt, mentions)
     taken = {k for m in mentions for k in range(m.start, m.end)}
     # "protect our Great Farmers" in a quoted post: common words in Title Case, not a name
     for i, fix in sorted(rhetoric(doc, mentions).items(), reverse=True):

@@ -88,12 +88,6 @@ def nationality_words() -> frozenset[str]:
 
 
 @functools.cache
-def non_person_heads() -> frozenset[str]:
-    """Lower-case words of place, building and organisation names ("street", "airport")."""
-    return frozenset(_lines("non_person_heads.txt")) | place_cues().get("venue", frozenset())
-
-
-@functools.cache
 def table_captions() -> frozenset[str]:
     """Lower-case field labels of results and market tables ("attendance", "extras")."""
     return frozenset(_lines("table_captions.txt"))
