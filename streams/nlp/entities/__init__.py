@@ -94,23 +94,15 @@ def _apply_layout(
     return kept
 
 
-def _common_word(cl: Cluster, tt: TokenTable, lower_words: set[str]) -> bool:
-    """True for a one-word entity that is an ordinary word: a table caption ("Attendance",
-    "Extras"), or a capitalised word the same article also writes in lower case ("Heifers"
-    at a line start, "heifers" in the text). Places of any kind, nations and alias entries
-    stay ("Turkey" next to "turkey"; "the City", "Earth", "Highway" where the geo stage reads
-    them), and so does a word joined to a longer name by linking."""
+def _table_caption(cl: Cluster, tt: TokenTable) -> bool:
+    """True for a one-word entity that is a table caption ("Attendance", "Extras").
+
+    A capitalised word the article also writes in lower case is not dropped on that ground:
+    companies and parties are named so ("Apple" beside "apple growers", "Shell" beside "a
+    shell hit", "Labour" beside "the labour market")."""
     if any(m.end - m.start != 1 for m in cl.mentions):
         return False
-    forms = {tt.text[m.start] for m in cl.mentions}
-    if all(f.lower() in table_captions() for f in forms):
-        return True
-    if cl.label in _PLACES or cl.key in aliases() or cl.key in nation_keys():
-        return False
-    return all(
-        not f.islower() and f.lower() in lower_words and f.lower() not in place_spellings()
-        for f in forms
-    )
+    return all(tt.text[m.start].lower() in table_captions() for m in cl.mentions)
 
 
 _CREW_NUMERALS = frozenset({"I", "II", "III", "IV"})
@@ -343,10 +335,7 @@ def extract_entities(
         m.key = norm_key(doc[m.start : m.end].text)
 
     clusters = cluster_mentions(doc, mentions)
-    lower_words = {t for t in tt.text if t.islower()}
-    clusters = [
-        cl for cl in clusters if _keep(cl, doc, regions) and not _common_word(cl, tt, lower_words)
-    ]
+    clusters = [cl for cl in clusters if _keep(cl, doc, regions) and not _table_caption(cl, tt)]
     propagate(tt, clusters, regions, STOP_WORDS)
     if publisher:
         drop_publisher_credits(doc, clusters, publisher)
