@@ -290,8 +290,9 @@ def clean_html_combined(html: str, url: str | None, model: combine.Model) -> Cle
 def page_title(tree: HtmlElement) -> str | None:
     """The page's headline from its metadata, as trafilatura's ``extract_metadata`` finds it
     (meta tags such as og:title, then JSON-LD, then <title>/<h1>), on the parsed page; None
-    when the page names none. Only the title steps run: ``extract_metadata`` also searches
-    dates, authors and licences, which took more time than the title (about 4 ms a page)."""
+    when the page names none. Only the title steps run: ``extract_metadata`` parses the page
+    again and also searches dates, authors and licences (11.7 ms a page on the dev pages,
+    against 0.3 ms for the title steps on the shared tree)."""
     from trafilatura import metadata
 
     try:
