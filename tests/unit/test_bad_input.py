@@ -435,6 +435,7 @@ PATTERN_MODULES = [
     "streams.nlp.entities.normalize",
     "streams.nlp.entities.layout",
     "streams.nlp.entities.acronyms",
+    "streams.nlp.entities.spans",
     "streams.nlp.limits",
     "streams.messages.inputs",
     "streams.nlp.stories.features",

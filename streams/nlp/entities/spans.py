@@ -157,8 +157,9 @@ def _strip_title(doc: Doc, start: int, end: int) -> int:
 # Labels whose names may carry numbers ("Airbus A320", "Windows 95", "Super Bowl 50").
 _NUMBERED = frozenset({"PRODUCT", "EVENT", "WORK_OF_ART", "LAW"})
 # A score, a bowling analysis or a grouped count ("2-1", "10-0-27-2", "4,000") is a figure
-# in a table or result, never part of a name, whatever the label.
-_FIGURE = re.compile(r"\d+(?:[-,]\d+)+")
+# in a table or result, never part of a name, whatever the label. Possessive and anchored
+# after a non-digit, so a long run of digits is read once, not once per start position.
+_FIGURE = re.compile(r"(?<!\d)\d++(?:[-,]\d++)++")
 
 
 def _breaks(doc: Doc, k: int, label: str) -> bool:
