@@ -105,6 +105,28 @@ def _table_caption(cl: Cluster, tt: TokenTable) -> bool:
     return all(tt.text[m.start].lower() in table_captions() for m in cl.mentions)
 
 
+def _layout_spans(
+    doc: Doc,
+    mentions: list[Mention],
+    spans: list[tuple[int, int]],
+    label: str,
+    regions: Regions,
+) -> list[Mention]:
+    """``mentions`` with ``spans`` (token ranges) as layout mentions of ``label``, replacing
+    every mention that overlaps one of them."""
+    if not spans:
+        return mentions
+    taken = [False] * len(doc)
+    for a, b in spans:
+        taken[a:b] = [True] * (b - a)
+    kept = [m for m in mentions if not any(taken[m.start : m.end])]
+    for a, b in spans:
+        mention = Mention(a, b, label, source="layout", weight=LAYOUT_WEIGHT)
+        kept.append(annotate(mention, regions, doc))
+    kept.sort(key=lambda m: m.start)
+    return kept
+
+
 _CREW_NUMERALS = frozenset({"I", "II", "III", "IV"})
 
 
@@ -135,18 +157,7 @@ def _national_crews(
             if tt.text[a][:1].isupper() and _is_nation(tt.span_text(a, k)):
                 crews.append((a, k + 1))
                 break
-    if not crews:
-        return mentions
-    taken = [False] * n
-    for a, b in crews:
-        taken[a:b] = [True] * (b - a)
-    kept = [m for m in mentions if not any(taken[m.start : m.end])]
-    for a, b in crews:
-        kept.append(
-            annotate(Mention(a, b, "ORG", source="layout", weight=LAYOUT_WEIGHT), regions, doc)
-        )
-    kept.sort(key=lambda m: m.start)
-    return kept
+    return _layout_spans(doc, mentions, crews, "ORG", regions)
 
 
 # Words in brackets after a person's name that are an affiliation, at most this long.
@@ -174,17 +185,7 @@ def _affiliations(
         if _is_nation(name) or name.lower() in us_states():
             continue
         found.append((a, b))
-    if not found:
-        return mentions
-    taken = [False] * n
-    for a, b in found:
-        taken[a:b] = [True] * (b - a)
-    kept = [m for m in mentions if not any(taken[m.start : m.end])]
-    for a, b in found:
-        mention = Mention(a, b, "ORG", source="layout", weight=LAYOUT_WEIGHT)
-        kept.append(annotate(mention, regions, doc))
-    kept.sort(key=lambda m: m.start)
-    return kept
+    return _layout_spans(doc, mentions, found, "ORG", regions)
 
 
 # Longest bracket after a team that is read as its list of members, in tokens.
@@ -227,17 +228,7 @@ def _team_members(
             )
         ):
             found.extend((w[0], w[-1] + 1) for w in words)
-    if not found:
-        return mentions
-    taken = [False] * n
-    for a, b in found:
-        taken[a:b] = [True] * (b - a)
-    kept = [m for m in mentions if not any(taken[m.start : m.end])]
-    for a, b in found:
-        mention = Mention(a, b, "PERSON", source="layout", weight=LAYOUT_WEIGHT)
-        kept.append(annotate(mention, regions, doc))
-    kept.sort(key=lambda m: m.start)
-    return kept
+    return _layout_spans(doc, mentions, found, "PERSON", regions)
 
 
 # Last words of a competition's name ("Asian Cup", "Ryder Cup", "Ashes Trophy").
