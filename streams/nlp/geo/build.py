@@ -19,7 +19,6 @@ from __future__ import annotations
 
 import csv
 import json
-import math
 import os
 import pickle
 import re
@@ -33,6 +32,7 @@ from pathlib import Path
 from typing import Any
 
 from streams.nlp.geo.names import alias_key, is_latin, norm, variants
+from streams.nlp.geo.naturalearth import mean_point
 from streams.resources import data_dir
 
 DATA_DIR = data_dir("geo")
@@ -126,11 +126,7 @@ def _compass_union(b: _Builder, key: str) -> tuple[float, float] | None:
     members = max(by_cc.values(), key=len, default=[])
     if len(members) < 2:
         return None
-    x = y = z = 0.0
-    for i in members:
-        la, lo = math.radians(b.lat[i]), math.radians(b.lon[i])
-        x, y, z = x + math.cos(la) * math.cos(lo), y + math.cos(la) * math.sin(lo), z + math.sin(la)
-    return math.degrees(math.atan2(z, math.hypot(x, y))), math.degrees(math.atan2(y, x))
+    return mean_point([(b.lat[i], b.lon[i], 1.0) for i in members])
 
 
 class _Builder:

@@ -57,9 +57,9 @@ def _polygons(geom: dict) -> list[list[list[float]]]:
     return []
 
 
-def _mean_point(parts: list[tuple[float, float, float]]) -> tuple[float, float]:
-    """Area-weighted mean of part centroids on the sphere (so parts split at the antimeridian,
-    as the Pacific is, average correctly)."""
+def mean_point(parts: list[tuple[float, float, float]]) -> tuple[float, float]:
+    """Weighted mean of points (lat, lon, weight) on the sphere (so parts split at the
+    antimeridian, as the Pacific is, average correctly)."""
     x = y = z = 0.0
     for lat, lon, w in parts:
         la, lo = math.radians(lat), math.radians(lon)
@@ -87,7 +87,7 @@ def rows(src: Path) -> list[tuple[str, str, float, float]]:
                 continue
             parts[_title(name)] += [_ring_centroid(r) for r in _polygons(f["geometry"])]
     for name, ps in sorted(parts.items()):
-        lat, lon = _mean_point(ps)
+        lat, lon = mean_point(ps)
         out.append(("region", name, lat, lon))
     return out
 
