@@ -242,10 +242,12 @@ def project_predict(
     """
     from streams.nlp.entities import extract_entities
     from streams.nlp.geo import geotag, load_gazetteer
+    from streams.nlp.pieces import parse
     from streams.settings import load
 
     gaz = load_gazetteer(load().cache)
-    entities = extract_entities(nlp(text), title=title, publisher=source_domain)
+    (doc,) = parse(nlp, [text], batch_size=1)
+    entities = extract_entities(doc, title=title, publisher=source_domain)
     places, _ = geotag(text, entities, gaz, source_domain=source_domain)
     out = []
     for place in places:

@@ -100,6 +100,7 @@ def run(args: argparse.Namespace) -> int:
     """Score raw spaCy and the extractor side by side; print a table (and JSON last)."""
     from streams.nlp.entities import extract_entities
     from streams.nlp.model import load_nlp
+    from streams.nlp.pieces import parse
 
     nlp = load_nlp()
     records = list(read_records(args.data, args.limit))
@@ -110,7 +111,7 @@ def run(args: argparse.Namespace) -> int:
         s: (Counter(), Counter(), Counter()) for s in SYSTEMS
     }
     shown = 0
-    docs = nlp.pipe((r["text"] for r in records), batch_size=args.batch_size)
+    docs = parse(nlp, [r["text"] for r in records], batch_size=args.batch_size)
     for rec, doc in tqdm(
         zip(records, docs, strict=True), total=len(records), desc="ner", unit="doc", file=sys.stderr
     ):

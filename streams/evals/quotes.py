@@ -38,7 +38,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         "--parses",
         default=None,
         help="spaCy DocBin file of the parses: read when it holds the same texts, else "
-        "written after parsing (reruns then skip spaCy)",
+        "written after parsing (reruns then skip spaCy; delete it after a change of the "
+        "model or of streams.nlp.pieces)",
     )
 
 
@@ -214,13 +215,15 @@ def _parsed(nlp, texts: list[str], path: str | None, batch_size: int) -> Iterato
     else from spaCy, written to ``path`` at the end when one is given."""
     from spacy.tokens import DocBin
 
+    from streams.nlp.pieces import parse
+
     if path and Path(path).exists():
         docs = list(DocBin().from_disk(path).get_docs(nlp.vocab))
         if [d.text for d in docs] == texts:
             yield from docs
             return
     db = DocBin(store_user_data=True) if path else None
-    for doc in nlp.pipe(texts, batch_size=batch_size):
+    for doc in parse(nlp, texts, batch_size=batch_size):
         if db is not None:
             db.add(doc)
         yield doc

@@ -210,18 +210,17 @@ class StageAgent:
 
     async def _call(self, payloads: list[bytes]) -> list[Result]:
         """Run ``payloads`` in the pool, split into one chunk per NLP process this actor has
-        (all of them with one actor, one with an actor per process), in order."""
-        loop = asyncio.get_running_loop()
-        size = -(-len(payloads) // max(1, self.processes // self.actors))
-        chunks = [payloads[i : i + size] for i in range(0, len(payloads), size)]
+        (all of them with one actor, one with an actor per process); a long article is a
+        chunk of its own, its model work spread over every process first (``_run``)."""
+        spread = [self._shares(payload) for payload in payloads]
+        whole = [i for i, shares in enumerate(spread) if shares == 1]
+        size = max(1, -(-len(whole) // max(1, self.processes // self.actors)))
+        groups = [whole[i : i + size] for i in range(0, len(whole), size)]
+        groups += [[i] for i, shares in enumerate(spread) if shares > 1]
         pool = self.pool
-        futures = [
-            loop.run_in_executor(pool, execute, self.stage, chunk, self.settings)
-            for chunk in chunks
-        ]
+        futures = [self._run(pool, [payloads[i] for i in g], spread[g[0]]) for g in groups]
         try:
             done = await asyncio.wait_for(asyncio.gather(*futures), self.settings.stage_timeout_s)
-            return [result for chunk in done for result in chunk]
         except Exception as exc:  # a crashed pool process: fail the batch, keep the worker
             if isinstance(exc, TimeoutError):
                 raise
@@ -230,6 +229,34 @@ class StageAgent:
             log.exception("%s pool failed", self.name)
             self._reset_pool()
             return [Failure("exception", f"worker process failed: {exc!r}") for _ in payloads]
+        results: list[Result | None] = [None] * len(payloads)
+        for group, chunk in zip(groups, done, strict=True):
+            for i, result in zip(group, chunk, strict=True):
+                results[i] = result
+        return cast(list[Result], results)
+
+    def _shares(self, payload: bytes) -> int:
+        """How many NLP processes share ``payload``'s model work: all of them for a long
+        article of a stage that can spread one (extract), else one."""
+        if self.stage.share is None or len(payload) <= self.stage.share_bytes:
+            return 1
+        return max(1, self.processes)
+
+    async def _run(
+        self, pool: ProcessPoolExecutor, chunk: list[bytes], shares: int
+    ) -> list[Result]:
+        """``execute`` in a pool process; a long article's shares are done first, at once, in
+        whichever processes are free, so it is not held by one process for its whole length."""
+        loop = asyncio.get_running_loop()
+        shared = None
+        if shares > 1 and self.stage.share is not None:
+            (payload,) = chunk
+            parts = [
+                loop.run_in_executor(pool, self.stage.share, payload, share, shares, self.settings)
+                for share in range(shares)
+            ]
+            shared = [list(await asyncio.gather(*parts))]
+        return await loop.run_in_executor(pool, execute, self.stage, chunk, self.settings, shared)
 
     def _reset_pool(self) -> None:
         """Kill the pool's processes (a stuck article cannot be cancelled otherwise)."""

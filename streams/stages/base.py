@@ -26,7 +26,11 @@ from streams.settings import Settings
 
 Record = dict[str, Any]
 Result = Record | Failure
-Run = Callable[[list[Record], Settings], list[Record]]
+# (records, settings) -> records; a stage with ``share`` also takes each record's shares.
+Run = Callable[..., list[Record]]
+# (payload, share, shares, settings) -> one share of a long article's model work, done in
+# another NLP process ahead of ``run`` (streams.stages.extract.parse_share).
+Share = Callable[[bytes, int, int, Settings], Any]
 Warm = Callable[[Settings], None]
 # (results of a batch, the stage's state table, settings) -> results; runs on the event loop.
 Post = Callable[[list[Result], MutableMapping[str, Any], Settings], list[Result]]
@@ -60,16 +64,32 @@ class Stage:
     side: str | None = None  # topic of the extra records ``post`` attaches under SIDE
     heavy: bool = False  # runs the language model: its NLP processes get the machine's cores
     inline: bool = False  # ``run`` is trivial: the agent runs it on the loop, no NLP processes
+    # A payload over ``share_bytes`` has its model work spread over the NLP processes first.
+    share: Share | None = None
+    share_bytes: int = 0
 
 
-def execute(stage: Stage, payloads: list[bytes], settings: Settings) -> list[Result]:
-    """Run ``stage`` over raw payloads; one bad article never sinks the batch."""
+def execute(
+    stage: Stage,
+    payloads: list[bytes],
+    settings: Settings,
+    shared: list[list[Any]] | None = None,
+) -> list[Result]:
+    """Run ``stage`` over raw payloads; one bad article never sinks the batch. ``shared[i]``
+    holds the shares of ``payloads[i]`` (``stage.share``) when they were done ahead."""
     results: list[Result] = [_parse(p, stage.input_kind) for p in payloads]
     ready = [i for i, r in enumerate(results) if not isinstance(r, Failure)]
     records: list[Record] = [results[i] for i in ready]  # type: ignore[misc]
+
+    def run(which: list[int]) -> list[Record]:
+        batch = [records[j] for j in which]
+        if shared is None:
+            return stage.run(batch, settings)
+        return stage.run(batch, settings, [shared[ready[j]] for j in which])
+
     started = time.perf_counter()
     try:
-        outputs = stage.run(records, settings)
+        outputs = run(list(range(len(records))))
     except Exception:  # redo them one at a time to find the one that fails
         outputs = None
     if outputs is not None:
@@ -77,10 +97,10 @@ def execute(stage: Stage, payloads: list[bytes], settings: Settings) -> list[Res
         for i, output in zip(ready, outputs, strict=True):
             results[i] = _finish(stage, output, ms)
         return results
-    for i, record in zip(ready, records, strict=True):
+    for j, (i, record) in enumerate(zip(ready, records, strict=True)):
         started = time.perf_counter()
         try:
-            output = stage.run([record], settings)[0]
+            output = run([j])[0]
         except InputError as exc:
             results[i] = Failure(exc.error_class, str(exc), record.get("article_id"))
             continue

@@ -11,8 +11,10 @@ was skipped.
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from typing import Any
 
+import orjson
 from spacy.tokens import Doc
 
 from streams.nlp.claims import extract_claims
@@ -22,6 +24,7 @@ from streams.nlp.errors import InputError
 from streams.nlp.language import pipeline_language
 from streams.nlp.limits import Cut, analysis_cut, entity_cut
 from streams.nlp.model import MODELS, available, load_nlp
+from streams.nlp.pieces import parse, pieces, to_bytes
 from streams.settings import Settings
 from streams.stages.base import Record, carry
 
@@ -31,6 +34,9 @@ MAX_WORD_CHARS = 2000
 # Documents the model holds at once. A batch of 16 long articles (3,000+ words each) peaks at
 # about 710 MB in one process, 4 at about 430 MB, at the same words/s.
 PIPE_BATCH = 4
+# A clean record over this many bytes may have a text long enough to be cut into pieces
+# (streams.nlp.pieces): the agent then spreads its pieces over the NLP processes.
+SHARE_BYTES = 5000
 
 
 def warm(settings: Settings) -> None:
@@ -38,18 +44,22 @@ def warm(settings: Settings) -> None:
         load_nlp(language)
 
 
-def enrich(records: list[Record], settings: Settings) -> list[Record]:
-    """The document-level entity and claim logic per article, over one model pass."""
+def enrich(
+    records: list[Record],
+    settings: Settings,
+    shared: Sequence[Sequence[Mapping[int, bytes]]] | None = None,
+) -> list[Record]:
+    """The document-level entity and claim logic per article, over one model pass.
+
+    ``shared[i]`` holds pieces of ``records[i]``'s text that other processes have parsed
+    (:func:`parse_share`); the rest are parsed here, and the result is the same either way.
+    """
     cuts = [_cut(record, settings) for record in records]
     languages = [pipeline_language(record.get("language")) for record in records]
     for record, cut, language in zip(records, cuts, languages, strict=True):
-        if language not in available():  # no tokenizer runs on it
-            continue
-        longest = max(map(len, _head(record, cut).split()), default=0)
-        if longest > MAX_WORD_CHARS:
-            raise InputError(
-                f"text has a {longest}-character run without spaces (limit {MAX_WORD_CHARS})"
-            )
+        if language in available():  # else no tokenizer runs on it
+            _check_words(_head(record, cut))
+    parsed = [_merged(s) for s in shared] if shared else [{} for _ in records]
     out: list[Record | None] = [None] * len(records)
     for language in sorted(set(languages)):
         todo = [i for i, lang in enumerate(languages) if lang == language]
@@ -57,10 +67,47 @@ def enrich(records: list[Record], settings: Settings) -> list[Record]:
             for i in todo:
                 out[i] = _without_model(records[i], cuts[i], language)
             continue
-        texts = (_head(records[i], cuts[i]) for i in todo)
-        for i, doc in zip(todo, load_nlp(language).pipe(texts, batch_size=PIPE_BATCH), strict=True):
+        docs = parse(
+            load_nlp(language),
+            [_head(records[i], cuts[i]) for i in todo],
+            batch_size=PIPE_BATCH,
+            parsed=[parsed[i] for i in todo],
+        )
+        for i, doc in zip(todo, docs, strict=True):
             out[i] = _enriched(records[i], doc, cuts[i], language, settings)
     return [record for record in out if record is not None]
+
+
+def parse_share(payload: bytes, share: int, shares: int, settings: Settings) -> dict[int, bytes]:
+    """Parse every ``shares``-th piece of a clean record's text, from piece ``share`` on: the
+    agent runs the shares of one long article in different NLP processes at once and hands
+    them to :func:`enrich`. Anything wrong with the record is left for ``enrich`` to report."""
+    try:
+        record = orjson.loads(payload)
+        cut = _cut(record, settings)
+        text = _head(record, cut)
+        language = pipeline_language(record.get("language"))
+        if language not in available():
+            return {}
+        _check_words(text)
+    except Exception:  # noqa: BLE001 - enrich, after validation, says what is wrong
+        return {}
+    plan = pieces(text)
+    mine = range(share, len(plan), shares)
+    docs = load_nlp(language).pipe((plan[k] for k in mine), batch_size=PIPE_BATCH)
+    return {k: to_bytes(doc) for k, doc in zip(mine, docs, strict=True)}
+
+
+def _merged(shares: Sequence[Mapping[int, bytes]]) -> dict[int, bytes]:
+    return {k: data for share in shares for k, data in share.items()}
+
+
+def _check_words(text: str) -> None:
+    longest = max(map(len, text.split()), default=0)
+    if longest > MAX_WORD_CHARS:
+        raise InputError(
+            f"text has a {longest}-character run without spaces (limit {MAX_WORD_CHARS})"
+        )
 
 
 def _cut(record: Record, settings: Settings) -> Cut | None:
