@@ -18,7 +18,7 @@ STAGES: tuple[Stage, ...] = (
     Stage(
         "extract", CLEAN, ENRICHED, "article.clean", "article.enriched",
         run=extract.enrich, warm=extract.warm, heavy=True,
-        share=extract.parse_share, share_bytes=extract.SHARE_BYTES,
+        share=extract.parse_share, spread=extract.spread,
     ),
     Stage(
         "geotag", ENRICHED, SINK, "article.enriched", "article.geo",

@@ -238,9 +238,9 @@ class StageAgent:
     def _shares(self, payload: bytes) -> int:
         """How many NLP processes share ``payload``'s model work: all of them for a long
         article of a stage that can spread one (extract), else one."""
-        if self.stage.share is None or len(payload) <= self.stage.share_bytes:
+        if self.processes < 2 or self.stage.spread is None or not self.stage.spread(payload):
             return 1
-        return max(1, self.processes)
+        return self.processes
 
     async def _run(
         self, pool: ProcessPoolExecutor, chunk: list[bytes], shares: int

@@ -64,9 +64,10 @@ class Stage:
     side: str | None = None  # topic of the extra records ``post`` attaches under SIDE
     heavy: bool = False  # runs the language model: its NLP processes get the machine's cores
     inline: bool = False  # ``run`` is trivial: the agent runs it on the loop, no NLP processes
-    # A payload over ``share_bytes`` has its model work spread over the NLP processes first.
+    # A payload that ``spread`` picks has its model work shared out over the NLP processes
+    # first (``share``), each share in whichever process is free.
     share: Share | None = None
-    share_bytes: int = 0
+    spread: Callable[[bytes], bool] | None = None
 
 
 def execute(

@@ -24,7 +24,7 @@ from streams.nlp.errors import InputError
 from streams.nlp.language import pipeline_language
 from streams.nlp.limits import Cut, analysis_cut, entity_cut
 from streams.nlp.model import MODELS, available, load_nlp
-from streams.nlp.pieces import parse, pieces, to_bytes
+from streams.nlp.pieces import PIECE_WORDS, parse, pieces, to_bytes
 from streams.settings import Settings
 from streams.stages.base import Record, carry
 
@@ -34,9 +34,8 @@ MAX_WORD_CHARS = 2000
 # Documents the model holds at once. A batch of 16 long articles (3,000+ words each) peaks at
 # about 710 MB in one process, 4 at about 430 MB, at the same words/s.
 PIPE_BATCH = 4
-# A clean record over this many bytes may have a text long enough to be cut into pieces
-# (streams.nlp.pieces): the agent then spreads its pieces over the NLP processes.
-SHARE_BYTES = 5000
+# A clean record under this many bytes cannot hold a text long enough to be cut into pieces.
+SHARE_BYTES = 2 * PIECE_WORDS * 5
 
 
 def warm(settings: Settings) -> None:
@@ -76,6 +75,18 @@ def enrich(
         for i, doc in zip(todo, docs, strict=True):
             out[i] = _enriched(records[i], doc, cuts[i], language, settings)
     return [record for record in out if record is not None]
+
+
+def spread(payload: bytes) -> bool:
+    """Whether a clean record's text is cut into pieces that other processes could parse at
+    the same time (:func:`parse_share`); cheap enough for the event loop."""
+    if len(payload) < SHARE_BYTES:
+        return False
+    try:
+        text = orjson.loads(payload)["text"]
+    except Exception:  # noqa: BLE001 - not a clean record: execute reports it
+        return False
+    return isinstance(text, str) and len(pieces(text)) > 1
 
 
 def parse_share(payload: bytes, share: int, shares: int, settings: Settings) -> dict[int, bytes]:
