@@ -698,3 +698,28 @@ def test_country_abbreviations_of_the_koreas_and_china() -> None:
     places, _ = geotag(text, [])
     got = {m["text"]: p["country_code"] for p in places for m in p["mentions"]}
     assert got == {"DPRK": "KP", "ROK": "KR", "PRC": "CN"}
+
+
+def test_nearby_readings_of_two_towns_pick_each_other() -> None:
+    # alone, each name takes its largest namesake (Columbus, Ohio; Colfax County, New Mexico);
+    # together their Nebraska readings, a few km apart, support each other
+    text = (
+        "A Columbus man was hurt Sunday when his pickup left the road. Deputies of the "
+        "Colfax County Sheriff's Office said the crash happened west of Richland."
+    )
+    ents = [
+        ent("e1", "Columbus", "GPE", text),
+        ent("e2", "Colfax County", "GPE", text),
+        ent("e3", "Richland", "GPE", text),
+    ]
+    places, _ = geotag(text, ents)
+    assert by_text(places, "Columbus")["admin1"] == "Nebraska"
+    assert by_text(places, "Colfax County")["admin1"] == "Nebraska"
+    alone = "The Columbus city council met on Tuesday."
+    places, _ = geotag(alone, [ent("e1", "Columbus", "GPE", alone)])
+    assert by_text(places, "Columbus")["admin1"] == "Ohio"
+    # a big city with a far-off namesake is not pulled away by a small town's readings
+    text = "Flights from London to Boston resumed on Monday."
+    ents = [ent("e1", "London", "GPE", text), ent("e2", "Boston", "GPE", text)]
+    places, _ = geotag(text, ents)
+    assert by_text(places, "London")["country_code"] == "GB"

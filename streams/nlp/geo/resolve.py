@@ -31,6 +31,11 @@ W_NEIGHBOUR = 0.7
 W_COUNTY = 2.0
 _COUNTY_NAME = re.compile(r"\b(?:County|Parish|Borough)$")
 W_NEAR = 1.0
+W_PAIR = float(__import__("os").environ.get("W_PAIR", "1.0"))
+PAIR_KM = float(__import__("os").environ.get("PAIR_KM", "50"))
+PAIR_MAX = int(__import__("os").environ.get("PAIR_MAX", "2"))
+OWN = bool(int(__import__("os").environ.get("OWN", "1")))
+PAIR_CELL = PAIR_KM / 111.0 * 1.5
 W_LIST = 1.6
 # A list of places: names joined by commas with an "and"/"or"/"&" somewhere ("Boston, Seattle
 # and Washington"), or by "and" alone. Its members are usually of one type, and a cue noun
@@ -91,6 +96,9 @@ class Context:
     countries_by_key: dict[str, Counter] = field(default_factory=dict)
     admin1s_by_key: dict[str, Counter] = field(default_factory=dict)
     points: list[tuple[str, float, float]] = field(default_factory=list)
+    # grid cell -> (name, lat, lon) of every town and county candidate of the article's names:
+    # two names that each have a reading near the other's support those readings
+    grid: dict[tuple[int, int], list[tuple[str, float, float]]] = field(default_factory=dict)
 
 
 @dataclass(frozen=True, slots=True)
@@ -212,7 +220,47 @@ def _score(c: Place, ev: Evidence, gaz: Gazetteer, ctx: Context) -> float:
             (_km(c.lat, c.lon, la, lo) for k, la, lo in ctx.points if k != key), default=NEAR_KM
         )
         s += W_NEAR * max(0.0, 1.0 - near / NEAR_KM)
+    if c.feature in _POINT_FEATURES and ctx.grid and key in variants(c.name):
+        s += W_PAIR * min(PAIR_MAX, _neighbours(c, key, ctx.grid)) / PAIR_MAX
     return s
+
+
+def _cell(lat: float, lon: float) -> tuple[int, int]:
+    return int(math.floor(lat / PAIR_CELL)), int(math.floor(lon / PAIR_CELL))
+
+
+def _grid(mentions: list[Mention]) -> dict[tuple[int, int], list[tuple[str, float, float]]]:
+    """The town and county readings of every name outright (not weak, not a demonym) that
+    are named by their own name, bucketed by grid cell."""
+    grid: dict[tuple[int, int], list[tuple[str, float, float]]] = {}
+    seen: set[tuple[str, int]] = set()
+    for m in mentions:
+        if m.demonym or m.weak:
+            continue
+        key = norm(m.text)
+        for c in m.candidates[:MAX_CANDIDATES]:
+            if c.feature not in _POINT_FEATURES or (key, c.idx) in seen:
+                continue
+            if key in variants(c.name):
+                seen.add((key, c.idx))
+                grid.setdefault(_cell(c.lat, c.lon), []).append((key, c.lat, c.lon))
+    return grid
+
+
+def _neighbours(c: Place, key: str, grid: dict) -> int:
+    """How many other names have a town or county reading within PAIR_KM of this one."""
+    ci, cj = _cell(c.lat, c.lon)
+    # a degree of longitude shrinks toward the poles: look as many cells east and west as
+    # PAIR_KM spans there
+    span = PAIR_KM / (111.0 * max(0.1, math.cos(math.radians(c.lat))) * PAIR_CELL)
+    reach = min(180, math.ceil(span))
+    keys: set[str] = set()
+    for di in (-1, 0, 1):
+        for dj in range(-reach, reach + 1):
+            for k, la, lo in grid.get((ci + di, cj + dj), ()):
+                if k != key and k not in keys and _km(c.lat, c.lon, la, lo) < PAIR_KM:
+                    keys.add(k)
+    return len(keys)
 
 
 def _km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
@@ -362,6 +410,8 @@ def resolve(
     inners = {i + 1: mentions[i] for i in containers}  # container index -> the name it holds
     counties = _counties(mentions)
     empty.counties_by_key = counties
+    grid = _grid(mentions)
+    empty.grid = grid
     memo: dict[tuple, tuple[Place, float]] = {}
     picked = [
         _pick(m, i, text, gaz, empty, containers, inners, memo, lists)
@@ -370,6 +420,7 @@ def resolve(
     for _ in range(2):
         ctx = _context(mentions, picked, source_cc)
         ctx.counties_by_key = counties
+        ctx.grid = grid
         memo = {}
         before = picked
         picked = [
