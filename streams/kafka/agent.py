@@ -16,9 +16,9 @@ import multiprocessing
 import os
 import threading
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from concurrent.futures import ProcessPoolExecutor
-from typing import Any, cast
+from typing import Any, TypeVar, cast
 
 import faust
 
@@ -31,6 +31,7 @@ from streams.settings import Settings
 from streams.stages.base import SIDE, Result, Stage, execute
 
 log = logging.getLogger(__name__)
+T = TypeVar("T")
 
 # Exit status of a worker that stopped because a batch's outputs could not be delivered.
 EXIT_UNDELIVERED = 75  # EX_TEMPFAIL: a supervisor should start the worker again
@@ -100,6 +101,7 @@ class StageAgent:
         # input order.
         self.actors = max(1, self.processes) if self.table is None else 1
         self._pool: ProcessPoolExecutor | None = None
+        self._in_flight = 0  # pool tasks submitted by this worker's actors and not yet done
         self.last = stage.output == topics.SINK  # observes the end-to-end latency
 
     @property
@@ -210,9 +212,10 @@ class StageAgent:
 
     async def _call(self, payloads: list[bytes]) -> list[Result]:
         """Run ``payloads`` in the pool, split into one chunk per NLP process this actor has
-        (all of them with one actor, one with an actor per process); a long article is a
-        chunk of its own, its model work spread over every process first (``_run``)."""
-        spread = [self._shares(payload) for payload in payloads]
+        (all of them with one actor, one with an actor per process); a long article spread
+        over the free processes (``_shares``) is a chunk of its own."""
+        free = self.processes - self._in_flight
+        spread = [self._shares(payload, free) for payload in payloads]
         whole = [i for i, shares in enumerate(spread) if shares == 1]
         size = max(1, -(-len(whole) // max(1, self.processes // self.actors)))
         groups = [whole[i : i + size] for i in range(0, len(whole), size)]
@@ -235,28 +238,36 @@ class StageAgent:
                 results[i] = result
         return cast(list[Result], results)
 
-    def _shares(self, payload: bytes) -> int:
-        """How many NLP processes share ``payload``'s model work: all of them for a long
-        article of a stage that can spread one (extract), else one."""
-        if self.processes < 2 or self.stage.spread is None or not self.stage.spread(payload):
+    def _shares(self, payload: bytes, free: int) -> int:
+        """How many NLP processes share ``payload``'s model work: the ``free`` ones for a long
+        article of a stage that can spread one (extract), else one. With fewer than two free
+        (the pipeline at full rate), spreading would only add the pieces' shipping cost."""
+        if free < 2 or self.stage.spread is None or not self.stage.spread(payload):
             return 1
-        return self.processes
+        return free
 
     async def _run(
         self, pool: ProcessPoolExecutor, chunk: list[bytes], shares: int
     ) -> list[Result]:
         """``execute`` in a pool process; a long article's shares are done first, at once, in
-        whichever processes are free, so it is not held by one process for its whole length."""
-        loop = asyncio.get_running_loop()
+        the free processes, so it is not held by one process for its whole length."""
         shared = None
         if shares > 1 and self.stage.share is not None:
             (payload,) = chunk
+            share = self.stage.share
             parts = [
-                loop.run_in_executor(pool, self.stage.share, payload, share, shares, self.settings)
-                for share in range(shares)
+                self._submit(pool, share, payload, k, shares, self.settings) for k in range(shares)
             ]
             shared = [list(await asyncio.gather(*parts))]
-        return await loop.run_in_executor(pool, execute, self.stage, chunk, self.settings, shared)
+        return await self._submit(pool, execute, self.stage, chunk, self.settings, shared)
+
+    async def _submit(self, pool: ProcessPoolExecutor, fn: Callable[..., T], *args: Any) -> T:
+        """``fn(*args)`` in a pool process, counted in ``_in_flight`` while it runs."""
+        self._in_flight += 1
+        try:
+            return await asyncio.get_running_loop().run_in_executor(pool, fn, *args)
+        finally:
+            self._in_flight -= 1
 
     def _reset_pool(self) -> None:
         """Kill the pool's processes (a stuck article cannot be cancelled otherwise)."""

@@ -139,7 +139,8 @@ def test_the_agent_spreads_a_long_article_over_its_nlp_processes() -> None:
     long = _clean_payload(article(24), "long-2")
     short = _clean_payload(article(2), "short-2")
     assert not spread(short) and not spread(b"[1, 2]") and not spread(b"\xff" * 20_000)
-    assert [agent._shares(p) for p in (short, long)] == [1, 2]
+    assert [agent._shares(p, free=2) for p in (short, long)] == [1, 2]
+    assert agent._shares(long, free=1) == 1  # every process busy: not worth shipping pieces
     try:
         results = asyncio.run(agent._call([short, long, short]))
     finally:
