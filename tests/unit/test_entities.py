@@ -573,3 +573,60 @@ def test_a_one_word_place_stays_beside_its_common_word(nlp):
     text = "The City approved the budget on Monday. The city council meets again in May."
     doc = _forced(nlp, text, [("City", "GPE")])
     assert ("City", "GPE") in {(e["name"], e["label"]) for e in extract_entities(doc)}
+
+
+def test_a_given_name_before_a_surname_votes_person(nlp):
+    # the model reads a person it does not know as an organisation or a place
+    for text, name, label in [
+        ("Loretta Blakesley beat the top seed in straight games.", "Loretta Blakesley", "ORG"),
+        ("The title went to Wendell Okonjo on Sunday.", "Wendell Okonjo", "GPE"),
+        ("Gwendolyn R. Tasker was named chief executive.", "Gwendolyn R. Tasker", "ORG"),
+    ]:
+        ents = extract_entities(_forced(nlp, text, [(name, label)]))
+        assert [(e["name"], e["label"]) for e in ents] == [(name, "PERSON")], text
+    # companies, parties and places whose first word is also a given name keep their label
+    for text, name, label in [
+        ("Morgan Stanley raised its forecast on Monday.", "Morgan Stanley", "ORG"),
+        ("The Christian Democrats lost two seats.", "Christian Democrats", "ORG"),
+        ("Crews reached Virginia Beach at dawn.", "Virginia Beach", "GPE"),
+        ("The Max Planck Institute hired ten chemists.", "Max Planck Institute", "ORG"),
+        ("Young Boys won the Swiss title.", "Young Boys", "ORG"),
+    ]:
+        ents = extract_entities(_forced(nlp, text, [(name, label)]))
+        assert [(e["name"], e["label"]) for e in ents] == [(name, label)], text
+    # the vote is worth about one mention: two mentions read as an organisation still win
+    text = "Dean Witter cut fees. Analysts said Dean Witter would gain clients."
+    doc = nlp(text)
+    spans = []
+    for k in (text.index("Dean"), text.rindex("Dean")):
+        sp = doc.char_span(k, k + len("Dean Witter"))
+        spans.append(Span(doc, sp.start, sp.end, label="ORG"))
+    doc.ents = spans
+    assert [(e["name"], e["label"]) for e in extract_entities(doc)] == [("Dean Witter", "ORG")]
+
+
+def test_a_bare_surname_read_as_an_unknown_place_joins_the_person(nlp):
+    text = (
+        "Loretta Blakesley won the race on Sunday. Blakesley led from the start, "
+        "and Blakesley said the wind had helped."
+    )
+    doc = _forced(nlp, text, [("Loretta Blakesley", "PERSON")])
+    spans = list(doc.ents)
+    for k in [k for k in range(len(text)) if text.startswith("Blakesley", k)][1:]:
+        sp = doc.char_span(k, k + len("Blakesley"))
+        spans.append(Span(doc, sp.start, sp.end, label="GPE"))
+    doc.ents = sorted(spans, key=lambda e: e.start)
+    ents = extract_entities(doc)
+    assert [(e["name"], e["label"], len(e["mentions"])) for e in ents] == [
+        ("Loretta Blakesley", "PERSON", 3)
+    ]
+    # a known place named twice stays the place ("Jordan" is not Michael Jordan)
+    text = "Michael Jordan visited Jordan on Monday. Jordan welcomed the visit."
+    doc = _forced(nlp, text, [("Michael Jordan", "PERSON")])
+    spans = list(doc.ents)
+    for k in [k for k in range(len(text)) if text.startswith("Jordan", k)][1:]:
+        sp = doc.char_span(k, k + len("Jordan"))
+        spans.append(Span(doc, sp.start, sp.end, label="GPE"))
+    doc.ents = sorted(spans, key=lambda e: e.start)
+    labels = {(e["name"], e["label"]) for e in extract_entities(doc)}
+    assert labels == {("Michael Jordan", "PERSON"), ("Jordan", "GPE")}

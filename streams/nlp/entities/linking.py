@@ -14,7 +14,7 @@ from spacy.tokens import Doc
 
 from streams.nlp.entities.normalize import is_all_caps, norm_key
 from streams.nlp.entities.resources import aliases, nation_keys, place_spellings
-from streams.nlp.entities.spans import Mention, venue
+from streams.nlp.entities.spans import Mention, given_name_shape, venue
 
 _PLACE_LIKE = frozenset({"GPE", "LOC", "NORP", "FAC"})
 # A country's name names the country unless most mentions say otherwise ("Wales" the side).
@@ -27,6 +27,9 @@ MULTIWORD_WEIGHT = 3.0
 PERSON_CUE_WEIGHT = 2.0
 # "the congress in Sibiu": a known place after a place preposition is evidence of a place.
 PLACE_CUE_WEIGHT = 2.0
+# "Stefano Bordon", "Rodney Eyles": a known given name before a surname-like word is evidence
+# of a person, a little more than one multi-word mention the model read otherwise.
+GIVEN_NAME_WEIGHT = 3.5
 
 
 @dataclass(slots=True)
@@ -69,6 +72,11 @@ def _decide_label(cl: Cluster, doc: Doc) -> str:
         votes["GPE"] += NATION_PRIOR
     if cl.alias_label:
         votes[cl.alias_label] += ALIAS_PRIOR
+    if any(
+        m.source in ("model", "layout") and not m.caps and given_name_shape(doc, m.start, m.end)
+        for m in cl.mentions
+    ):
+        votes["PERSON"] += GIVEN_NAME_WEIGHT
     if not votes:
         return cl.alias_label or cl.mentions[0].label
     best = max(votes.values())
@@ -93,6 +101,11 @@ def _surname_only(cl: Cluster, doc: Doc) -> bool:
         m.label == "PERSON" or (m.end - m.start == 1 and doc[m.start].text in surnames)
         for m in cl.mentions
     ) and any(m.label != "PERSON" for m in cl.mentions)
+
+
+def _known_place(key: str) -> bool:
+    """A GeoNames country, US state or city of 15,000+ (or another sporting nation)."""
+    return key in place_spellings() or key in nation_keys()
 
 
 def _name_tokens(cl: Cluster, doc: Doc) -> list[str]:
@@ -142,7 +155,12 @@ def cluster_mentions(doc: Doc, mentions: list[Mention]) -> list[Cluster]:
         if len(words) != 1 or not cl.mentions or words[0] not in by_surname:
             continue
         votes = cl.votes(doc)
-        if not votes.get("PERSON") and cl.label in _PLACE_LIKE and len(cl.mentions) >= 2:
+        if (
+            not votes.get("PERSON")
+            and cl.label in _PLACE_LIKE
+            and len(cl.mentions) >= 2
+            and _known_place(cl.key)
+        ):
             continue  # "Jordan" the country, named twice, is not Michael Jordan
         target = max(by_surname[words[0]], key=lambda c: len(c.mentions))
         _merge(target, cl)

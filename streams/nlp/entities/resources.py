@@ -138,3 +138,39 @@ def place_cues() -> dict[str, frozenset[str]]:
         else:
             out.setdefault(section, set()).add(line.lower())
     return {k: frozenset(v) for k, v in out.items()}
+
+
+@functools.cache
+def word_index() -> dict[str, frozenset[str]]:
+    """The model's English word index (WordNet's lemmas, lower case) by part of speech:
+    "noun", "verb", "adj", "adv". Empty when the model ships no rule lemmatizer."""
+    from streams.nlp.model import load_nlp
+
+    nlp = load_nlp()
+    if "lemmatizer" not in nlp.pipe_names:
+        return {}
+    lookups = getattr(nlp.get_pipe("lemmatizer"), "lookups", None)
+    if lookups is None or not lookups.has_table("lemma_index"):
+        return {}
+    table = lookups.get_table("lemma_index")
+    out: dict[str, frozenset[str]] = {}
+    for pos in ("noun", "verb", "adj", "adv"):
+        out[pos] = frozenset(table.get(pos) or ())
+    return out
+
+
+@functools.cache
+def common_words() -> frozenset[str]:
+    """Lower-case English words of any part of speech in the model's word index."""
+    return frozenset().union(*word_index().values())
+
+
+@functools.cache
+def given_names() -> frozenset[str]:
+    """Lower-case given names (``given_names.txt``) that are neither an English adjective,
+    verb or adverb ("young", "grant", "royal") nor a known place ("paris", "georgia")."""
+    index = word_index()
+    other = index.get("verb", frozenset()) | index.get("adj", frozenset())
+    other |= index.get("adv", frozenset())
+    places = place_spellings()
+    return frozenset(n for n in _lines("given_names.txt") if n not in other and n not in places)

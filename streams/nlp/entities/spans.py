@@ -13,6 +13,8 @@ from spacy.tokens import Doc, Token
 
 from streams.nlp.entities.normalize import is_all_caps
 from streams.nlp.entities.resources import (
+    common_words,
+    given_names,
     max_title_len,
     name_connectors,
     name_particles,
@@ -286,6 +288,38 @@ def initial_shape(doc: Doc, start: int, end: int) -> bool:
         if len(t) == 2 and t[0].isupper() and t[1] == "." and doc[k + 1].text[:1].isupper():
             return True
     return False
+
+
+def _proper_word(text: str) -> bool:
+    """A capitalised word that is no English word: "Bordon", "N'Doram", "Abdel-Rahman"."""
+    parts = text.replace("'", "-").split("-")
+    return (
+        text[:1].isupper()
+        and not text.isupper()
+        and all(p.isalpha() for p in parts if p)
+        and text.lower() not in common_words()
+        and text.lower() not in given_names()
+    )
+
+
+def given_name_shape(doc: Doc, start: int, end: int) -> bool:
+    """True for "Given Surname" or "Given M. Surname": two or three words, the first a known
+    given name in title case, the last a capitalised word that is no English word and no
+    given name, and the whole no known place. "Stefano"-like names the census list lacks, and
+    "Morgan Stanley", "Christian Democrats", "Virginia Beach", "Max Planck Institute" are
+    not matched."""
+    if not 2 <= end - start <= 3:
+        return False
+    first = doc[start].text
+    if not first.istitle() or first.lower() not in given_names() or (first.lower(),) in titles():
+        return False
+    if not _proper_word(doc[end - 1].text):
+        return False
+    if end - start == 3:
+        mid = doc[start + 1].text
+        if not (len(mid) == 2 and mid[0].isupper() and mid[1] == ".") and not _proper_word(mid):
+            return False
+    return doc[start:end].text.lower() not in place_spellings()
 
 
 def model_mentions(doc: Doc) -> list[tuple[int, int, str]]:
