@@ -630,3 +630,30 @@ def test_a_bare_surname_read_as_an_unknown_place_joins_the_person(nlp):
     doc.ents = sorted(spans, key=lambda e: e.start)
     labels = {(e["name"], e["label"]) for e in extract_entities(doc)}
     assert labels == {("Michael Jordan", "PERSON"), ("Jordan", "GPE")}
+
+
+def test_commodities_and_grades_in_a_market_table_are_no_entities(nlp):
+    text = (
+        "Grain stocks in thousand tonnes :\nWheat 512.4 498.1\nBarley 120.3 99.7\n"
+        "Slaughter Heifers - Select and Choice 2-3 68.50 .\nTraders said demand was firm."
+    )
+    doc = _forced(
+        nlp,
+        text,
+        [
+            ("Wheat", "ORG"),
+            ("Barley", "ORG"),
+            ("Slaughter Heifers", "PERSON"),
+            ("Select", "PERSON"),
+            ("Choice", "ORG"),
+        ],
+    )
+    assert extract_entities(doc) == []
+    # names that contain such a word, and a town of that name, stay
+    for text, name, label in [
+        ("Choice Hotels raised its forecast on Tuesday.", "Choice Hotels", "ORG"),
+        ("Floods cut roads in Rye, New York, on Monday.", "Rye", "GPE"),
+        ("Corn Products International cut 200 jobs.", "Corn Products International", "ORG"),
+    ]:
+        ents = extract_entities(_forced(nlp, text, [(name, label)]))
+        assert (name, label) in [(e["name"], e["label"]) for e in ents], text

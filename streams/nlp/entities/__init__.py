@@ -19,6 +19,7 @@ from streams.nlp.entities.propagate import propagate
 from streams.nlp.entities.publisher import drop_publisher_credits
 from streams.nlp.entities.resources import (
     aliases,
+    market_terms,
     nation_keys,
     nationality_words,
     place_spellings,
@@ -95,14 +96,17 @@ def _apply_layout(
 
 
 def _table_caption(cl: Cluster, tt: TokenTable) -> bool:
-    """True for a one-word entity that is a table caption ("Attendance", "Extras").
+    """True for an entity made only of table captions ("Attendance", "Extras") or of market
+    terms ("Wheat", "Slaughter Steers", "Choice"), unless it was read as a place ("Rye").
 
     A capitalised word the article also writes in lower case is not dropped on that ground:
     companies and parties are named so ("Apple" beside "apple growers", "Shell" beside "a
     shell hit", "Labour" beside "the labour market")."""
-    if any(m.end - m.start != 1 for m in cl.mentions):
-        return False
-    return all(tt.text[m.start].lower() in table_captions() for m in cl.mentions)
+    captions, terms = table_captions(), market_terms()
+    forms = [tt.lower[m.start : m.end] for m in cl.mentions]
+    if all(len(f) == 1 and f[0] in captions for f in forms):
+        return True
+    return cl.label not in _PLACES and all(w in captions or w in terms for f in forms for w in f)
 
 
 def _layout_spans(

