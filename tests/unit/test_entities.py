@@ -657,3 +657,29 @@ def test_commodities_and_grades_in_a_market_table_are_no_entities(nlp):
     ]:
         ents = extract_entities(_forced(nlp, text, [(name, label)]))
         assert (name, label) in [(e["name"], e["label"]) for e in ents], text
+
+
+def test_a_leading_scorers_line_names_people_and_their_clubs(nlp):
+    text = (
+        "Leading scorers after Sunday 's matches :\n"
+        "11 - Tomasz Wierzbicki ( Harbour Rovers ) , Kelvin Otieno ( Norbridge )\n"
+        "8 - Osric Penhallow ( Norbridge )\n"
+    )
+    # the model reads one scorer as a place and misses another
+    doc = _forced(
+        nlp,
+        text,
+        [("Tomasz Wierzbicki", "GPE"), ("Harbour Rovers", "ORG"), ("Norbridge", "GPE")],
+    )
+    labels = {(e["name"], e["label"]) for e in extract_entities(doc)}
+    assert {
+        ("Tomasz Wierzbicki", "PERSON"),
+        ("Kelvin Otieno", "PERSON"),
+        ("Osric Penhallow", "PERSON"),
+        ("Harbour Rovers", "ORG"),
+        ("Norbridge", "ORG"),
+    } <= labels
+    # one name and bracket with no count is no list: "Bank of England ( BoE )"
+    text = "Figures came later.\nBank of England ( BoE )\n"
+    doc = _forced(nlp, text, [("Bank of England", "ORG")])
+    assert ("Bank of England", "ORG") in {(e["name"], e["label"]) for e in extract_entities(doc)}

@@ -50,7 +50,14 @@ def _player_grammar() -> dict[str, re.Pattern[str]]:
     raw = _raw()
     return {
         k: re.compile(raw[k])
-        for k in ("lineup_head", "lineup_entry", "bracket_player", "scorecard", "ranking")
+        for k in (
+            "lineup_head",
+            "lineup_entry",
+            "bracket_player",
+            "scorecard",
+            "ranking",
+            "scorer_list",
+        )
     }
 
 
@@ -117,6 +124,24 @@ def _ranked(codes: str, spans: list[tuple[int, int]], doc: Doc) -> list[tuple[in
         if code == "N" and depth == 0 and e - s > 1 and norm_key(doc[s:e].text) not in nations:
             a, b = spans[i + 2] if codes[i + 1 : i + 4] == "(N)" else (0, 0)
             out.append((s, e, b > a and norm_key(doc[a:b].text) in nations))
+    return out
+
+
+def _scorer_list(codes: str, spans: list[tuple[int, int]], doc: Doc) -> list[tuple[int, int]]:
+    """Names of a leading-scorers line ("10 - Billy Dodds ( Aberdeen ) , Pierre Van Hooydonk
+    ( Celtic )"): people, each with a club in brackets. A line needs the count and dash or
+    two entries at least, and is not written in capitals."""
+    if not _player_grammar()["scorer_list"].match(codes):
+        return []
+    if not codes.startswith("D-") and codes.count("(") < 2:
+        return []
+    if is_all_caps(doc[spans[0][0] : spans[-1][1]].text):
+        return []
+    out, depth = [], 0
+    for code, span in zip(codes, spans, strict=True):
+        depth += (code == "(") - (code == ")")
+        if code == "N" and depth == 0:
+            out.append(span)
     return out
 
 
@@ -222,6 +247,10 @@ def layout_names(
                 # Clubs are named by city; a nation's name keeps its place label.
                 if code == "N" and depth == 0 and norm_key(doc[s:e].text) not in nations:
                     out.append((s, e, "ORG"))
+            continue
+        scorers = _scorer_list(codes, spans, doc)
+        if scorers:
+            out.extend((s, e, "PERSON") for s, e in scorers)
             continue
         players = _players(codes, spans, doc)
         if players:
