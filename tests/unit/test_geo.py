@@ -723,3 +723,29 @@ def test_nearby_readings_of_two_towns_pick_each_other() -> None:
     ents = [ent("e1", "London", "GPE", text), ent("e2", "Boston", "GPE", text)]
     places, _ = geotag(text, ents)
     assert by_text(places, "London")["country_code"] == "GB"
+
+
+def test_the_town_a_news_domain_names() -> None:
+    from streams.nlp.geo.tag import source_towns
+
+    def towns(domain: str) -> set[tuple[str, str | None]]:
+        return {(c.name, c.admin1) for c in source_towns(domain, gazetteer())}  # type: ignore[arg-type]
+
+    assert ("Bowling Green", "Kentucky") in towns("www.bowlinggreentimes.com")
+    assert ("Cambridge", "England") in towns("www.cambridge-news.co.uk")
+    assert {n for n, _ in towns("www.kansascity.com")} == {"Kansas City"}
+    assert towns("www.nytimes.com") == set() and towns("www.bbc.co.uk") == set()
+    assert towns("www.dailynews.com") == set() and towns("") == set()
+
+
+def test_the_publishers_town_places_a_small_town_near_it() -> None:
+    text = "A fire destroyed a barn near Franklin on Friday, the Franklin fire chief said."
+    ents = [ent("e1", "Franklin", "GPE", text)]
+    places, _ = geotag(text, ents)
+    assert by_text(places, "Franklin")["admin1"] == "Tennessee"  # the biggest Franklin
+    places, _ = geotag(text, ents, source_domain="www.bowlinggreentimes.com")
+    assert by_text(places, "Franklin")["admin1"] == "Kentucky"  # 30 km from Bowling Green
+    # a domain town no other name of the article lies near says nothing
+    paris = "Talks resumed in Paris on Tuesday."
+    places, _ = geotag(paris, [ent("e1", "Paris", "GPE", paris)], source_domain="parisherald.com")
+    assert by_text(places, "Paris")["country_code"] == "FR"

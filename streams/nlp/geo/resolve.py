@@ -401,9 +401,14 @@ def _lists(text: str, mentions: list[Mention]) -> dict[int, tuple[list[int], str
 
 
 def resolve(
-    text: str, mentions: list[Mention], gaz: Gazetteer, source_cc: str | None = None
+    text: str,
+    mentions: list[Mention],
+    gaz: Gazetteer,
+    source_cc: str | None = None,
+    source_towns: list[Place] | None = None,
 ) -> list[Resolved | None]:
-    """Resolve each mention (None where the gazetteer has no entry), in input order."""
+    """Resolve each mention (None where the gazetteer has no entry), in input order.
+    ``source_towns``: the readings of the town the publisher's domain names (tag.source_towns)."""
     containers = _containers(text, mentions)
     lists = _lists(text, mentions)
     empty = Context(Counter(), Counter(), source_cc)
@@ -411,7 +416,9 @@ def resolve(
     counties = _counties(mentions)
     empty.counties_by_key = counties
     grid = _grid(mentions)
+    home = _home(source_towns or [], grid)
     empty.grid = grid
+    _add_home(empty, home)
     memo: dict[tuple, tuple[Place, float]] = {}
     picked = [
         _pick(m, i, text, gaz, empty, containers, inners, memo, lists)
@@ -421,6 +428,7 @@ def resolve(
         ctx = _context(mentions, picked, source_cc)
         ctx.counties_by_key = counties
         ctx.grid = grid
+        _add_home(ctx, home)
         memo = {}
         before = picked
         picked = [
@@ -456,6 +464,28 @@ def resolve(
             continue
         out.append(Resolved(m, p[0], p[1]))
     return out
+
+
+def _home(towns: list[Place], grid: dict) -> Place | None:
+    """The publisher's town: the reading of the town its domain names that another name of the
+    article lies near (within PAIR_KM; the town's own name does not count), the biggest such;
+    None when no reading has a neighbour ("parisnews.com" says nothing about which Paris)."""
+    best, best_n = None, 0
+    for c in towns:
+        n = _neighbours(c, norm(c.name), grid)
+        if n > best_n or (n == best_n and best is not None and c.population > best.population):
+            best, best_n = c, n
+    return best
+
+
+def _add_home(ctx: Context, home: Place | None) -> None:
+    """The publisher's town votes like a name of the article: its point for nearby towns, its
+    first-level division for the towns in it, its own name's mentions included."""
+    if home is None:
+        return
+    ctx.points.append(("@source", home.lat, home.lon))
+    if home.admin1_key:
+        ctx.admin1s[home.admin1_key] += 1
 
 
 def _confirmed(

@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+from streams.nlp.geo.build import MASTHEAD_MIN_POP
 from streams.nlp.geo.focus import focus
-from streams.nlp.geo.gazetteer import Gazetteer
+from streams.nlp.geo.gazetteer import Gazetteer, Place
+from streams.nlp.geo.names import variants
 from streams.nlp.geo.recognise import _DATELINE, Mention, recognise
 from streams.nlp.geo.resolve import Resolved, resolve
 
 # ccTLDs that differ from the ISO code; generic TLDs (.com, .org) carry no country.
 _TLD_CC = {"uk": "GB"}
+# second-level labels of country domains ("bbc.co.uk", "smh.com.au") name no town
+_SECOND_LEVEL = frozenset({"co", "com", "org", "net", "gov", "ac", "edu"})
 EMBEDDED_WEIGHT = 0.6
 
 
@@ -22,13 +26,58 @@ def source_country(domain: str | None) -> str | None:
     return _TLD_CC.get(tld, tld.upper())
 
 
+def source_towns(domain: str | None, gaz: Gazetteer) -> list[Place]:
+    """The readings of the town a news domain names ("columbustelegram.com" -> the towns called
+    Columbus of >= 10,000 inhabitants, "cambridge-news.co.uk" -> Cambridge), else []. Masthead
+    words ("news", "daily", "telegram"; data/geo/masthead_words.txt) are stripped from either end
+    of a label, in any order, and the longest rest that spells a town or division wins."""
+    if not domain:
+        return []
+    labels = domain.lower().rstrip(".").split(".")[:-1]  # no top-level domain
+    if labels and labels[0] == "www":
+        labels = labels[1:]
+    if len(labels) >= 2 and labels[-1] in _SECOND_LEVEL:
+        labels = labels[:-1]
+    out: list[Place] = []
+    for label in labels:
+        for part in label[:63].split("-"):
+            forms, todo = {part}, [part]
+            while todo:
+                form = todo.pop()
+                for w in gaz.masthead_words:
+                    for rest in (
+                        form[len(w) :] if form.startswith(w) else "",
+                        form[: -len(w)] if form.endswith(w) else "",
+                    ):
+                        if len(rest) >= 4 and rest not in forms:
+                            forms.add(rest)
+                            todo.append(rest)
+            for form in sorted(forms, key=lambda f: (-len(f), f)):
+                key = gaz.masthead_towns.get(form)
+                if key is None or form in gaz.masthead_words:
+                    continue
+                out.extend(
+                    c
+                    for c in gaz.candidates(key)
+                    if key in variants(c.name)
+                    and (
+                        c.feature in ("admin1", "admin2")
+                        or (c.feature == "city" and c.population >= MASTHEAD_MIN_POP)
+                    )
+                )
+                break
+    return out
+
+
 def tag_mentions(
     text: str, entities: list[dict], gaz: Gazetteer, source_domain: str | None = None
 ) -> list[tuple[Mention, Resolved | None]]:
     """Every recognised toponym with its resolution (None where unresolved); the eval uses it.
     Weak mentions the resolver could not confirm are not toponyms and are left out."""
     mentions = recognise(text, entities, gaz)
-    resolved = resolve(text, mentions, gaz, source_country(source_domain))
+    resolved = resolve(
+        text, mentions, gaz, source_country(source_domain), source_towns(source_domain, gaz)
+    )
     return [(m, r) for m, r in zip(mentions, resolved, strict=True) if r is not None or not m.weak]
 
 
