@@ -683,3 +683,20 @@ def test_a_leading_scorers_line_names_people_and_their_clubs(nlp):
     text = "Figures came later.\nBank of England ( BoE )\n"
     doc = _forced(nlp, text, [("Bank of England", "ORG")])
     assert ("Bank of England", "ORG") in {(e["name"], e["label"]) for e in extract_entities(doc)}
+
+
+def test_a_headline_name_repeated_in_the_body_is_kept(nlp):
+    text = (
+        "NTSB opens inquiry into runway collision\n"
+        "Investigators arrived on Monday , a spokesman said .\n"
+        "The report will be published by the NTSB next year .\n"
+    )
+    title = text.split("\n", 1)[0]
+    # the model reads the acronym in the headline only
+    doc = _forced(nlp, text, [("NTSB", "ORG")])
+    ents = extract_entities(doc, title=title)
+    assert [[m["text"] for m in e["mentions"]] for e in ents] == [["NTSB", "NTSB"]]
+    # a headline phrase whose words recur only in lower case or first in a sentence is dropped
+    text = "Storm Warning Lifted\nStorm crews went home as the storm warning ended .\n"
+    doc = _forced(nlp, text, [("Storm Warning", "PERSON")])
+    assert extract_entities(doc, title=text.split("\n", 1)[0]) == []

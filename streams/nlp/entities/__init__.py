@@ -272,11 +272,52 @@ def _competitions(
     return sorted([*mentions, *added], key=lambda m: m.start)
 
 
-def _keep(cl: Cluster, doc: Doc, regions: Regions) -> bool:
+def _body_positions(tt: TokenTable, regions: Regions) -> dict[str, list[int]]:
+    """Positions of each token text in plain body text (no headline, no quoted phrase)."""
+    out: dict[str, list[int]] = {}
+    for k, text in enumerate(tt.text):
+        if not regions.headline[k] and not regions.quote_fragment[k] and text[:1].isupper():
+            out.setdefault(text, []).append(k)
+    return out
+
+
+def _repeated_in_body(cl: Cluster, tt: TokenTable, regions: Regions, body: dict) -> bool:
+    """True when a headline form of ``cl`` recurs, same case, in the body as a name of its
+    own that the model missed ("USDA daily cattle slaughter" ... "- USDA"): not inside a
+    longer capitalised name and, for one word, not first in its sentence (an acronym may be).
+    """
+    n = len(tt.text)
+
+    def capitalised(k: int) -> bool:
+        return 0 <= k < n and tt.is_alpha[k] and tt.text[k][:1].isupper()
+
+    for m in cl.mentions:
+        form = tt.text[m.start : m.end]
+        size = len(form)
+        acronym = size == 1 and len(form[0]) >= 2 and form[0].isupper() and form[0].isalpha()
+        for i in body.get(form[0], ()):
+            if tt.text[i : i + size] != form or any(regions.headline[i : i + size]):
+                continue
+            if size == 1 and tt.sent_start[i] and not acronym:
+                continue
+            before = i > 0 and "\n" not in tt.ws[i - 1] and capitalised(i - 1)
+            after = "\n" not in tt.ws[i + size - 1] and capitalised(i + size)
+            if not before and not after:
+                return True
+    return False
+
+
+def _keep(
+    cl: Cluster, doc: Doc, tt: TokenTable, regions: Regions, body: dict[str, list[int]]
+) -> bool:
     if _confirmed(cl):
         return True
     if any(m.quote_fragment for m in cl.mentions):
         return False
+    if not body:  # built once per article, only when an entity needs it
+        body.update(_body_positions(tt, regions))
+    if _repeated_in_body(cl, tt, regions, body):
+        return True
     # Headline-only: keep place names from a normal-case title, nothing from all-caps lines.
     return cl.label in _HEADLINE_SAFE and not any(
         doc[m.start : m.end].text.isupper() for m in cl.mentions
@@ -330,7 +371,10 @@ def extract_entities(
         m.key = norm_key(doc[m.start : m.end].text)
 
     clusters = cluster_mentions(doc, mentions)
-    clusters = [cl for cl in clusters if _keep(cl, doc, regions) and not _table_caption(cl, tt)]
+    body: dict[str, list[int]] = {}
+    clusters = [
+        cl for cl in clusters if _keep(cl, doc, tt, regions, body) and not _table_caption(cl, tt)
+    ]
     propagate(tt, clusters, regions, STOP_WORDS)
     if publisher:
         drop_publisher_credits(doc, clusters, publisher)
