@@ -700,3 +700,19 @@ def test_a_headline_name_repeated_in_the_body_is_kept(nlp):
     text = "Storm Warning Lifted\nStorm crews went home as the storm warning ended .\n"
     doc = _forced(nlp, text, [("Storm Warning", "PERSON")])
     assert extract_entities(doc, title=text.split("\n", 1)[0]) == []
+
+
+def test_a_dateline_alone_on_its_line_names_places(nlp):
+    text = (
+        "Farm bank to cut jobs .\nPEORIA , Ill .\n1996-12-06\n"
+        "The bank said on Friday it would cut 40 jobs .\n"
+    )
+    doc = nlp(text)
+    doc.ents = []  # the model misses both
+    labels = {(m["text"], e["label"]) for e in extract_entities(doc) for m in e["mentions"]}
+    assert {("PEORIA", "GPE"), ("Ill", "GPE")} <= labels
+    # a line that is no dateline: a list of names in normal case, or a single word
+    text = "Farm bank to cut jobs .\nSmith , Jones .\nBANK .\nThe bank said it would cut jobs .\n"
+    doc = nlp(text)
+    doc.ents = []
+    assert extract_entities(doc) == []
