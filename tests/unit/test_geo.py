@@ -749,3 +749,16 @@ def test_the_publishers_town_places_a_small_town_near_it() -> None:
     paris = "Talks resumed in Paris on Tuesday."
     places, _ = geotag(paris, [ent("e1", "Paris", "GPE", paris)], source_domain="parisherald.com")
     assert by_text(places, "Paris")["country_code"] == "FR"
+
+
+def test_a_wire_dateline_inside_the_text_names_its_place() -> None:
+    text = (
+        "Markets rallied on Monday after the jobs report. By Jane Roe, Associated Press "
+        "BOISE, Idaho (AP) — A wildfire closed two highways, and a second fire burned near "
+        "the NCAA (AP) office, officials said."
+    )
+    places, _ = geotag(text, [])
+    boise = by_text(places, "BOISE")
+    assert boise["admin1"] == "Idaho" and km(boise, 43.61, -116.2) < 30
+    assert by_text(places, "Idaho")["feature"] == "admin1"
+    assert not any(m["text"] == "NCAA" for p in places for m in p["mentions"])

@@ -42,6 +42,14 @@ _DATELINE = re.compile(
     r"(?:,\s*([A-Z][\w.]+(?: [A-Z][\w.]+)?))?"
     r"\s*(?:\([^)]*\)\s*)?(?:[\u2014\u2013\u0097:]|-{1,3}\s)"
 )
+# A wire service's dateline anywhere in the text ("... Associated Press WASHINGTON (AP) —", a
+# page that runs several wire stories): capitals, an optional state, and the agency in brackets.
+# Bounded runs keep the scan linear.
+_WIRE_DATELINE = re.compile(
+    r"\b([A-Z][A-Z.'\u2019 &/-]{0,40}[A-Z.])"
+    r"(?:,\s{0,3}([A-Z][\w.]{0,20}(?: [A-Z][\w.]{0,20})?))?"
+    r"\s{0,3}\((?:AP|Reuters|AFP|UPI|CNN|dpa|Xinhua|Bloomberg)\)"
+)
 
 
 @dataclass(slots=True)
@@ -453,23 +461,31 @@ def _datelines(text: str, gaz: Gazetteer, avoid: _Mask) -> list[Mention]:
     """'CROMWELL —' / 'HOLLIDAY, Mo. —' datelines open local news and name its place."""
     out: list[Mention] = []
     m = next((d for d in _DATELINE.finditer(text[:400]) if len(d.group(1)) >= 3), None)
-    if not m:
-        return out
-    for group in (1, 2):
-        if m.group(group) is None:
-            continue
-        for part in re.finditer(r"[^&/]+", m.group(group)):  # "TIJUANA & SAN DIEGO"
-            s, e = _trim(text, m.start(group) + part.start(), m.start(group) + part.end(), gaz)
-            while s < e and text[s].isspace():
-                s += 1
-            while e > s and text[e - 1].isspace():
-                e -= 1
-            surface = text[s:e]
-            if not surface or avoid.hit(s, e):
+    found = [m] if m else []
+    found += [w for w in _WIRE_DATELINE.finditer(text) if m is None or w.start() >= m.end()]
+    seen: set[int] = set()
+    for m in found:
+        for group in (1, 2):
+            if m.group(group) is None:
                 continue
-            cands = gaz.candidates(surface)
-            if cands:
-                out.append(Mention(s, e, surface, "dateline", cands))
+            for part in re.finditer(r"[^&/]+", m.group(group)):  # "TIJUANA & SAN DIEGO"
+                s, e = _trim(text, m.start(group) + part.start(), m.start(group) + part.end(), gaz)
+                while s < e and text[s].isspace():
+                    s += 1
+                while e > s and text[e - 1].isspace():
+                    e -= 1
+                # "AP WASHINGTON (AP)": the place is the last words of the capitals
+                while s < e and group == 1 and m.re is _WIRE_DATELINE:
+                    if gaz.candidates(text[s:e]) or " " not in text[s:e]:
+                        break
+                    s += text[s:e].index(" ") + 1
+                surface = text[s:e]
+                if not surface or s in seen or avoid.hit(s, e) or len(surface) < 3:
+                    continue
+                cands = gaz.candidates(surface)
+                if cands:
+                    seen.add(s)
+                    out.append(Mention(s, e, surface, "dateline", cands))
     return out
 
 
