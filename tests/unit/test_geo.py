@@ -762,3 +762,11 @@ def test_a_wire_dateline_inside_the_text_names_its_place() -> None:
     assert boise["admin1"] == "Idaho" and km(boise, 43.61, -116.2) < 30
     assert by_text(places, "Idaho")["feature"] == "admin1"
     assert not any(m["text"] == "NCAA" for p in places for m in p["mentions"])
+
+
+def test_curated_demonyms_of_provinces_and_peoples() -> None:
+    text = "Ontarians will pay less for hydro, while Sinhalese voters backed the president."
+    ents = [ent("e1", "Ontarians", "NORP", text), ent("e2", "Sinhalese", "NORP", text)]
+    places, _ = geotag(text, ents)
+    assert by_text(places, "Ontarians")["name"] == "Ontario"
+    assert by_text(places, "Sinhalese")["country_code"] == "LK"
