@@ -57,6 +57,7 @@ def _player_grammar() -> dict[str, re.Pattern[str]]:
             "scorecard",
             "ranking",
             "scorer_list",
+            "fixture_list_entry",
         )
     }
 
@@ -142,6 +143,32 @@ def _scorer_list(codes: str, spans: list[tuple[int, int]], doc: Doc) -> list[tup
         depth += (code == "(") - (code == ")")
         if code == "N" and depth == 0:
             out.append(span)
+    return out
+
+
+def _fixture_list(codes: str, spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """Team names of a line of fixtures ("Postponed : Forfar v Alloa , Huntly v Clyde ( both
+    now play on"): after an optional caption and colon, every entry is one fixture; the first
+    or last may be a lone name cut by a line break. One fixture alone needs the caption."""
+    entry = _player_grammar()["fixture_list_entry"]
+    start = 2 if codes[:2] == "N:" else 0
+    entries = _split_top(codes, start)
+    if not entries or len(entries) < 2 - (start > 0):
+        return []
+    whole = entries
+    if len(whole) > 1 and codes[whole[-1][0] : whole[-1][1]] == "N":
+        whole = whole[:-1]  # "... , East" + next line "Fife v Partick": a name cut by a break
+    if len(whole) > 1 and start == 0 and codes[whole[0][0] : whole[0][1]] == "N":
+        whole = whole[1:]  # the line holding the rest of that name
+    if not all(entry.match(codes[a:b]) for a, b in whole):
+        return []
+    out = []
+    for a, b in entries:
+        depth = 0
+        for k in range(a, b):
+            depth += (codes[k] == "(") - (codes[k] == ")")
+            if codes[k] == "N" and depth == 0:
+                out.append(spans[k])
     return out
 
 
@@ -247,6 +274,11 @@ def layout_names(
                 # Clubs are named by city; a nation's name keeps its place label.
                 if code == "N" and depth == 0 and norm_key(doc[s:e].text) not in nations:
                     out.append((s, e, "ORG"))
+            continue
+        fixtures = _fixture_list(codes, spans)
+        if fixtures:
+            nations = nation_keys()
+            out.extend((s, e, "ORG") for s, e in fixtures if norm_key(doc[s:e].text) not in nations)
             continue
         scorers = _scorer_list(codes, spans, doc)
         if scorers:
