@@ -34,7 +34,8 @@ MAX_WORD_CHARS = 2000
 # Documents the model holds at once. A batch of 16 long articles (3,000+ words each) peaks at
 # about 710 MB in one process, 4 at about 430 MB, at the same words/s.
 PIPE_BATCH = 4
-# A clean record under this many bytes cannot hold a text long enough to be cut into pieces.
+# A word of news text takes about 6 characters with its space, so a clean record under this
+# many bytes is too short to be cut into pieces: the first test, before any decoding.
 SHARE_BYTES = 2 * PIECE_WORDS * 5
 
 
