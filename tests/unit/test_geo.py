@@ -770,3 +770,23 @@ def test_curated_demonyms_of_provinces_and_peoples() -> None:
     places, _ = geotag(text, ents)
     assert by_text(places, "Ontarians")["name"] == "Ontario"
     assert by_text(places, "Sinhalese")["country_code"] == "LK"
+
+
+def test_a_town_name_before_a_street_word_is_a_street_in_the_articles_town() -> None:
+    text = (
+        "Developers want to build a clinic on Richmond Street in London, Ontario. "
+        "London council rejected the plan on Tuesday."
+    )
+    ents = [
+        ent("e1", "Richmond", "GPE", text),
+        ent("e2", "London", "GPE", text),
+        ent("e3", "Ontario", "GPE", text),
+    ]
+    places, _ = geotag(text, ents)
+    assert not any(p["name"] == "Richmond" for p in places)
+    street = by_text(places, "Richmond Street")
+    assert street["name"] == "London" and street["admin1"] == "Ontario"
+    # without a street word the town stays
+    text = "Richmond police arrested a man on Friday."
+    places, _ = geotag(text, [ent("e1", "Richmond", "GPE", text)])
+    assert by_text(places, "Richmond")["name"] == "Richmond"

@@ -50,6 +50,14 @@ _WIRE_DATELINE = re.compile(
     r"(?:,\s{0,3}([A-Z][\w.]{0,20}(?: [A-Z][\w.]{0,20})?))?"
     r"\s{0,3}\((?:AP|Reuters|AFP|UPI|CNN|dpa|Xinhua|Bloomberg)\)"
 )
+# A place name followed by a street word names a street ("Richmond Street", "Nordland Ave.",
+# "West Palestine Avenue"), not the place: the span takes the street word (and a compass word
+# before it) and the resolver places it in the article's own town.
+_STREET = re.compile(
+    r"[ \t]{1,2}(?:Street|Avenue|Ave\.?|Road|Rd\.|Boulevard|Blvd\.?|Drive|Lane|Freeway|"
+    r"Expressway|Parkway|Square)(?![\w'\u2019-])"
+)
+_STREET_DIRECTIONS = ("North ", "South ", "East ", "West ")
 
 
 @dataclass(slots=True)
@@ -68,6 +76,11 @@ class Mention:
     @property
     def demonym(self) -> bool:
         return self.source == "demonym"
+
+    @property
+    def votes(self) -> bool:
+        """Whether the mention names its place outright, so it may vote for others' readings."""
+        return not (self.weak or self.source in ("demonym", "street"))
 
 
 def _trim(text: str, start: int, end: int, gaz: Gazetteer) -> tuple[int, int]:
@@ -278,8 +291,24 @@ def recognise(text: str, entities: list[dict], gaz: Gazetteer) -> list[Mention]:
     for m in mentions:
         taken.add(m.start, m.end)
     mentions.extend(_scan(text, gaz, taken.union(blocked)))
+    mentions = [_street(text, m) for m in mentions]
     mentions.sort(key=lambda m: m.start)
     return mentions
+
+
+def _street(text: str, m: Mention) -> Mention:
+    """'Richmond' in 'Richmond Street' is a street: the span grows over the street word."""
+    if m.source not in ("entity", "scan", "embedded") or m.weak or not m.candidates:
+        return m
+    street = _STREET.match(text, m.end)
+    if street is None:
+        return m
+    start = m.start
+    for word in _STREET_DIRECTIONS:
+        if text.startswith(word, start - len(word)):
+            start -= len(word)
+            break
+    return Mention(start, street.end(), text[start : street.end()], "street", m.candidates)
 
 
 def _demonym_parts(text: str, start: int, end: int, gaz: Gazetteer) -> list[Mention]:

@@ -235,7 +235,7 @@ def _grid(mentions: list[Mention]) -> dict[tuple[int, int], list[tuple[str, floa
     grid: dict[tuple[int, int], list[tuple[str, float, float]]] = {}
     seen: set[tuple[str, int]] = set()
     for m in mentions:
-        if m.demonym or m.weak:
+        if not m.votes:
             continue
         key = norm(m.text)
         for c in m.candidates[:MAX_CANDIDATES]:
@@ -343,7 +343,7 @@ def _counties(mentions: list[Mention]) -> dict[str, set[int]]:
     if not explicit:
         return out
     for m in mentions:
-        if m.demonym or m.weak:
+        if not m.votes:
             continue
         is_county = bool(_COUNTY_NAME.search(m.text))
         ids = {
@@ -363,7 +363,7 @@ def _context(
     seen: set[tuple[str, int]] = set()  # one point per (name, place), however often repeated
     places = {r[0].idx: r[0] for r in picked if r is not None}
     for m, r in zip(mentions, picked, strict=True):
-        if r is None or m.weak:
+        if r is None or m.weak or m.source == "street":  # demonyms vote for their country
             continue
         place, key = r[0], norm(m.text)
         if place.country_code:
@@ -438,7 +438,7 @@ def resolve(
     # one sense per discourse: a surface form keeps the reading its most confident mention got
     best: dict[str, tuple[Place, float]] = {}
     for m, p in zip(mentions, picked, strict=True):
-        if p is not None and not m.demonym and not m.weak:
+        if p is not None and m.votes:
             key = norm(m.text)
             if key not in best or p[1] > best[key][1]:
                 best[key] = p
@@ -446,9 +446,10 @@ def resolve(
         {
             (norm(m.text), p[0].idx): (norm(m.text), p[0])
             for m, p in zip(mentions, picked, strict=True)
-            if p is not None and not m.weak and p[0].feature in _POINT_FEATURES
+            if p is not None and m.votes and p[0].feature in _POINT_FEATURES
         }.values()
     )
+    town = _town(mentions, picked)
     in_pairs = {id(mentions[i]) for i in containers} | {id(c) for c in containers.values()}
     out: list[Resolved | None] = []
     for m, p in zip(mentions, picked, strict=True):
@@ -462,8 +463,27 @@ def resolve(
         if m.weak and not _confirmed(norm(m.text), p[0], best, strong):
             out.append(None)
             continue
+        if m.source == "street" and town is not None:
+            p = town  # a street lies in the article's own town
         out.append(Resolved(m, p[0], p[1]))
     return out
+
+
+def _town(
+    mentions: list[Mention], picked: list[tuple[Place, float] | None]
+) -> tuple[Place, float] | None:
+    """The article's own town: the town or county its names pick most often (the first on a
+    tie), where streets lie."""
+    count: Counter = Counter()
+    first: dict[int, tuple[Place, float]] = {}
+    for m, p in zip(mentions, picked, strict=True):
+        if p is not None and m.votes and p[0].feature in _POINT_FEATURES:
+            count[p[0].idx] += 1
+            first.setdefault(p[0].idx, p)
+    if not count:
+        return None
+    top = max(count.values())
+    return next(p for idx, p in first.items() if count[idx] == top)
 
 
 def _home(towns: list[Place], grid: dict) -> Place | None:
