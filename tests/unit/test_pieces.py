@@ -17,29 +17,7 @@ from streams.nlp.model import load_nlp
 from streams.nlp.pieces import PIECE_WORDS, parse, pieces, to_bytes
 from streams.stages.base import Result, execute
 from streams.stages.extract import parse_share, spread
-from tests.stagehelp import env_settings, run
-
-TOWNS = ["Millbrook", "Cedar Falls", "Port Alder", "Greystone", "Wexham", "Linden Bay"]
-PEOPLE = ["Maria Okafor", "Tomas Brandt", "Aisha Rahman", "Colin Devereaux", "Ines Salgado"]
-
-
-def paragraph(i: int) -> str:
-    """About 75 words of made-up local news, different for every ``i``."""
-    person = PEOPLE[i % len(PEOPLE)]
-    town = TOWNS[i % len(TOWNS)]
-    return (
-        f"Council member {person} of {town} said on Tuesday that the Regional Water Authority "
-        f'would hire {20 + i} inspectors before the winter storms. "We cannot wait for another '
-        f'flood," {person.split()[-1]} told reporters at the town hall. The plan, which also '
-        f"covers {3 * i + 4} miles of levees along the Ashford River, passed by seven votes to "
-        f"two after a long debate. Critics from the Taxpayers League said the cost, about "
-        f"${i + 2} million, would fall on renters."
-    )
-
-
-def article(paragraphs: int, breaks: tuple[str, ...] = ("\n\n",)) -> str:
-    parts = [paragraph(i) + breaks[i % len(breaks)] for i in range(paragraphs)]
-    return "".join(parts).rstrip()
+from tests.stagehelp import article, env_settings, run
 
 
 def test_a_text_under_twice_the_piece_size_is_one_piece() -> None:
