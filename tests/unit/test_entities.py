@@ -734,3 +734,14 @@ def test_a_line_of_fixtures_names_teams(nlp):
     text = "Rovers v Kelso , the manager said on Friday , decides the title in Kelso .\n"
     doc = _forced(nlp, text, [("Kelso", "GPE")])
     assert ("Kelso", "GPE") in [(e["name"], e["label"]) for e in extract_entities(doc)]
+
+
+def test_a_division_or_group_heading_is_no_entity(nlp):
+    text = "Division one\nRovers 2 United 1\nGroup\nCity 0 Town 0\n"
+    doc = _forced(nlp, text, [("Division", "ORG"), ("Group", "ORG")])
+    names = {e["name"] for e in extract_entities(doc)}
+    assert not names & {"Division", "Group"}
+    # a longer name with the word stays
+    text = "Virgin Group said on Monday it would sell its stake.\n"
+    doc = _forced(nlp, text, [("Virgin Group", "ORG")])
+    assert "Virgin Group" in {e["name"] for e in extract_entities(doc)}
