@@ -790,3 +790,15 @@ def test_a_town_name_before_a_street_word_is_a_street_in_the_articles_town() -> 
     text = "Richmond police arrested a man on Friday."
     places, _ = geotag(text, [ent("e1", "Richmond", "GPE", text)])
     assert by_text(places, "Richmond")["name"] == "Richmond"
+
+
+def test_a_mention_cut_short_of_a_longer_place_name_takes_it() -> None:
+    text = "Flooding closed roads in Henry County, Tennessee, on Monday."
+    ents = [ent("e1", "Henry", "GPE", text), ent("e2", "Tennessee", "GPE", text)]
+    places, _ = geotag(text, ents)
+    county = by_text(places, "Henry County")
+    assert county["feature"] == "admin2" and county["admin1"] == "Tennessee"
+    # a state keeps its span before a word that would make a town's name
+    text = "Farmers across the Missouri Valley expect a late harvest."
+    places, _ = geotag(text, [ent("e1", "Missouri", "GPE", text)])
+    assert by_text(places, "Missouri")["feature"] == "admin1"

@@ -291,9 +291,39 @@ def recognise(text: str, entities: list[dict], gaz: Gazetteer) -> list[Mention]:
     for m in mentions:
         taken.add(m.start, m.end)
     mentions.extend(_scan(text, gaz, taken.union(blocked)))
-    mentions = [_street(text, m) for m in mentions]
+    mentions = [_street(text, _longer(text, m, gaz, taken)) for m in mentions]
     mentions.sort(key=lambda m: m.start)
     return mentions
+
+
+_NEXT_WORD = re.compile(r" ([A-Z][a-z]{1,20})(?![\w'\u2019-])")
+
+
+def _longer(text: str, m: Mention, gaz: Gazetteer, taken: _Mask) -> Mention:
+    """A mention cut short of a longer name of its own ('Belle' of 'Belle Plaine', 'Henry' of
+    'Henry County') takes the next one or two capitalised words when together they are an
+    entry's own name; a state or country keeps its span."""
+    if m.source not in ("entity", "scan", "embedded") or m.weak or not m.candidates:
+        return m
+    key = norm(m.text)
+    if any(c.feature in ("country", "admin1") and key in variants(c.name) for c in m.candidates):
+        return m  # a state or country before a word ('Missouri Valley', 'Michigan Center')
+    end, best = m.end, None
+    for _ in range(2):
+        nxt = _NEXT_WORD.match(text, end)
+        if nxt is None:
+            break
+        end = nxt.end()
+        surface = text[m.start : end]
+        key = norm(surface)
+        if key in gaz.stopnames:
+            continue
+        own = [c for c in gaz.candidates(surface) if key in variants(c.name)]
+        if own:
+            best = (end, surface, own)
+    if best is None:
+        return m
+    return Mention(m.start, best[0], best[1], m.source, best[2])
 
 
 def _street(text: str, m: Mention) -> Mention:
