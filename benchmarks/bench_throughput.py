@@ -1,6 +1,8 @@
 """The performance harness (docs/performance.md): in one run, on the same pages,
 
-- the limit: the language model's own ``nlp.pipe`` over the cleaned texts, one process;
+- the limit: the language model's own ``nlp.pipe`` over the cleaned texts, one process, with
+  numpy's BLAS on one thread as the pipeline runs it (``streams/__init__.py``), and, in a
+  child process, with numpy's default of a BLAS thread per core;
 - each stage's pure code (``stages.base.execute``), one process, ms per article;
 - a plain sequential script a user might write instead (trafilatura, spaCy, a gazetteer
   lookup, article by article);
@@ -98,7 +100,7 @@ def in_process(pages: list[str], runs: int, settings: Settings) -> dict[str, Any
     texts = [orjson.loads(p)["text"] for p in outputs["clean"]]
     nlp = load_nlp()
     words = sum(len(t.split()) for t in texts)
-    model_s = timed(runs, lambda: list(nlp.pipe(texts, batch_size=16)))
+    model_s, default_s = model_alone(nlp, texts, runs)
     stage_ms = {
         stage.name: 1000
         * timed(runs, lambda s=stage: execute(s, payloads[s.name], settings))
@@ -111,9 +113,45 @@ def in_process(pages: list[str], runs: int, settings: Settings) -> dict[str, Any
         "words_to_model": words,
         "model_alone_per_s": round(len(texts) / model_s, 2),
         "model_words_per_s": round(words / model_s),
+        "model_alone_default_blas_per_s": round(len(texts) / default_s, 2),
         "stage_ms_per_article": {k: round(v, 2) for k, v in stage_ms.items()},
         "sequential_script_per_s": round(len(pages) / script_s, 2),
     }
+
+
+def model_alone(nlp: Any, texts: list[str], runs: int) -> tuple[float, float]:
+    """Median seconds of ``nlp.pipe`` over ``texts`` here (one BLAS thread) and in a child
+    process with numpy's default BLAS threads (one per core), the two runs alternating."""
+    cores = str(len(os.sched_getaffinity(0)))
+    here, child = [], []
+    with tempfile.NamedTemporaryFile("wb", suffix=".json") as handle:
+        handle.write(orjson.dumps(texts))
+        handle.flush()
+        for _ in range(runs):
+            started = time.perf_counter()
+            list(nlp.pipe(texts, batch_size=16))
+            here.append(time.perf_counter() - started)
+            done = subprocess.run(
+                [sys.executable, __file__, "--model-alone", handle.name],
+                env={**os.environ, "OPENBLAS_NUM_THREADS": cores},
+                capture_output=True,
+                text=True,
+                check=True,
+            )
+            child.append(float(done.stdout.split()[-1]))
+    return statistics.median(here), statistics.median(child)
+
+
+def _model_alone_child(path: str) -> None:
+    """Print the seconds of one ``nlp.pipe`` pass over the texts in ``path`` (after warm-up)."""
+    from streams.nlp.model import load_nlp
+
+    texts = orjson.loads(Path(path).read_bytes())
+    nlp = load_nlp()
+    list(nlp.pipe(texts[:4], batch_size=16))
+    started = time.perf_counter()
+    list(nlp.pipe(texts, batch_size=16))
+    print(time.perf_counter() - started)
 
 
 def plain_script(pages: list[str]) -> None:
@@ -425,6 +463,10 @@ def parse_config(text: str) -> tuple[str, dict[str, str]]:
 
 
 def main(argv: list[str] | None = None) -> int:
+    argv = sys.argv[1:] if argv is None else argv
+    if argv[:1] == ["--model-alone"]:  # the child of model_alone()
+        _model_alone_child(argv[1])
+        return 0
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--data", required=True)
     parser.add_argument("--articles", type=int, default=300)
@@ -460,8 +502,10 @@ def main(argv: list[str] | None = None) -> int:
         finally:
             broker.stop()
     limit = result["in_process"]["model_alone_per_s"]
+    default = result["in_process"]["model_alone_default_blas_per_s"]
     for figures in result["end_to_end"].values():
         figures["ratio_to_model_alone"] = round(figures["per_s"] / limit, 3)
+        figures["ratio_to_model_alone_default_blas"] = round(figures["per_s"] / default, 3)
     Path(args.out).parent.mkdir(parents=True, exist_ok=True)
     Path(args.out).write_text(json.dumps(result, indent=2) + "\n")
     print_table(result)
@@ -475,6 +519,10 @@ def print_table(result: dict[str, Any]) -> None:
         f"model alone (nlp.pipe, 1 process)   {inner['model_alone_per_s']:8.2f} articles/s "
         f"({inner['model_words_per_s']} words/s)"
     )
+    print(
+        f"model alone, default BLAS threads   {inner['model_alone_default_blas_per_s']:8.2f} "
+        "articles/s"
+    )
     print(f"plain sequential script             {inner['sequential_script_per_s']:8.2f} articles/s")
     for stage, ms in inner["stage_ms_per_article"].items():
         print(f"stage {stage:<29} {ms:8.2f} ms/article")
@@ -482,7 +530,9 @@ def print_table(result: dict[str, Any]) -> None:
         lat = figures["latency_at_half_rate_s"]
         print(
             f"end to end, {name:<23} {figures['per_s']:8.2f} articles/s "
-            f"(x{figures['ratio_to_model_alone']} the model alone); latency at "
+            f"(x{figures['ratio_to_model_alone']} the model alone, "
+            f"x{figures['ratio_to_model_alone_default_blas']} with default BLAS threads); "
+            "latency at "
             f"{lat['rate_per_s']}/s p50 {lat['p50']} s, p95 {lat['p95']} s, p99 {lat['p99']} s"
         )
         for hop, cut in figures["latency_hops_s"].items():

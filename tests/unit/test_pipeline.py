@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 
@@ -73,3 +74,14 @@ def test_html_article_without_a_title_takes_the_pages_headline() -> None:
     assert clean["title"] == "Ferry fares rise on the Sound"
     (titled,) = run("clean", [encode(raw_from_item({"id": "t", "title": "Mine", "html": html}))])
     assert titled["title"] == "Mine"
+
+
+def test_numpy_runs_one_blas_thread_unless_the_environment_says_otherwise() -> None:
+    code = "import streams, numpy, os; print(os.environ['OPENBLAS_NUM_THREADS'])"
+    env = {k: v for k, v in os.environ.items() if k != "OPENBLAS_NUM_THREADS"}
+    for given, expected in ((None, "1"), ("2", "2")):
+        extra = {} if given is None else {"OPENBLAS_NUM_THREADS": given}
+        done = subprocess.run(
+            [sys.executable, "-c", code], env=env | extra, capture_output=True, text=True
+        )
+        assert done.stdout.strip() == expected, done.stderr
