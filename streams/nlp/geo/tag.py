@@ -33,7 +33,7 @@ def source_towns(domain: str | None, gaz: Gazetteer) -> list[Place]:
     of a label, in any order, and the longest rest that spells a town or division wins."""
     if not domain:
         return []
-    labels = domain.lower().rstrip(".").split(".")[:-1]  # no top-level domain
+    labels = domain[:253].lower().rstrip(".").split(".")[:-1]  # a host name; no top-level domain
     if labels and labels[0] == "www":
         labels = labels[1:]
     if len(labels) >= 2 and labels[-1] in _SECOND_LEVEL:
