@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import functools
 import pickle
+import subprocess
+import sys
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -119,10 +121,25 @@ class Gazetteer:
 @functools.cache
 def load_gazetteer(cache_dir: Path) -> Gazetteer:
     """Return the process-wide gazetteer, building its index under ``cache_dir`` on first use."""
-    from streams.nlp.geo.build import cache_path, write
+    from streams.nlp.geo.build import cache_path
 
     path = cache_path(cache_dir)
     if not path.exists():
-        write(path)
+        _build_apart(cache_dir)
     with open(path, "rb") as fh:
         return Gazetteer(pickle.load(fh))
+
+
+def _build_apart(cache_dir: Path) -> None:
+    """Build the index in a child process. The build peaks at about 780 MB, loading the index
+    at about 215 MB, and a Python process keeps memory it once used: a worker that built the
+    index itself would hold the difference for good."""
+    # runpy warns that the package has already imported the module it runs: harmless here.
+    quiet = ["-W", "ignore::RuntimeWarning:runpy"]
+    command = [sys.executable, *quiet, "-m", "streams.nlp.geo.build", str(cache_dir)]
+    done = subprocess.run(command, stdout=subprocess.DEVNULL, check=False)
+    if done.returncode != 0:
+        raise RuntimeError(
+            f"building the gazetteer under {cache_dir} failed (exit {done.returncode}); "
+            f"run {' '.join(command)} to see why"
+        )
