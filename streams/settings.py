@@ -55,6 +55,9 @@ class Settings(BaseSettings):
     # NLP processes per stage worker; unset: the heavy stage (the language model) gets every
     # core of the machine, the others one each (streams/kafka/agent.py nlp_processes).
     nlp_processes: int | None = Field(None, ge=1)
+    # A long article's model work spread over the free NLP processes (streams/nlp/pieces.py):
+    # lower latency for long articles, at the cost of shipping their parsed pieces.
+    spread_long_articles: bool = True
     # What the extract stage's models and scanners read of one article (docs/security.md):
     # past any of these the analysis stops at the paragraph or sentence before, and the
     # record says where and why (`truncated`). Sized for news: 10,000 words pass.

@@ -242,9 +242,9 @@ class StageAgent:
         """How many NLP processes share ``payload``'s model work: the ``free`` ones for a long
         article of a stage that can spread one (extract), else one. With fewer than two free
         (the pipeline at full rate), spreading would only add the pieces' shipping cost."""
-        if free < 2 or self.stage.spread is None or not self.stage.spread(payload):
+        if not self.settings.spread_long_articles or free < 2 or self.stage.spread is None:
             return 1
-        return free
+        return free if self.stage.spread(payload) else 1
 
     async def _run(
         self, pool: ProcessPoolExecutor, chunk: list[bytes], shares: int
@@ -254,6 +254,7 @@ class StageAgent:
         shared = None
         if shares > 1 and self.stage.share is not None:
             (payload,) = chunk
+            metrics.article_spread(self.name)
             share = self.stage.share
             parts = [
                 self._submit(pool, share, payload, k, shares, self.settings) for k in range(shares)

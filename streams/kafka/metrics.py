@@ -91,6 +91,12 @@ POOL_RESTARTS = Counter(
     ["stage"],
     registry=REGISTRY,
 )
+ARTICLES_SPREAD = Counter(
+    "newsstream_articles_spread",
+    "Long articles whose model work a stage spread over its free NLP processes.",
+    ["stage"],
+    registry=REGISTRY,
+)
 _COUNT_BUCKETS = (0, 1, 2, 5, 10, 20, 50, 100, 200, 500)
 ENTITIES = Histogram(
     "newsstream_entities_per_article",
@@ -127,7 +133,8 @@ BUILD_INFO = Gauge(
 
 METRICS: tuple[MetricWrapperBase, ...] = (
     ARTICLES_IN, ARTICLES_OUT, DEAD_LETTERS, BATCH_DURATION, BATCH_SIZE, END_TO_END,
-    CONSUMER_LAG, POOL_RESTARTS, ENTITIES, CLAIMS, PLACES, SOURCE_MEMORY, BUILD_INFO,
+    CONSUMER_LAG, POOL_RESTARTS, ARTICLES_SPREAD, ENTITIES, CLAIMS, PLACES, SOURCE_MEMORY,
+    BUILD_INFO,
 )  # fmt: skip
 
 # Which per-article counts are known after which stage's output.
@@ -174,6 +181,10 @@ def batch_processed(stage: str, seconds: float) -> None:
 
 def pool_restarted(stage: str) -> None:
     POOL_RESTARTS.labels(stage).inc()
+
+
+def article_spread(stage: str) -> None:
+    ARTICLES_SPREAD.labels(stage).inc()
 
 
 def delivered(stage: str, results: Sequence[Any], *, last: bool) -> None:

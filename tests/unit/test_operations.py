@@ -76,6 +76,7 @@ def test_metric_names_are_the_documented_ones() -> None:
         "newsstream_end_to_end_latency_seconds_bucket",
         "newsstream_consumer_lag",
         "newsstream_pool_restarts_total",
+        "newsstream_articles_spread_total",
         "newsstream_entities_per_article_sum",
         "newsstream_claims_per_article_count",
         "newsstream_places_per_article",

@@ -110,15 +110,21 @@ def test_a_share_of_a_bad_payload_is_left_for_enrich_to_report() -> None:
     assert not isinstance(failure, dict) and failure.error_class == "json"
 
 
+def agent_app() -> faust.App:
+    return faust.App("pieces-test", broker="kafka://127.0.0.1:1")
+
+
 def test_the_agent_spreads_a_long_article_over_its_nlp_processes() -> None:
     settings = env_settings().replace(nlp_processes=2)
     stage = flow.stage("extract")
-    agent = StageAgent(faust.App("pieces-test", broker="kafka://127.0.0.1:1"), stage, settings)
+    agent = StageAgent(agent_app(), stage, settings)
     long = _clean_payload(article(24), "long-2")
     short = _clean_payload(article(2), "short-2")
     assert not spread(short) and not spread(b"[1, 2]") and not spread(b"\xff" * 20_000)
     assert [agent._shares(p, free=2) for p in (short, long)] == [1, 2]
     assert agent._shares(long, free=1) == 1  # every process busy: not worth shipping pieces
+    kept = StageAgent(agent_app(), stage, settings.replace(spread_long_articles=False))
+    assert kept._shares(long, free=2) == 1
     try:
         results = asyncio.run(agent._call([short, long, short]))
     finally:
