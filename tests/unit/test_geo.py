@@ -802,3 +802,10 @@ def test_a_mention_cut_short_of_a_longer_place_name_takes_it() -> None:
     text = "Farmers across the Missouri Valley expect a late harvest."
     places, _ = geotag(text, [ent("e1", "Missouri", "GPE", text)])
     assert by_text(places, "Missouri")["feature"] == "admin1"
+
+
+def test_a_place_entity_before_plural_counties_is_the_county() -> None:
+    text = "Volunteers planted oaks along the river in Anderson and Cherokee counties this spring."
+    places, _ = geotag(text, _names(text, ["Anderson", "Cherokee"]))
+    anderson = by_text(places, "Anderson")
+    assert anderson["feature"] == "admin2", anderson

@@ -287,7 +287,7 @@ def recognise(text: str, entities: list[dict], gaz: Gazetteer) -> list[Mention]:
     mentions.extend(_listed_places(text, listed, mentions, people, gaz, persons, taken))
     mentions.extend(_datelines(text, gaz, taken))  # a dateline outranks an ORG reading
     mentions.extend(_affiliations(text, gaz, taken))  # "Sen. Robert Ford, D-Charleston"
-    mentions.extend(_county_lists(text, gaz, taken))  # "Jackson and Barrow counties"
+    mentions.extend(_county_lists(text, gaz, taken, mentions))  # "Jackson and Barrow counties"
     for m in mentions:
         taken.add(m.start, m.end)
     mentions.extend(_scan(text, gaz, taken.union(blocked)))
@@ -579,16 +579,23 @@ def _affiliations(text: str, gaz: Gazetteer, avoid: _Mask) -> list[Mention]:
     return out
 
 
-def _county_lists(text: str, gaz: Gazetteer, avoid: _Mask) -> list[Mention]:
-    """Names listed before a plural 'counties'/'parishes', each read as its county."""
+def _county_lists(
+    text: str, gaz: Gazetteer, avoid: _Mask, found: list[Mention] | None = None
+) -> list[Mention]:
+    """Names listed before a plural 'counties'/'parishes', each read as its county; a place
+    entity of exactly that name ('Anderson' in 'Anderson and Cherokee counties') takes the
+    county's readings instead of the town's."""
     out: list[Mention] = []
+    spans = {(f.start, f.end): f for f in found or () if f.source != "demonym"}
     for m in _COUNTIES.finditer(text):
         suffix = " County" if m.group(2) == "counties" else " Parish"
         for name in _COUNTY_NAME.finditer(m.group(1)):
             s, e = m.start(1) + name.start(), m.start(1) + name.end()
-            if avoid.hit(s, e):
-                continue
             cands = [c for c in gaz.candidates(name.group() + suffix) if c.feature == "admin2"]
+            if avoid.hit(s, e):
+                if cands and (s, e) in spans:
+                    spans[(s, e)].candidates = cands
+                continue
             if cands:
                 out.append(Mention(s, e, name.group(), "scan", cands))
                 avoid.add(s, e)
