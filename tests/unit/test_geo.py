@@ -809,3 +809,27 @@ def test_a_place_entity_before_plural_counties_is_the_county() -> None:
     places, _ = geotag(text, _names(text, ["Anderson", "Cherokee"]))
     anderson = by_text(places, "Anderson")
     assert anderson["feature"] == "admin2", anderson
+
+
+def test_a_county_named_in_full_is_a_place_whatever_the_entity_label() -> None:
+    text = "Kim Lee, the 2010 Walker County Fair Queen, toured schools in Walker County all week."
+    first = text.index("Walker County Fair Queen")
+    last = text.rindex("Walker County")
+    entities = [
+        {
+            "id": "e1",
+            "name": "Walker County Fair Queen",
+            "label": "EVENT",
+            "mentions": [{"start": first, "end": first + 24, "text": text[first : first + 24]}],
+        },
+        {
+            "id": "e2",
+            "name": "Walker County",
+            "label": "EVENT",
+            "mentions": [{"start": last, "end": last + 13, "text": "Walker County"}],
+        },
+    ]
+    places, _ = geotag(text, entities)
+    walker = by_text(places, "Walker County")
+    assert walker["feature"] == "admin2"
+    assert {m["start"] for m in walker["mentions"]} == {first, last}

@@ -272,6 +272,9 @@ def recognise(text: str, entities: list[dict], gaz: Gazetteer) -> list[Mention]:
                                 and _overlaps((h.start, h.end), [(m.start, m.end) for m in inner])
                             )
                         ] + inner
+                if not hits:  # "Walker County" read as an event, "Walker County Fair Queen"
+                    county = _opening_county(text, span, gaz)
+                    hits = [county] if county is not None else []
                 for h in hits:
                     if not taken.hit(h.start, h.end):
                         mentions.append(h)
@@ -429,6 +432,24 @@ def _leading_place(
         if _placeish(surface, cands, gaz, min_pop):
             return Mention(s, e, surface, "embedded", cands, weak=weak)
     return None
+
+
+# a county's full name opening a span: up to two capitalised words and the suffix
+_OPENING_COUNTY = re.compile(r"(?:[A-Z][a-z]{1,20} ){1,2}(?:County|Parish)(?![\w'\u2019-])")
+
+
+def _opening_county(text: str, span: tuple[int, int], gaz: Gazetteer) -> Mention | None:
+    """A county named in full at the start of any entity ('Walker County' tagged as an event,
+    'Walker County Fair Queen'): the suffix makes it a place whatever the label."""
+    s0, e0 = _trim(text, *span, gaz)
+    m = _OPENING_COUNTY.match(text[s0:e0])
+    if m is None:
+        return None
+    s, e = s0, s0 + m.end()
+    cands = [c for c in gaz.candidates(text[s:e]) if c.feature == "admin2"]
+    if not cands:
+        return None
+    return Mention(s, e, text[s:e], "entity" if e == e0 else "embedded", cands)
 
 
 def _inner_places(
