@@ -833,3 +833,18 @@ def test_a_county_named_in_full_is_a_place_whatever_the_entity_label() -> None:
     walker = by_text(places, "Walker County")
     assert walker["feature"] == "admin2"
     assert {m["start"] for m in walker["mentions"]} == {first, last}
+
+
+def test_a_town_too_small_for_the_gazetteer_takes_its_named_state() -> None:
+    # no Greenwood of the gazetteer lies in West Virginia: the state, not Greenwood, Indiana
+    text = "The man was held in the county jail in Greenwood, W. Va., on a parole violation."
+    places, _ = geotag(text, _names(text, ["Greenwood", "W. Va."]))
+    town = by_text(places, "Greenwood")
+    assert town["feature"] == "admin1" and town["admin1"] == "West Virginia"
+    # a known town in the named state keeps it; a list or a state's name is no container
+    text = "The fair in Paris, Texas drew 4,000 visitors."
+    places, _ = geotag(text, _names(text, ["Paris", "Texas"]))
+    assert by_text(places, "Paris")["feature"] == "city"
+    text = "The mine lies near the Indiana, Ill., border."
+    places, _ = geotag(text, _names(text, ["Indiana", "Ill."]))
+    assert by_text(places, "Indiana")["admin1"] == "Indiana"

@@ -60,6 +60,8 @@ _CUE_FEATURE = {
     "nati": "country",
 }
 CONFIRM_KM = 60.0
+# what may follow the division of "Town, State": the end of its clause, not more of a name
+_CLOSED = re.compile(r"[ \t]{0,3}(?:,(?![ \t]{0,3}[A-Z])|[.;:)\n]|$)")
 # a region's point stands for a large area whose extent no source gives: moderate confidence
 REGION_CONFIDENCE = 0.6
 NEAR_KM = 250.0
@@ -435,6 +437,25 @@ def resolve(
             _pick(m, i, text, gaz, ctx, containers, inners, memo, lists, before)
             for i, m in enumerate(mentions)
         ]
+    for i, c in containers.items():
+        # "Greenwood, W. Va.," where no Greenwood of the gazetteer lies in West Virginia: the
+        # town is too small for it, and the state says more than a namesake elsewhere. Not
+        # for a state or country ("the Indiana, Ill., border") nor before more names
+        # ("Copenhagen, Hamburg, Brasoc and Mannheim")
+        p, pc = picked[i], picked[i + 1]
+        if (
+            p is not None
+            and pc is not None
+            and pc[0].feature == "admin1"
+            and i not in lists
+            and i + 1 not in lists
+            and _CLOSED.match(text, c.end)
+            and not any(
+                _contains(pc[0], x) or x.feature in ("admin1", "country")
+                for x in mentions[i].candidates
+            )
+        ):
+            picked[i] = (pc[0], REGION_CONFIDENCE)
     # one sense per discourse: a surface form keeps the reading its most confident mention got
     best: dict[str, tuple[Place, float]] = {}
     for m, p in zip(mentions, picked, strict=True):
