@@ -841,6 +841,11 @@ def test_a_town_too_small_for_the_gazetteer_takes_its_named_state() -> None:
     places, _ = geotag(text, _names(text, ["Greenwood", "W. Va."]))
     town = by_text(places, "Greenwood")
     assert town["feature"] == "admin1" and town["admin1"] == "West Virginia"
+    # a later bare mention is the same town, not the namesake it would take alone (Maine)
+    text = "The jail in Scarborough, W. Va., is full. He grew up in Scarborough."
+    places, _ = geotag(text, _names(text, ["Scarborough", "W. Va."]))
+    town = by_text(places, "Scarborough")
+    assert [m["text"] for m in town["mentions"]].count("Scarborough") == 2
     # a known town in the named state keeps it; a list or a state's name is no container
     text = "The fair in Paris, Texas drew 4,000 visitors."
     places, _ = geotag(text, _names(text, ["Paris", "Texas"]))

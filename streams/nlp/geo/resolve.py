@@ -437,6 +437,7 @@ def resolve(
             _pick(m, i, text, gaz, ctx, containers, inners, memo, lists, before)
             for i, m in enumerate(mentions)
         ]
+    stated: dict[str, tuple[Place, float]] = {}
     for i, c in containers.items():
         # "Greenwood, W. Va.," where no Greenwood of the gazetteer lies in West Virginia: the
         # town is too small for it, and the state says more than a namesake elsewhere. Not
@@ -455,13 +456,14 @@ def resolve(
                 for x in mentions[i].candidates
             )
         ):
-            picked[i] = (pc[0], REGION_CONFIDENCE)
+            picked[i] = stated[norm(mentions[i].text)] = (pc[0], REGION_CONFIDENCE)
     # one sense per discourse: a surface form keeps the reading its most confident mention got
-    best: dict[str, tuple[Place, float]] = {}
+    # (the state of its "Town, State" if the town had to take it: the article said so)
+    best: dict[str, tuple[Place, float]] = dict(stated)
     for m, p in zip(mentions, picked, strict=True):
         if p is not None and m.votes:
             key = norm(m.text)
-            if key not in best or p[1] > best[key][1]:
+            if key not in stated and (key not in best or p[1] > best[key][1]):
                 best[key] = p
     strong = list(
         {
