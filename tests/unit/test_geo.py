@@ -853,3 +853,19 @@ def test_a_town_too_small_for_the_gazetteer_takes_its_named_state() -> None:
     text = "The mine lies near the Indiana, Ill., border."
     places, _ = geotag(text, _names(text, ["Indiana", "Ill."]))
     assert by_text(places, "Indiana")["admin1"] == "Indiana"
+
+
+def test_a_metropolitan_area_names_its_big_city() -> None:
+    text = "Metro Denver officials said the Greater Denver Area added 40,000 jobs."
+    entities = [
+        ent("e1", "Metro Denver", "ORG", text),
+        ent("e2", "the Greater Denver Area", "GPE", text, "Greater Denver Area"),
+    ]
+    places, _ = geotag(text, entities)
+    denver = by_text(places, "Denver")
+    assert denver["admin1"] == "Colorado"
+    assert {m["text"] for m in denver["mentions"]} == {"Denver", "Greater Denver Area"}
+    # a small town's name after "Metro" is no metropolitan area
+    text = "Metro Goldwyn signed the actor."
+    places, _ = geotag(text, [ent("e1", "Metro Goldwyn", "ORG", text)])
+    assert places == []

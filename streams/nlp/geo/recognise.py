@@ -210,6 +210,7 @@ def recognise(text: str, entities: list[dict], gaz: Gazetteer) -> list[Mention]:
                     head = None
                     if not (cands or demo or region):
                         head = _leading_place(text, s, e, gaz, False)
+                        head = head or _metro_city(text, (s, e), gaz)
                     if demo is not None:  # "Sri Lankan" tagged as GPE
                         mentions.append(Mention(s, e, surface, "demonym", [demo]))
                     elif head is not None:  # "Alachua County Sheriff" tagged as GPE
@@ -273,7 +274,7 @@ def recognise(text: str, entities: list[dict], gaz: Gazetteer) -> list[Mention]:
                             )
                         ] + inner
                 if not hits:  # "Walker County" read as an event, "Walker County Fair Queen"
-                    county = _opening_county(text, span, gaz)
+                    county = _opening_county(text, span, gaz) or _metro_city(text, span, gaz)
                     hits = [county] if county is not None else []
                 for h in hits:
                     if not taken.hit(h.start, h.end):
@@ -450,6 +451,41 @@ def _opening_county(text: str, span: tuple[int, int], gaz: Gazetteer) -> Mention
     if not cands:
         return None
     return Mention(s, e, text[s:e], "entity" if e == e0 else "embedded", cands)
+
+
+# "Metro Vancouver", "Greater Boston": a big city's area, named after the city
+_METRO = re.compile(r"(?:Metro|Metropolitan|Greater) ([A-Z][a-z]{1,20}(?: [A-Z][a-z]{1,20})?)")
+METRO_MIN_POPULATION = 100_000
+
+
+def _metro_city(text: str, span: tuple[int, int], gaz: Gazetteer) -> Mention | None:
+    """The city of a metropolitan area that opens an entity the gazetteer has no entry for
+    ('Metro Vancouver officials'): only a city of its own name and >= 100,000 inhabitants."""
+    s0, e0 = _trim(text, *span, gaz)
+    m = _METRO.match(text, s0, e0)
+    if m is None or gaz.candidates(text[s0 : m.end()]):
+        return None
+    for n in (2, 1):
+        words = m.group(1).split(" ")[:n]
+        if len(words) < n:
+            continue
+        s = m.start(1)
+        e = s + len(" ".join(words))
+        if e < e0 and (text[e].isalnum() or text[e] in "'’-"):
+            continue
+        key = norm(text[s:e])
+        cands = [
+            c
+            for c in gaz.candidates(text[s:e])
+            if c.feature == "city" and norm(c.name) == key and c.population >= METRO_MIN_POPULATION
+        ]
+        if cands:
+            for area in (" Area", " Region"):  # "the Greater Toronto Area" is named whole
+                if text.startswith(area, e) and e + len(area) <= e0:
+                    s, e = s0, e + len(area)
+                    break
+            return Mention(s, e, text[s:e], "embedded", cands)
+    return None
 
 
 def _inner_places(
