@@ -75,6 +75,16 @@ def _split_top(codes: str, start: int) -> list[tuple[int, int]]:
     return [(x, y) for x, y in out if y > x]
 
 
+def _top_level_names(codes: str, start: int = 0) -> list[int]:
+    """Indexes of the names (code N) outside brackets, from ``start`` on."""
+    out, depth = [], 0
+    for k in range(start, len(codes)):
+        depth += (codes[k] == "(") - (codes[k] == ")")
+        if codes[k] == "N" and depth == 0:
+            out.append(k)
+    return out
+
+
 def _players(codes: str, spans: list[tuple[int, int]], doc: Doc) -> list[tuple[int, int]]:
     """Player names in a lineup, a scorer list or a cricket scorecard line."""
     g = _player_grammar()
@@ -119,10 +129,10 @@ def _ranked(codes: str, spans: list[tuple[int, int]], doc: Doc) -> list[tuple[in
     represents a country is a person whatever the model read."""
     if not _player_grammar()["ranking"].match(codes):
         return []
-    out, depth, nations = [], 0, nation_keys()
-    for i, (code, (s, e)) in enumerate(zip(codes, spans, strict=True)):
-        depth += (code == "(") - (code == ")")
-        if code == "N" and depth == 0 and e - s > 1 and norm_key(doc[s:e].text) not in nations:
+    out, nations = [], nation_keys()
+    for i in _top_level_names(codes):
+        s, e = spans[i]
+        if e - s > 1 and norm_key(doc[s:e].text) not in nations:
             a, b = spans[i + 2] if codes[i + 1 : i + 4] == "(N)" else (0, 0)
             out.append((s, e, b > a and norm_key(doc[a:b].text) in nations))
     return out
@@ -138,12 +148,7 @@ def _scorer_list(codes: str, spans: list[tuple[int, int]], doc: Doc) -> list[tup
         return []
     if is_all_caps(doc[spans[0][0] : spans[-1][1]].text):
         return []
-    out, depth = [], 0
-    for code, span in zip(codes, spans, strict=True):
-        depth += (code == "(") - (code == ")")
-        if code == "N" and depth == 0:
-            out.append(span)
-    return out
+    return [spans[k] for k in _top_level_names(codes)]
 
 
 def _fixture_list(codes: str, spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
@@ -162,14 +167,7 @@ def _fixture_list(codes: str, spans: list[tuple[int, int]]) -> list[tuple[int, i
         whole = whole[1:]  # the line holding the rest of that name
     if not all(entry.match(codes[a:b]) for a, b in whole):
         return []
-    out = []
-    for a, b in entries:
-        depth = 0
-        for k in range(a, b):
-            depth += (codes[k] == "(") - (codes[k] == ")")
-            if codes[k] == "N" and depth == 0:
-                out.append(spans[k])
-    return out
+    return [spans[k] for k in _top_level_names(codes, start)]
 
 
 def _is_name_word(text: str) -> bool:
@@ -277,7 +275,6 @@ def layout_names(
             continue
         fixtures = _fixture_list(codes, spans)
         if fixtures:
-            nations = nation_keys()
             out.extend((s, e, "ORG") for s, e in fixtures if norm_key(doc[s:e].text) not in nations)
             continue
         scorers = _scorer_list(codes, spans, doc)
