@@ -31,10 +31,12 @@ W_NEIGHBOUR = 0.7
 W_COUNTY = 2.0
 _COUNTY_NAME = re.compile(r"\b(?:County|Parish|Borough)$")
 W_NEAR = 1.0
-W_PAIR = float(__import__("os").environ.get("W_PAIR", "1.0"))
-PAIR_KM = float(__import__("os").environ.get("PAIR_KM", "50"))
-PAIR_MAX = int(__import__("os").environ.get("PAIR_MAX", "2"))
-OWN = bool(int(__import__("os").environ.get("OWN", "1")))
+# A town or county reading gains up to W_PAIR for other names of the article with a reading
+# within PAIR_KM of it, full credit from PAIR_MAX of them; the grid's cells are PAIR_CELL
+# degrees of latitude.
+W_PAIR = 1.0
+PAIR_KM = 50.0
+PAIR_MAX = 2
 PAIR_CELL = PAIR_KM / 111.0 * 1.5
 W_LIST = 1.6
 # A list of places: names joined by commas with an "and"/"or"/"&" somewhere ("Boston, Seattle
