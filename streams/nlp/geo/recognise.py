@@ -303,11 +303,17 @@ def recognise(text: str, entities: list[dict], gaz: Gazetteer) -> list[Mention]:
 _NEXT_WORD = re.compile(r" ([A-Z][a-z]{1,20})(?![\w'\u2019-])")
 
 
+def _named_outright(m: Mention) -> bool:
+    """A mention with readings that names a place by its own words (an entity, a scan hit or a
+    place inside a longer name), which may therefore grow into a longer name or a street."""
+    return m.source in ("entity", "scan", "embedded") and not m.weak and bool(m.candidates)
+
+
 def _longer(text: str, m: Mention, gaz: Gazetteer, taken: _Mask) -> Mention:
     """A mention cut short of a longer name of its own ('Belle' of 'Belle Plaine', 'Henry' of
     'Henry County') takes the next one or two capitalised words when together they are an
     entry's own name; a state or country keeps its span."""
-    if m.source not in ("entity", "scan", "embedded") or m.weak or not m.candidates:
+    if not _named_outright(m):
         return m
     key = norm(m.text)
     if any(c.feature in ("country", "admin1") and key in variants(c.name) for c in m.candidates):
@@ -332,7 +338,7 @@ def _longer(text: str, m: Mention, gaz: Gazetteer, taken: _Mask) -> Mention:
 
 def _street(text: str, m: Mention) -> Mention:
     """'Richmond' in 'Richmond Street' is a street: the span grows over the street word."""
-    if m.source not in ("entity", "scan", "embedded") or m.weak or not m.candidates:
+    if not _named_outright(m):
         return m
     street = _STREET.match(text, m.end)
     if street is None:
@@ -636,14 +642,12 @@ def _affiliations(text: str, gaz: Gazetteer, avoid: _Mask) -> list[Mention]:
     return out
 
 
-def _county_lists(
-    text: str, gaz: Gazetteer, avoid: _Mask, found: list[Mention] | None = None
-) -> list[Mention]:
+def _county_lists(text: str, gaz: Gazetteer, avoid: _Mask, found: list[Mention]) -> list[Mention]:
     """Names listed before a plural 'counties'/'parishes', each read as its county; a place
     entity of exactly that name ('Anderson' in 'Anderson and Cherokee counties') takes the
     county's readings instead of the town's."""
     out: list[Mention] = []
-    spans = {(f.start, f.end): f for f in found or () if f.source != "demonym"}
+    spans = {(f.start, f.end): f for f in found if f.source != "demonym"}
     for m in _COUNTIES.finditer(text):
         suffix = " County" if m.group(2) == "counties" else " Parish"
         for name in _COUNTY_NAME.finditer(m.group(1)):

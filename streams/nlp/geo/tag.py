@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from streams.nlp.geo.build import MASTHEAD_MIN_POP
+from streams.nlp.geo.build import masthead_place
 from streams.nlp.geo.focus import focus
 from streams.nlp.geo.gazetteer import Gazetteer, Place
 from streams.nlp.geo.names import variants
@@ -59,11 +59,7 @@ def source_towns(domain: str | None, gaz: Gazetteer) -> list[Place]:
                 out.extend(
                     c
                     for c in gaz.candidates(key)
-                    if key in variants(c.name)
-                    and (
-                        c.feature in ("admin1", "admin2")
-                        or (c.feature == "city" and c.population >= MASTHEAD_MIN_POP)
-                    )
+                    if key in variants(c.name) and masthead_place(c.feature, c.population)
                 )
                 break
     return out
