@@ -1,8 +1,10 @@
 """The performance harness (docs/performance.md): in one run, on the same pages,
 
-- the limit: the language model's own ``nlp.pipe`` over the cleaned texts, one process, with
-  numpy's BLAS on one thread as the pipeline runs it (``streams/__init__.py``), and, in a
-  child process, with numpy's default of a BLAS thread per core;
+- the limit: the language model as packaged (``spacy.load``), its own ``nlp.pipe`` over the
+  cleaned texts, one process, with numpy's BLAS on one thread as the pipeline runs it
+  (``streams/__init__.py``), and, in a child process, with numpy's default of a BLAS thread
+  per core; beside it, the same model as newsstream loads it (``load_nlp``: faster rule
+  components, same output);
 - each stage's pure code (``stages.base.execute``), one process, ms per article;
 - a plain sequential script a user might write instead (trafilatura, spaCy, a gazetteer
   lookup, article by article);
@@ -98,9 +100,8 @@ def in_process(pages: list[str], runs: int, settings: Settings) -> dict[str, Any
         if following < len(flow.TO_SINK):
             payloads[flow.STAGES[following].name] = outputs[stage.name]
     texts = [orjson.loads(p)["text"] for p in outputs["clean"]]
-    nlp = load_nlp()
     words = sum(len(t.split()) for t in texts)
-    model_s, default_s = model_alone(nlp, texts, runs)
+    model_s, default_s, newsstream_s = model_alone(load_nlp(), texts, runs)
     stage_ms = {
         stage.name: 1000
         * timed(runs, lambda s=stage: execute(s, payloads[s.name], settings))
@@ -114,23 +115,32 @@ def in_process(pages: list[str], runs: int, settings: Settings) -> dict[str, Any
         "model_alone_per_s": round(len(texts) / model_s, 2),
         "model_words_per_s": round(words / model_s),
         "model_alone_default_blas_per_s": round(len(texts) / default_s, 2),
+        "model_as_loaded_per_s": round(len(texts) / newsstream_s, 2),
         "stage_ms_per_article": {k: round(v, 2) for k, v in stage_ms.items()},
         "sequential_script_per_s": round(len(pages) / script_s, 2),
     }
 
 
-def model_alone(nlp: Any, texts: list[str], runs: int) -> tuple[float, float]:
-    """Median seconds of ``nlp.pipe`` over ``texts`` here (one BLAS thread) and in a child
-    process with numpy's default BLAS threads (one per core), the two runs alternating."""
+def model_alone(loaded: Any, texts: list[str], runs: int) -> tuple[float, float, float]:
+    """Median seconds of the packaged model's ``nlp.pipe`` over ``texts`` here (one BLAS
+    thread) and in a child process with numpy's default BLAS threads (one per core), and of
+    ``loaded`` (the model as newsstream loads it) here; the runs alternate."""
+    import spacy
+
+    from streams.nlp.model import MODEL
+
+    packaged = spacy.load(MODEL)
+    list(packaged.pipe(texts[:4], batch_size=16))
     cores = str(len(os.sched_getaffinity(0)))
-    here, child = [], []
+    here, child, as_loaded = [], [], []
     with tempfile.NamedTemporaryFile("wb", suffix=".json") as handle:
         handle.write(orjson.dumps(texts))
         handle.flush()
         for _ in range(runs):
-            started = time.perf_counter()
-            list(nlp.pipe(texts, batch_size=16))
-            here.append(time.perf_counter() - started)
+            for nlp, times in ((packaged, here), (loaded, as_loaded)):
+                started = time.perf_counter()
+                list(nlp.pipe(texts, batch_size=16))
+                times.append(time.perf_counter() - started)
             done = subprocess.run(
                 [sys.executable, __file__, "--model-alone", handle.name],
                 env={**os.environ, "OPENBLAS_NUM_THREADS": cores},
@@ -139,15 +149,18 @@ def model_alone(nlp: Any, texts: list[str], runs: int) -> tuple[float, float]:
                 check=True,
             )
             child.append(float(done.stdout.split()[-1]))
-    return statistics.median(here), statistics.median(child)
+    return statistics.median(here), statistics.median(child), statistics.median(as_loaded)
 
 
 def _model_alone_child(path: str) -> None:
-    """Print the seconds of one ``nlp.pipe`` pass over the texts in ``path`` (after warm-up)."""
-    from streams.nlp.model import load_nlp
+    """Print the seconds of one ``nlp.pipe`` pass of the packaged model over the texts in
+    ``path`` (after warm-up)."""
+    import spacy
+
+    from streams.nlp.model import MODEL
 
     texts = orjson.loads(Path(path).read_bytes())
-    nlp = load_nlp()
+    nlp = spacy.load(MODEL)
     list(nlp.pipe(texts[:4], batch_size=16))
     started = time.perf_counter()
     list(nlp.pipe(texts, batch_size=16))
@@ -156,11 +169,12 @@ def _model_alone_child(path: str) -> None:
 
 def plain_script(pages: list[str]) -> None:
     """What a user might write instead: extract, parse, look places up, one by one."""
+    import spacy
     import trafilatura
 
-    from streams.nlp.model import load_nlp
+    from streams.nlp.model import MODEL
 
-    nlp, cities = load_nlp(), _cities()
+    nlp, cities = spacy.load(MODEL), _cities()
     for page in pages:
         doc = nlp(trafilatura.extract(page) or "")
         _ = [cities.get(e.text.lower()) for e in doc.ents if e.label_ in ("GPE", "LOC")]
@@ -516,13 +530,14 @@ def print_table(result: dict[str, Any]) -> None:
     inner = result["in_process"]
     print(f"{inner['articles']} articles, {result['cores']} cores")
     print(
-        f"model alone (nlp.pipe, 1 process)   {inner['model_alone_per_s']:8.2f} articles/s "
+        f"model alone (packaged, nlp.pipe)    {inner['model_alone_per_s']:8.2f} articles/s "
         f"({inner['model_words_per_s']} words/s)"
     )
     print(
         f"model alone, default BLAS threads   {inner['model_alone_default_blas_per_s']:8.2f} "
         "articles/s"
     )
+    print(f"model as newsstream loads it        {inner['model_as_loaded_per_s']:8.2f} articles/s")
     print(f"plain sequential script             {inner['sequential_script_per_s']:8.2f} articles/s")
     for stage, ms in inner["stage_ms_per_article"].items():
         print(f"stage {stage:<29} {ms:8.2f} ms/article")
