@@ -315,6 +315,37 @@ def test_a_local_institution_misread_as_a_person_names_its_town() -> None:
     assert alexandria["country_code"] == "US" and alexandria["admin1"] == "Virginia"
 
 
+def test_a_commonwealths_attorney_misread_as_a_person_leaves_the_town_a_place() -> None:
+    # "Lynchburg Commonwealth" read as a person's name does not make "Lynchburg" a person's word
+    text = (
+        "A Lynchburg grand jury indicted the man on Monday, "
+        "Lynchburg Commonwealth's Attorney Bethany Harrison said in Virginia."
+    )
+    town = text.index("Lynchburg")
+    office = text.index("Lynchburg Commonwealth")
+    ents = [
+        {
+            "id": "e1",
+            "name": "Lynchburg",
+            "label": "PERSON",
+            "mentions": [{"start": town, "end": town + 9, "text": "Lynchburg"}],
+            "salience": 0.5,
+        },
+        {
+            "id": "e2",
+            "name": "Lynchburg Commonwealth",
+            "label": "PERSON",
+            "mentions": [{"start": office, "end": office + 22, "text": "Lynchburg Commonwealth"}],
+            "salience": 0.5,
+        },
+        ent("e3", "Virginia", "GPE", text),
+    ]
+    places, _ = geotag(text, ents)
+    lynchburg = by_text(places, "Lynchburg")
+    assert lynchburg["admin1"] == "Virginia"
+    assert {m["start"] for m in lynchburg["mentions"]} >= {town}
+
+
 def test_a_town_inside_a_longer_name_is_named_by_its_own_name() -> None:
     # "Fort" is an alternate name of Augusta, Maine; "Fort Hood" is no Augusta
     text = "Soldiers at Fort Hood were vaccinated first."
