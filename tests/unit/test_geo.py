@@ -548,6 +548,31 @@ def test_names_before_plural_counties_are_counties() -> None:
         assert county["feature"] == "admin2" and county["admin1"] == "Georgia"
 
 
+def test_names_listed_after_counties_and_a_colon_are_counties() -> None:
+    text = (
+        "Flu cases rose in four Georgia counties: Hall, Forsyth, Dawson and Lumpkin. "
+        "Jobless rates in neighbouring counties were: Hamilton, 6 percent; Clinton, 9 percent; "
+        "Boone County, 5 percent, and Tipton, 8 percent, the Indiana agency said."
+    )
+    ents = [ent("e1", "Georgia", "GPE", text), ent("e2", "Indiana", "GPE", text)]
+    places, _ = geotag(text, ents)
+    for name in ("Hall", "Forsyth", "Dawson", "Lumpkin"):
+        county = by_text(places, name)
+        assert county["feature"] == "admin2" and county["admin1"] == "Georgia"
+    for name in ("Hamilton", "Clinton", "Tipton"):
+        county = by_text(places, name)
+        assert county["feature"] == "admin2" and county["admin1"] == "Indiana"
+    assert by_text(places, "Boone County")["admin1"] == "Indiana"
+    # the counties of one list lie in one state: only Indiana has a Hendricks County
+    text = "Home sales rose in Hamilton and Hendricks counties last month."
+    places, _ = geotag(text, [])
+    assert by_text(places, "Hamilton")["admin1"] == "Indiana"
+    # no colon list: "Clinton" stays a person
+    text = "Two counties voted, said Clinton: the others wait."
+    places, _ = geotag(text, [ent("e1", "Clinton", "PERSON", text)])
+    assert places == []
+
+
 def test_joint_hyphenated_names_are_two_places_but_real_hyphenated_names_stay() -> None:
     text = "The council toured the Paris-Henry County Heritage Center in Tennessee on Friday."
     ents = [ent("e1", "Paris-Henry County", "GPE", text), ent("e2", "Tennessee", "GPE", text)]

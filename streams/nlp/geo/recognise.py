@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import functools
 import re
+from collections import Counter
 from dataclasses import dataclass, field
 
 from streams.nlp.geo.gazetteer import Gazetteer, Place
@@ -622,6 +623,13 @@ _COUNTIES = re.compile(
     r"[A-Z][a-z]+(?: [A-Z][a-z]+)?)\s+(counties|parishes)\b"
 )
 _COUNTY_NAME = re.compile(r"[A-Z][a-z]+(?: [A-Z][a-z]+)?")
+# "the counties with the most cases: Hall, Forsyth and Dawson": the list after a colon, to the
+# end of its sentence; items part at semicolons when there are any ("Hamilton, 6 percent;")
+_COUNTIES_COLON = re.compile(
+    r"\b(counties|parishes)\b[^.:;\n]{0,60}:[ \t]*([^\n]{1,400}?)(?:\.(?!\d)|\n|$)"
+)
+_ITEM_SEP = re.compile(r";\s*(?:and\s+|or\s+)?|,\s+(?:and|or)\s+")
+_LIST_SEP = re.compile(r",\s+(?:and\s+|or\s+)?|\s+(?:and|or)\s+")
 
 
 def _affiliations(text: str, gaz: Gazetteer, avoid: _Mask) -> list[Mention]:
@@ -643,23 +651,65 @@ def _affiliations(text: str, gaz: Gazetteer, avoid: _Mask) -> list[Mention]:
 
 
 def _county_lists(text: str, gaz: Gazetteer, avoid: _Mask, found: list[Mention]) -> list[Mention]:
-    """Names listed before a plural 'counties'/'parishes', each read as its county; a place
-    entity of exactly that name ('Anderson' in 'Anderson and Cherokee counties') takes the
-    county's readings instead of the town's."""
+    """Names listed before a plural 'counties'/'parishes' or after 'counties:', each read as its
+    county; a place entity of exactly that name ('Anderson' in 'Anderson and Cherokee counties')
+    takes the county's readings instead of the town's. The counties of one list lie in one
+    state: the state that has a county of the most of its names, when two or more share it."""
     out: list[Mention] = []
     spans = {(f.start, f.end): f for f in found if f.source != "demonym"}
-    for m in _COUNTIES.finditer(text):
-        suffix = " County" if m.group(2) == "counties" else " Parish"
-        for name in _COUNTY_NAME.finditer(m.group(1)):
-            s, e = m.start(1) + name.start(), m.start(1) + name.end()
-            cands = [c for c in gaz.candidates(name.group() + suffix) if c.feature == "admin2"]
+    lists = [
+        (
+            m.group(2),
+            [
+                (m.start(1) + name.start(), m.start(1) + name.end(), False)
+                for name in _COUNTY_NAME.finditer(m.group(1))
+            ],
+        )
+        for m in _COUNTIES.finditer(text)
+    ]
+    lists.extend(_colon_counties(text))
+    for kind, names in lists:
+        suffix = " County" if kind == "counties" else " Parish"
+        readings = [
+            [c for c in gaz.candidates(text[s:e] + suffix) if c.feature == "admin2"]
+            for s, e, _ in names
+        ]
+        votes = Counter(k for cands in readings for k in {c.admin1_key for c in cands})
+        most = max(votes.values(), default=0)
+        states = {k for k, n in votes.items() if n == most} if most >= 2 else set()
+        for (s, e, in_full), cands in zip(names, readings, strict=True):
+            cands = [c for c in cands if c.admin1_key in states] or cands
+            if in_full:
+                continue  # "Boone County" in the list: found whole elsewhere, it only votes
             if avoid.hit(s, e):
                 if cands and (s, e) in spans:
                     spans[(s, e)].candidates = cands
                 continue
             if cands:
-                out.append(Mention(s, e, name.group(), "scan", cands))
+                out.append(Mention(s, e, text[s:e], "scan", cands))
                 avoid.add(s, e)
+    return out
+
+
+def _colon_counties(text: str) -> list[tuple[str, list[tuple[int, int, bool]]]]:
+    """The lists after 'counties:' ('the counties with the most cases: Hall, Forsyth and
+    Dawson'), each with its noun: the capitalised words that open each item, and whether the
+    item names its county in full ('Walker County, 9 percent')."""
+    out = []
+    for m in _COUNTIES_COLON.finditer(text):
+        body, base = m.group(2), m.start(2)
+        items, a = [], 0
+        for sep in [*(_ITEM_SEP if ";" in body else _LIST_SEP).finditer(body), None]:
+            b = len(body) if sep is None else sep.start()
+            items.append((a, body[a:b]))
+            a = b if sep is None else sep.end()
+        names = []
+        for a, item in items:
+            name = _COUNTY_NAME.match(item)
+            if name is not None:
+                in_full = item[name.end() :].startswith((" County", " Parish"))
+                names.append((base + a, base + a + name.end(), in_full))
+        out.append((m.group(1), names))
     return out
 
 
