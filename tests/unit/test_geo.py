@@ -705,6 +705,21 @@ def test_demonyms_inside_hyphenated_compounds() -> None:
     assert places == []
 
 
+def test_a_county_without_its_suffix_opening_its_court_is_that_county() -> None:
+    text = "The Henrico Circuit Court sentenced the man to ten years on Tuesday."
+    places, _ = geotag(text, [ent("e1", "Henrico Circuit Court", "ORG", text)])
+    henrico = by_text(places, "Henrico")
+    assert henrico["feature"] == "admin2" and henrico["admin1"] == "Virginia"
+    # a town of >= 10,000 of that name keeps its court; a university is no county office
+    text = "The Richmond Circuit Court heard the case, a Baylor University study said."
+    ents = [
+        ent("e1", "Richmond Circuit Court", "ORG", text),
+        ent("e2", "Baylor University", "ORG", text),
+    ]
+    places, _ = geotag(text, ents)
+    assert all(p["feature"] != "admin2" for p in places)
+
+
 def test_party_tags_name_counties_and_stop_listed_towns() -> None:
     text = (
         "The bill's sponsors are Brent Boggs, D-Braxton, Clif Moore, D-McDowell, and "

@@ -258,6 +258,8 @@ def recognise(text: str, entities: list[dict], gaz: Gazetteer) -> list[Mention]:
                     lead = _leading_place(text, *span, gaz, True)
                     if lead is None:  # "Hopkinton Police Department", "Alexandria Police"
                         lead = _civic_place(text, span, gaz)
+                    if lead is None:  # "Kanawha Circuit Court"
+                        lead = _county_office(text, span, gaz)
                     if lead is None and label == "ORG":
                         lead = _leading_place(text, *span, gaz, False, 0, weak=True)
                     hits = [lead] if lead is not None else []
@@ -959,6 +961,35 @@ def _listed_places(
                 rest.append(span)
         pending = rest
     return out
+
+
+COUNTY_OFFICE_MAX_TOWN = 10_000
+
+
+def _county_office(text: str, span: tuple[int, int], gaz: Gazetteer) -> Mention | None:
+    """A county named without its suffix that opens the name of its court or office
+    ('Kanawha Circuit Court', 'Prince William Board of Supervisors'): that county, unless a
+    town of >= 10,000 inhabitants bears the name ('Richmond Circuit Court' is the city's)."""
+    s0, e0 = _trim(text, *span, gaz)
+    words = [(w.start() + s0, w.end() + s0) for w in _WORD.finditer(text[s0:e0])]
+    office = _context_words().get("county office", frozenset())
+    for n in (2, 1):
+        if len(words) <= n or text[words[n][0] : words[n][1]].lower() not in office:
+            continue
+        s, e = words[0][0], words[n - 1][1]
+        surface = text[s:e]
+        key = norm(surface)
+        if not all(text[a].isupper() for a, _ in words[:n]) or key in gaz.generic:
+            continue
+        if any(
+            c.feature == "city" and c.population >= COUNTY_OFFICE_MAX_TOWN and norm(c.name) == key
+            for c in gaz.candidates(surface)
+        ):
+            return None
+        cands = _county_of(surface, gaz)
+        if cands:
+            return Mention(s, e, surface, "embedded", cands)
+    return None
 
 
 def _civic_place(text: str, span: tuple[int, int], gaz: Gazetteer) -> Mention | None:
