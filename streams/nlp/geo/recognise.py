@@ -628,10 +628,10 @@ _COUNTY_NAME = re.compile(r"[A-Z][a-z]+(?: [A-Z][a-z]+)?")
 # "the counties with the most cases: Hall, Forsyth and Dawson": the list after a colon, to the
 # end of its sentence; items part at semicolons when there are any ("Hamilton, 6 percent;")
 _COUNTIES_COLON = re.compile(
-    r"\b(counties|parishes)\b[^.:;\n]{0,60}:[ \t]*([^\n]{1,400}?)(?:\.(?!\d)|\n|$)"
+    r"\b(counties|parishes)\b[^.:;\n]{0,60}:[ \t]{0,3}([^\n]{1,400}?)(?:\.(?!\d)|\n|$)"
 )
-_ITEM_SEP = re.compile(r";\s*(?:and\s+|or\s+)?|,\s+(?:and|or)\s+")
-_LIST_SEP = re.compile(r",\s+(?:and\s+|or\s+)?|\s+(?:and|or)\s+")
+_ITEM_SEP = re.compile(r";\s{0,3}(?:and\s{1,3}|or\s{1,3})?|,\s{1,3}(?:and|or)\s{1,3}")
+_LIST_SEP = re.compile(r",\s{1,3}(?:and\s{1,3}|or\s{1,3})?|\s{1,3}(?:and|or)\s{1,3}")
 
 
 def _affiliations(text: str, gaz: Gazetteer, avoid: _Mask) -> list[Mention]:
