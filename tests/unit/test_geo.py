@@ -720,6 +720,25 @@ def test_a_county_without_its_suffix_opening_its_court_is_that_county() -> None:
     assert all(p["feature"] != "admin2" for p in places)
 
 
+def test_a_township_the_gazetteer_lacks_lies_in_the_articles_town() -> None:
+    text = (
+        "Xenia police said the stolen truck was found in Sugarcreek Township on Sunday, and "
+        "Xenia officers returned it to its owner in Ohio."
+    )
+    ents = [
+        ent("e1", "Xenia", "GPE", text),
+        ent("e2", "Sugarcreek Township", "GPE", text),
+        ent("e3", "Ohio", "GPE", text),
+    ]
+    places, _ = geotag(text, ents)
+    township = by_text(places, "Sugarcreek Township")
+    assert township["admin1"] == "Ohio" and km(township, 39.68, -83.93) < 30
+    # with no town in the article it stays unplaced
+    text = "Trustees in Sugarcreek Township voted on Monday."
+    places, _ = geotag(text, [ent("e1", "Sugarcreek Township", "GPE", text)])
+    assert places == []
+
+
 def test_party_tags_name_counties_and_stop_listed_towns() -> None:
     text = (
         "The bill's sponsors are Brent Boggs, D-Braxton, Clif Moore, D-McDowell, and "

@@ -59,6 +59,9 @@ _STREET = re.compile(
     r"Expressway|Parkway|Square)(?![\w'\u2019-])"
 )
 _STREET_DIRECTIONS = ("North ", "South ", "East ", "West ")
+# A US civil township the gazetteer lacks ("Jackson Township", "St. Clair Twp."): like a street,
+# the resolver places it in the article's own town.
+_TOWNSHIP = re.compile(r"(?:St\. )?[A-Z][a-z]{1,30}(?: [A-Z][a-z]{1,30})? (?:Township|Twp\.?)")
 
 
 @dataclass(slots=True)
@@ -68,7 +71,9 @@ class Mention:
     start: int
     end: int
     text: str
-    source: str  # "entity", "scan", "dateline", "embedded" (in an organisation's name), "demonym"
+    # "entity", "scan", "dateline", "embedded" (in an organisation's name), "demonym", "street",
+    # "township"
+    source: str
     candidates: list[Place] = field(default_factory=list)
     # a small town read off a person's or organisation's name: kept only if the resolver finds
     # it next to the article's other places
@@ -209,11 +214,13 @@ def recognise(text: str, entities: list[dict], gaz: Gazetteer) -> list[Mention]:
                     demo = None if cands else gaz.demonym(surface)
                     region = not cands and not demo and gaz.region(surface) is not None
                     head = None
-                    if not (cands or demo or region):
+                    if not (cands or demo or region or _TOWNSHIP.fullmatch(surface)):
                         head = _leading_place(text, s, e, gaz, False)
                         head = head or _metro_city(text, (s, e), gaz)
                     if demo is not None:  # "Sri Lankan" tagged as GPE
                         mentions.append(Mention(s, e, surface, "demonym", [demo]))
+                    elif not cands and _TOWNSHIP.fullmatch(surface):  # "Jackson Township"
+                        mentions.append(Mention(s, e, surface, "township"))
                     elif head is not None:  # "Alachua County Sheriff" tagged as GPE
                         mentions.append(head)
                     elif cands or region or key in gaz.regions:

@@ -478,6 +478,10 @@ def resolve(
     in_pairs = {id(mentions[i]) for i in containers} | {id(c) for c in containers.values()}
     out: list[Resolved | None] = []
     for m, p in zip(mentions, picked, strict=True):
+        if p is None and m.source == "township":
+            # a township the gazetteer lacks lies in the article's own town, like a street
+            out.append(None if town is None else Resolved(m, town[0], REGION_CONFIDENCE))
+            continue
         if p is None:
             # a region has no gazetteer candidates; it gets its Natural Earth point, if any
             region = None if m.weak or m.demonym else gaz.region(m.text)
