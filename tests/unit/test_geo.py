@@ -739,6 +739,16 @@ def test_a_township_the_gazetteer_lacks_lies_in_the_articles_town() -> None:
     assert places == []
 
 
+def test_a_town_opening_its_police_or_mayor_is_that_town_even_at_a_sentence_start() -> None:
+    text = "Gatlinburg Police Chief Randy Brackins said the cabins were evacuated overnight."
+    places, _ = geotag(text, [])
+    gatlinburg = by_text(places, "Gatlinburg")
+    assert gatlinburg["admin1"] == "Tennessee" and gatlinburg["feature"] == "city"
+    # a title before "Mayor" and a common word before "Police" are no towns
+    text = "Vice Mayor Ann Lee said Airport Police closed the road."
+    assert geotag(text, [])[0] == []
+
+
 def test_party_tags_name_counties_and_stop_listed_towns() -> None:
     text = (
         "The bill's sponsors are Brent Boggs, D-Braxton, Clif Moore, D-McDowell, and "

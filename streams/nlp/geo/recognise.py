@@ -793,6 +793,16 @@ def _scan(text: str, gaz: Gazetteer, avoid: _Mask) -> list[Mention]:
                     inside = inside and gaz.alias(surface) is None
                     hit = Mention(s, e, surface, "scan", cands, weak=inside)
                     break
+                if i == 0 and n < len(words) and _civic_word(text, *words[i + n]):
+                    # a town of any size opening its police's or mayor's name ("Gatlinburg
+                    # Police Chief", "Brookhaven Mayor"), also at a sentence's start; a town of
+                    # that own name proves a town, and the resolver weighs every reading, those
+                    # by another name too ("Mount Royal" is also Mont-Royal, Quebec's)
+                    key = norm(surface)
+                    own = [c for c in cands if c.feature == "city" and norm(c.name) == key]
+                    if own and key not in gaz.stopnames and key not in gaz.generic:
+                        hit = Mention(s, e, surface, "scan", cands)
+                        break
                 if SCAN_WEAK and not _sentence_start(text, s):
                     key = norm(surface)
                     own = [c for c in cands if c.feature == "city" and norm(c.name) == key]
@@ -806,6 +816,13 @@ def _scan(text: str, gaz: Gazetteer, avoid: _Mask) -> list[Mention]:
             else:
                 i += 1
     return out
+
+
+def _civic_word(text: str, start: int, end: int) -> bool:
+    """Whether the capitalised word text[start:end] is one of a local government's offices
+    ('Police', 'Mayor'; the [civic scan] section of place_context.txt)."""
+    word = text[start:end]
+    return word[:1].isupper() and word.lower() in _context_words().get("civic scan", ())
 
 
 @functools.cache
