@@ -749,6 +749,24 @@ def test_a_town_opening_its_police_or_mayor_is_that_town_even_at_a_sentence_star
     assert geotag(text, [])[0] == []
 
 
+def test_twin_towns_joined_by_a_hyphen_in_a_name_are_both_places() -> None:
+    text = (
+        "The Champaign-Urbana Mass Transit District added buses, and flights at the "
+        "Raleigh-Durham International Airport resumed; Martin-Marietta Materials said nothing."
+    )
+    ents = [
+        ent("e1", "Champaign-Urbana Mass Transit District", "ORG", text),
+        ent("e2", "Raleigh-Durham International Airport", "FAC", text),
+        ent("e3", "Martin-Marietta Materials", "ORG", text),
+    ]
+    places, _ = geotag(text, ents)
+    assert by_text(places, "Champaign")["admin1"] == "Illinois"
+    assert by_text(places, "Urbana")["admin1"] == "Illinois"
+    assert by_text(places, "Raleigh")["admin1"] == "North Carolina"
+    assert by_text(places, "Durham")["admin1"] == "North Carolina"
+    assert not any(m["text"] in ("Martin", "Marietta") for p in places for m in p["mentions"])
+
+
 def test_party_tags_name_counties_and_stop_listed_towns() -> None:
     text = (
         "The bill's sponsors are Brent Boggs, D-Braxton, Clif Moore, D-McDowell, and "

@@ -8,6 +8,7 @@ cities, nicknames), and never inside a person's or organisation's name.
 from __future__ import annotations
 
 import functools
+import math
 import re
 from collections import Counter
 from dataclasses import dataclass, field
@@ -143,6 +144,48 @@ def _split_commas(
 
 
 _HYPHENATED = re.compile(r"(?<=[a-z])-(?=[A-Z])")
+# two neighbouring towns, or a state and its town, joined by a hyphen in an organisation's or a
+# building's name ("Champaign-Urbana", "the University of Illinois-Springfield")
+_JOINT = re.compile(r"\b([A-Z][a-z]{1,30})-([A-Z][a-z]{1,30})\b")
+JOINT_DEGREES = 0.5  # about 55 km: twin towns, not two namesakes far apart
+
+
+def _joint_towns(text: str, span: tuple[int, int], gaz: Gazetteer) -> list[Mention]:
+    """The two places of a hyphenated pair inside a name ('Champaign-Urbana Transit', 'University
+    of Illinois-Springfield') that the gazetteer lacks as a whole: both halves by their own names,
+    kept only as readings that go together (towns within about 55 km of each other, or a state
+    and a town in it; stop-listed names too, as the pair is the evidence), so 'Martin-Marietta'
+    or 'Coca-Cola' name nothing."""
+    out: list[Mention] = []
+    for m in _JOINT.finditer(text, *span):
+        if gaz.candidates(m.group()):
+            continue
+        halves = []
+        for g in (1, 2):
+            key = norm(m.group(g))
+            halves.append(
+                [
+                    c
+                    for c in gaz.candidates(m.group(g))
+                    if norm(c.name) == key
+                    and c.feature in ("city", "admin1")
+                    and key not in gaz.generic
+                ]
+            )
+
+        def together(a: Place, b: Place) -> bool:
+            if a.feature == "admin1" or b.feature == "admin1":
+                return a.feature != b.feature and a.admin1_key == b.admin1_key
+            near = math.cos(math.radians(a.lat)) * abs(a.lon - b.lon)
+            return abs(a.lat - b.lat) < JOINT_DEGREES and near < JOINT_DEGREES
+
+        pairs = [(a, b) for a in halves[0] for b in halves[1] if together(a, b)]
+        if not pairs:
+            continue
+        for g, side in ((1, 0), (2, 1)):
+            cands = list({p[side].idx: p[side] for p in pairs}.values())
+            out.append(Mention(m.start(g), m.end(g), m.group(g), "embedded", cands))
+    return out
 
 
 def _overlaps(a: tuple[int, int], spans: list[tuple[int, int]]) -> bool:
@@ -229,7 +272,12 @@ def recognise(text: str, entities: list[dict], gaz: Gazetteer) -> list[Mention]:
                         mentions.append(Mention(s, e, surface, "entity", cands))
                     else:
                         # no gazetteer entry: mostly names the model mislabelled ('Pawlenty',
-                        # 'Coronado Meat Market'); leave the span to the other rules
+                        # 'Coronado Meat Market'); leave the span to the other rules, but for
+                        # twin towns in it ("the Raleigh-Durham International Airport")
+                        for h in _joint_towns(text, (s, e), gaz):
+                            if not taken.hit(h.start, h.end):
+                                mentions.append(h)
+                                taken.add(h.start, h.end)
                         continue
                     taken.add(s, e)
             elif label in DEMONYM_LABELS:
@@ -286,6 +334,12 @@ def recognise(text: str, entities: list[dict], gaz: Gazetteer) -> list[Mention]:
                 if not hits:  # "Walker County" read as an event, "Walker County Fair Queen"
                     county = _opening_county(text, span, gaz) or _metro_city(text, span, gaz)
                     hits = [county] if county is not None else []
+                # "the Champaign-Urbana Transit District", "the University of Illinois-Springfield"
+                hits += [
+                    j
+                    for j in _joint_towns(text, span, gaz)
+                    if not _overlaps((j.start, j.end), [(h.start, h.end) for h in hits])
+                ]
                 for h in hits:
                     if not taken.hit(h.start, h.end):
                         mentions.append(h)
