@@ -744,6 +744,9 @@ def test_a_town_opening_its_police_or_mayor_is_that_town_even_at_a_sentence_star
     places, _ = geotag(text, [])
     gatlinburg = by_text(places, "Gatlinburg")
     assert gatlinburg["admin1"] == "Tennessee" and gatlinburg["feature"] == "city"
+    # after a sentence that ends in a capitalised word, which the capitalised run crosses
+    text = "The cabins burned on Sunday. Pigeon Forge Police Chief Richard Catlett said so."
+    assert by_text(geotag(text, [])[0], "Pigeon Forge")["admin1"] == "Tennessee"
     # a title before "Mayor" and a common word before "Police" are no towns
     text = "Vice Mayor Ann Lee said Airport Police closed the road."
     assert geotag(text, [])[0] == []

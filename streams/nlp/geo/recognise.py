@@ -847,7 +847,8 @@ def _scan(text: str, gaz: Gazetteer, avoid: _Mask) -> list[Mention]:
                     inside = inside and gaz.alias(surface) is None
                     hit = Mention(s, e, surface, "scan", cands, weak=inside)
                     break
-                if i == 0 and n < len(words) and _civic_word(text, *words[i + n]):
+                opens = i == 0 or _sentence_start(text, s)  # "... on Monday. Gatlinburg Police"
+                if opens and i + n < len(words) and _civic_word(text, *words[i + n]):
                     # a town of any size opening its police's or mayor's name ("Gatlinburg
                     # Police Chief", "Brookhaven Mayor"), also at a sentence's start; a town of
                     # that own name proves a town, and the resolver weighs every reading, those
