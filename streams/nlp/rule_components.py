@@ -42,7 +42,8 @@ Test = Callable[[list[int]], bool]  # a token's row of COLUMNS values -> passes?
 Rule = tuple[int, int, list[tuple[int, Test]]]  # rule number, tokens, (token offset, test)
 Match = tuple[int, int, int, int]  # rule number, rule's matcher key, start, end
 # Answers the lemmatizer keeps before it starts afresh (26 MB when full), so that a worker's
-# memory stays bounded; 800 news pages (530,000 words) gave 45,000.
+# memory stays bounded (spaCy's own lemmatizer cache grows without end); 800 news pages
+# (530,000 words) gave 45,000.
 MEMO_SIZE = 100_000
 
 
@@ -84,10 +85,14 @@ class IndexedAttributeRuler(AttributeRuler):
 class MemoLemmatizer(EnglishLemmatizer):
     """The English rule lemmatizer, its answers kept by (word, part of speech, morphology)."""
 
+    def __init__(self, vocab: Vocab, name: str, overwrite: bool) -> None:
+        super().__init__(vocab, None, name, mode="rule", overwrite=overwrite)
+        self.memo: dict[tuple[int, int, int], int] = {}  # -> the lemma's string hash
+
     def __call__(self, doc: Doc) -> Doc:
         if not self._validated:
             self._validate_tables(Errors.E1004)
-        memo: dict[tuple[int, int, int], int] = self.__dict__.setdefault("_memo", {})
+        memo = self.memo
         rows = doc.to_array(["ORTH", "POS", "MORPH", "LEMMA"])
         lemmas = rows[:, 3:].copy()
         for i, (orth, pos, morph, lemma) in enumerate(rows.tolist()):
@@ -95,8 +100,9 @@ class MemoLemmatizer(EnglishLemmatizer):
                 continue
             key = (orth, pos, morph)
             if key not in memo:
-                if len(memo) >= MEMO_SIZE:
+                if len(memo) >= MEMO_SIZE:  # spaCy's own cache of rule lemmas too
                     memo.clear()
+                    self.cache.clear()
                 memo[key] = self.vocab.strings.add(self.rule_lemmatize(doc[i])[0])
             lemmas[i, 0] = memo[key]
         doc.from_array(["LEMMA"], cast(Any, lemmas))  # uint64, as to_array gave it
@@ -110,7 +116,7 @@ def make_indexed_attribute_ruler(nlp: Language, name: str) -> IndexedAttributeRu
 
 @Language.factory("memo_lemmatizer", default_config={"overwrite": False})
 def make_memo_lemmatizer(nlp: Language, name: str, overwrite: bool) -> MemoLemmatizer:
-    return MemoLemmatizer(nlp.vocab, None, name, mode="rule", overwrite=overwrite)
+    return MemoLemmatizer(nlp.vocab, name, overwrite)
 
 
 class _Index:

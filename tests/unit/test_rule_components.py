@@ -80,3 +80,15 @@ def test_rules_beyond_the_index_are_matched_as_spacy_does() -> None:
     as_read = [[(t.tag_, t.lemma_, t.pos_, t.norm_) for t in d] for d in docs]
     assert as_read[1] == as_read[0]
     assert as_read[1][1] == ("B", "three", "ADJ", "big")  # every rule reached it, in order
+
+
+def test_the_lemmatizer_memory_starts_afresh_when_full(monkeypatch: pytest.MonkeyPatch) -> None:
+    from streams.nlp import rule_components
+
+    monkeypatch.setattr(rule_components, "MEMO_SIZE", 5)
+    nlp = load_nlp()
+    lemmatizer = nlp.get_pipe("lemmatizer")
+    lemmatizer.memo.clear()  # what earlier tests left
+    got = [_annotations(d) for d in nlp.pipe(TEXTS)]
+    assert len(lemmatizer.memo) <= 5 and len(lemmatizer.cache) <= 5
+    assert got == [_annotations(d) for d in packaged().pipe(TEXTS)]
