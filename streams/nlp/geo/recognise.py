@@ -172,20 +172,22 @@ def _joint_towns(text: str, span: tuple[int, int], gaz: Gazetteer) -> list[Menti
                     and key not in gaz.generic
                 ]
             )
-
-        def together(a: Place, b: Place) -> bool:
-            if a.feature == "admin1" or b.feature == "admin1":
-                return a.feature != b.feature and a.admin1_key == b.admin1_key
-            near = math.cos(math.radians(a.lat)) * abs(a.lon - b.lon)
-            return abs(a.lat - b.lat) < JOINT_DEGREES and near < JOINT_DEGREES
-
-        pairs = [(a, b) for a in halves[0] for b in halves[1] if together(a, b)]
+        pairs = [(a, b) for a in halves[0] for b in halves[1] if _together(a, b)]
         if not pairs:
             continue
         for g, side in ((1, 0), (2, 1)):
             cands = list({p[side].idx: p[side] for p in pairs}.values())
             out.append(Mention(m.start(g), m.end(g), m.group(g), "embedded", cands))
     return out
+
+
+def _together(a: Place, b: Place) -> bool:
+    """Whether two halves of a hyphenated pair go together: a state and a town in it, or two
+    towns within about 55 km of each other."""
+    if a.feature == "admin1" or b.feature == "admin1":
+        return a.feature != b.feature and a.admin1_key == b.admin1_key
+    near = math.cos(math.radians(a.lat)) * abs(a.lon - b.lon)
+    return abs(a.lat - b.lat) < JOINT_DEGREES and near < JOINT_DEGREES
 
 
 def _overlaps(a: tuple[int, int], spans: list[tuple[int, int]]) -> bool:
@@ -853,15 +855,12 @@ def _scan(text: str, gaz: Gazetteer, avoid: _Mask) -> list[Mention]:
                     # Police Chief", "Brookhaven Mayor"), also at a sentence's start; a town of
                     # that own name proves a town, and the resolver weighs every reading, those
                     # by another name too ("Mount Royal" is also Mont-Royal, Quebec's)
-                    key = norm(surface)
-                    own = [c for c in cands if c.feature == "city" and norm(c.name) == key]
-                    if own and key not in gaz.stopnames and key not in gaz.generic:
+                    if _own_towns(surface, cands, gaz):
                         hit = Mention(s, e, surface, "scan", cands)
                         break
                 if SCAN_WEAK and not _sentence_start(text, s):
-                    key = norm(surface)
-                    own = [c for c in cands if c.feature == "city" and norm(c.name) == key]
-                    if own and key not in gaz.stopnames and key not in gaz.generic:
+                    own = _own_towns(surface, cands, gaz)
+                    if own:
                         hit = Mention(s, e, surface, "scan", own, weak=True)
                         break
             if hit is not None:
@@ -871,6 +870,15 @@ def _scan(text: str, gaz: Gazetteer, avoid: _Mask) -> list[Mention]:
             else:
                 i += 1
     return out
+
+
+def _own_towns(surface: str, cands: list[Place], gaz: Gazetteer) -> list[Place]:
+    """The towns of exactly the name ``surface``, none when the name is stop-listed or
+    generic: what lets a scanned name stand as a town without an entity."""
+    key = norm(surface)
+    if key in gaz.stopnames or key in gaz.generic:
+        return []
+    return [c for c in cands if c.feature == "city" and norm(c.name) == key]
 
 
 def _civic_word(text: str, start: int, end: int) -> bool:
