@@ -990,3 +990,15 @@ def test_a_metropolitan_area_names_its_big_city() -> None:
     text = "Metro Goldwyn signed the actor."
     places, _ = geotag(text, [ent("e1", "Metro Goldwyn", "ORG", text)])
     assert places == []
+
+
+def test_a_country_code_written_with_a_currency_sign_is_no_place() -> None:
+    text = (
+        "The charity raised US$12 million last year and pledged $US 3 billion more, "
+        "while a meal in Kenya costs US $4. The US team arrived on Monday."
+    )
+    places, _ = geotag(text, [])
+    got = sorted(m["text"] for p in places for m in p["mentions"])
+    assert got == ["Kenya", "US"]
+    us = by_text(places, "US")
+    assert us["mentions"][0]["start"] == text.index("The US") + 4

@@ -362,8 +362,31 @@ def recognise(text: str, entities: list[dict], gaz: Gazetteer) -> list[Mention]:
         taken.add(m.start, m.end)
     mentions.extend(_scan(text, gaz, taken.union(blocked)))
     mentions = [_street(text, _longer(text, m, gaz, taken)) for m in mentions]
+    mentions = [m for m in mentions if not _currency(text, m.start, m.end)]
     mentions.sort(key=lambda m: m.start)
     return mentions
+
+
+# a country code as written in a currency: "US", "U.S.", "NZ", "HK", "A"
+_CODE = re.compile(r"[A-Z]{1,3}|(?:[A-Z]\.){1,3}")
+
+
+def _currency(text: str, start: int, end: int) -> bool:
+    """Whether text[start:end] is a country code that writes a currency: glued to a currency
+    sign or one space before it, before an amount ("US$460 million", "NZ $20"), or right after
+    the sign ("$US 1.5 billion"). The signs are the [currency] section of place_context.txt."""
+    if not _CODE.fullmatch(text[start:end]):
+        return False
+    signs = _context_words().get("currency", frozenset())
+    after = text[end : end + 4]
+    if after[:1] == " ":
+        after = after[1:]
+    if after[:1] in signs and after[1:2].isdigit():
+        return True
+    if start == 0 or text[start - 1] not in signs:
+        return False
+    rest = text[end : end + 2].lstrip(" ")
+    return rest[:1].isdigit()
 
 
 _NEXT_WORD = re.compile(r" ([A-Z][a-z]{1,20})(?![\w'\u2019-])")
