@@ -5,7 +5,10 @@ model's load time and memory once. English is the pipeline's language: every com
 model is read (entities, claims, places). Other languages get entities and places from their
 own model where one is installed (:data:`MODELS`); claims are English only. The English
 pipeline's two rule components are swapped for faster ones with the same output
-(:mod:`streams.nlp.rule_components`).
+(:mod:`streams.nlp.rule_components`), and every model multiplies its matrices with numpy's
+OpenBLAS rather than thinc's default, the blis package: on this machine's CPU blis reaches
+about a third of OpenBLAS's speed on the model's matrix shapes, and the annotations are the
+same (docs/performance.md).
 """
 
 from __future__ import annotations
@@ -14,6 +17,7 @@ import functools
 
 import spacy
 from spacy.language import Language
+from thinc.api import NumpyOps
 
 from streams.nlp.rule_components import use_faster_rules
 
@@ -35,8 +39,22 @@ def available() -> frozenset[str]:
 @functools.cache
 def load_nlp(language: str = "en") -> Language:
     """Return the process-wide spaCy pipeline for ``language`` (English by default)."""
-    if language == "en":
-        nlp = spacy.load(MODEL, disable=list(DISABLED))
-        use_faster_rules(nlp)
-        return nlp
-    return spacy.load(MODELS[language])
+    if language != "en":
+        return multiply_with_numpy(spacy.load(MODELS[language]))
+    nlp = spacy.load(MODEL, disable=list(DISABLED))
+    use_faster_rules(nlp)
+    return multiply_with_numpy(nlp)
+
+
+def multiply_with_numpy(nlp: Language) -> Language:
+    """Give every layer of ``nlp``'s models thinc's numpy ops without blis.
+
+    A layer keeps the ops it was built with, and loading builds some under thinc's default
+    ops whatever the current ops are, so the layers are set one by one.
+    """
+    ops = NumpyOps(use_blis=False)
+    for _, pipe in nlp.pipeline:
+        model = getattr(pipe, "model", None)
+        for layer in model.walk() if model is not None else ():
+            layer.ops = ops
+    return nlp

@@ -1,4 +1,5 @@
-"""The faster rule components give exactly what the packaged model's components give."""
+"""The model as newsstream loads it (faster rule components, numpy's matrix products) gives
+exactly what the packaged model gives."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ import spacy
 from spacy.language import Language
 from spacy.pipeline import AttributeRuler
 from spacy.tokens import Doc
+from thinc.api import NumpyOps
 
 from streams.nlp.model import MODEL, load_nlp
 from streams.nlp.rule_components import IndexedAttributeRuler, MemoLemmatizer
@@ -44,6 +46,17 @@ def test_the_pipeline_swaps_in_the_faster_components() -> None:
     assert nlp.pipe_names == packaged().pipe_names
     assert isinstance(nlp.get_pipe("attribute_ruler"), IndexedAttributeRuler)
     assert isinstance(nlp.get_pipe("lemmatizer"), MemoLemmatizer)
+
+
+def test_every_layer_multiplies_through_numpy_not_blis() -> None:
+    layers = [
+        node
+        for _, pipe in load_nlp().pipeline
+        if getattr(pipe, "model", None) is not None
+        for node in pipe.model.walk()
+    ]
+    assert layers
+    assert all(isinstance(node.ops, NumpyOps) and not node.ops.use_blis for node in layers)
 
 
 @pytest.mark.parametrize("text", TEXTS)
