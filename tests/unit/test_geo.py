@@ -1002,3 +1002,22 @@ def test_a_country_code_written_with_a_currency_sign_is_no_place() -> None:
     assert got == ["Kenya", "US"]
     us = by_text(places, "US")
     assert us["mentions"][0]["start"] == text.index("The US") + 4
+
+
+def test_a_country_named_by_its_long_official_name_is_one_toponym() -> None:
+    text = (
+        "Aid workers flew from the United Republic of Tanzania to the Democratic Republic "
+        "of the Congo, and later to the Democratic Republic of Congo's eastern border."
+    )
+    ents = [
+        ent("e1", "Tanzania", "GPE", text),  # the model cut the names short
+        ent("e2", "Congo", "GPE", text, "the Congo"),
+        ent("e3", "Democratic Republic of Congo", "GPE", text),
+    ]
+    places, _ = geotag(text, ents)
+    got = {m["text"]: p["country_code"] for p in places for m in p["mentions"]}
+    assert got == {
+        "United Republic of Tanzania": "TZ",
+        "Democratic Republic of the Congo": "CD",
+        "Democratic Republic of Congo": "CD",
+    }

@@ -256,6 +256,7 @@ def recognise(text: str, entities: list[dict], gaz: Gazetteer) -> list[Mention]:
                     if key in gaz.generic or (key in persons and gaz.alias(surface) is None):
                         continue  # "Highway"; "Jordan" after "Michael Jordan" is the person
                     cands = gaz.candidates(surface) or _county_of(surface, gaz)
+                    cands = cands or _country_form(surface, gaz)  # "... Republic of Congo"
                     demo = None if cands else gaz.demonym(surface)
                     region = not cands and not demo and gaz.region(surface) is not None
                     head = None
@@ -362,9 +363,53 @@ def recognise(text: str, entities: list[dict], gaz: Gazetteer) -> list[Mention]:
         taken.add(m.start, m.end)
     mentions.extend(_scan(text, gaz, taken.union(blocked)))
     mentions = [_street(text, _longer(text, m, gaz, taken)) for m in mentions]
+    mentions = _official_names(text, mentions, gaz)
     mentions = [m for m in mentions if not _currency(text, m.start, m.end)]
     mentions.sort(key=lambda m: m.start)
     return mentions
+
+
+# the words of a country's official name before its short name: "Democratic Republic of the "
+_OFFICIAL_HEAD = re.compile(r"(?<![\w'\u2019])(?:[A-Z][\w'\u2019]{0,30}+\s){1,4}of\s(?:the\s)?$")
+
+
+def _country_form(surface: str, gaz: Gazetteer) -> list[Place]:
+    """The country a long official name names, also with or without 'the' after 'of'
+    ('Democratic Republic of Congo' as 'Democratic Republic of the Congo'); none otherwise."""
+    if " of " not in surface:
+        return []
+    forms = (
+        surface,
+        surface.replace(" of ", " of the ", 1),
+        surface.replace(" of the ", " of ", 1),
+    )
+    for form in dict.fromkeys(forms):
+        cands = [c for c in gaz.candidates(form) if c.feature == "country"]
+        if cands:
+            return cands
+    return []
+
+
+def _official_names(text: str, mentions: list[Mention], gaz: Gazetteer) -> list[Mention]:
+    """A country named by the end of its official name ('the Democratic Republic of the Congo'
+    read as 'Congo', 'United Republic of Tanzania') takes the whole name, when the gazetteer
+    knows the long form as that country; mentions inside the longer span give way to it."""
+    grown: list[Mention] = []
+    for m in mentions:
+        if m.demonym or not any(c.feature == "country" for c in m.candidates):
+            continue
+        head = _OFFICIAL_HEAD.search(text, max(0, m.start - 80), m.start)
+        if head is None:
+            continue
+        for w in _WORD.finditer(text, head.start(), m.start):
+            cands = _country_form(text[w.start() : m.end], gaz)
+            if cands:
+                grown.append(Mention(w.start(), m.end, text[w.start() : m.end], m.source, cands))
+                break
+    if not grown:
+        return mentions
+    spans = [(g.start, g.end) for g in grown]
+    return [m for m in mentions if not _overlaps((m.start, m.end), spans)] + grown
 
 
 # a country code as written in a currency: "US", "U.S.", "NZ", "HK", "A"
