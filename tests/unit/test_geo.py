@@ -1021,3 +1021,18 @@ def test_a_country_named_by_its_long_official_name_is_one_toponym() -> None:
         "Democratic Republic of the Congo": "CD",
         "Democratic Republic of Congo": "CD",
     }
+
+
+def test_a_plural_common_noun_is_no_town_and_the_country_after_it_is_found() -> None:
+    text = (
+        "Staff of Bright Futures Villages Malawi said the clinic in Lilongwe reopened, "
+        "and birds returned to the Pelican Islands reserve."
+    )
+    ents = [
+        ent("e1", "Villages Malawi", "LOC", text),  # the model's cut of the charity's name
+        ent("e2", "Lilongwe", "GPE", text),
+        ent("e3", "Pelican Islands", "LOC", text),
+    ]
+    places, _ = geotag(text, ents)
+    got = {m["text"]: p["country_code"] for p in places for m in p["mentions"]}
+    assert got == {"Malawi": "MW", "Lilongwe": "MW"}
