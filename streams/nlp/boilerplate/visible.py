@@ -26,6 +26,7 @@ BLOCK = frozenset(
     option select button""".split()
 )
 _WS = re.compile(r"\s+")
+_BLANK_RUN = re.compile(r"\n\n+")
 
 
 @dataclass(frozen=True)
@@ -68,26 +69,33 @@ def render(root: html.HtmlElement) -> str:
 
     Refuses pages nested deeper than guards.MAX_DEPTH (InputError)."""
     out: list[str] = []
+    # The text outside <pre> has its whitespace runs collapsed in one regex pass after the
+    # walk (joined by NUL, which no run crosses), not one pass per text node.
+    texts: list[str] = []
+    places: list[int] = []  # where each of them goes in out
+    kinds: dict[object, str] = {}  # tag -> lower-cased name, "" for comments, entities, PIs
     skipping = 0
     pre = 0
     depth = 0
     for event, el in etree.iterwalk(root, events=("start", "end")):
         tag = el.tag
-        tag = tag.lower() if isinstance(tag, str) else ""  # "" for comments, entities, PIs
+        name = kinds.get(tag)
+        if name is None:
+            name = kinds[tag] = tag.lower() if isinstance(tag, str) else ""
         if event == "start":
             depth += 1
             if depth > guards.MAX_DEPTH:
                 raise InputError(f"html nested deeper than {guards.MAX_DEPTH} levels")
-            if skipping or tag in SKIP or not tag:
+            if skipping or name in SKIP or not name:
                 skipping += 1
                 continue
-            if tag == "pre":
+            if name == "pre":
                 pre += 1
-            if tag in BLOCK:
+            if name in BLOCK:
                 out.append("\n\n")
-            elif tag in ("br", "tr"):
+            elif name in ("br", "tr"):
                 out.append("\n")
-            elif tag in ("td", "th"):
+            elif name in ("td", "th"):
                 out.append(" ")
             text = el.text
         else:
@@ -97,28 +105,30 @@ def render(root: html.HtmlElement) -> str:
                 if skipping:
                     continue
             else:
-                if tag == "pre":
+                if name == "pre":
                     pre -= 1
-                if tag in BLOCK:
+                if name in BLOCK:
                     out.append("\n\n")
-                elif tag in ("td", "th"):
+                elif name in ("td", "th"):
                     out.append(" ")
             text = el.tail
         if text:
-            out.append(text if pre else _WS.sub(" ", text))
+            if not pre:
+                places.append(len(out))
+                texts.append(text)
+            out.append(text)
+    if texts:
+        joined = "\0".join(texts)
+        if joined.count("\0") == len(texts) - 1:
+            collapsed = _WS.sub(" ", joined).split("\0")
+        else:  # a text holds NUL itself (from a character reference): one pass each
+            collapsed = [_WS.sub(" ", text) for text in texts]
+        for place, text in zip(places, collapsed, strict=True):
+            out[place] = text
     return _tidy("".join(out))
 
 
 def _tidy(text: str) -> str:
-    lines = [line.strip() for line in text.split("\n")]
-    paras: list[str] = []
-    current: list[str] = []
-    for line in lines:
-        if line:
-            current.append(line)
-        elif current:
-            paras.append("\n".join(current))
-            current = []
-    if current:
-        paras.append("\n".join(current))
-    return "\n\n".join(paras)
+    """Lines stripped; runs of empty lines become one blank line, none at either end."""
+    lines = "\n".join([line.strip() for line in text.split("\n")])
+    return _BLANK_RUN.sub("\n\n", lines).strip("\n")
