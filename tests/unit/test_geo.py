@@ -1036,3 +1036,17 @@ def test_a_plural_common_noun_is_no_town_and_the_country_after_it_is_found() -> 
     places, _ = geotag(text, ents)
     got = {m["text"]: p["country_code"] for p in places for m in p["mentions"]}
     assert got == {"Malawi": "MW", "Lilongwe": "MW"}
+
+
+def test_a_name_that_attributes_a_quote_is_a_person_not_a_town() -> None:
+    text = (
+        '"We reopened the mill in June," Harlow said. Harlow, who moved from Boston, runs it '
+        'with her son. "Prices rose," Lowell says.'
+    )
+    ents = [
+        ent("e1", "Harlow", "PERSON", text),
+        ent("e2", "Boston", "GPE", text),
+        ent("e3", "Lowell", "GPE", text),
+    ]
+    places, _ = geotag(text, ents)
+    assert {m["text"] for p in places for m in p["mentions"]} == {"Boston"}

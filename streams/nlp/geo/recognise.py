@@ -235,11 +235,33 @@ def _person_tokens(entities: list[dict]) -> set[str]:
     return out
 
 
+@functools.cache
+def _attribution() -> re.Pattern[str]:
+    """A quote's attribution: a closing quote, one capitalised word and a verb of speech (the
+    [speech] section of place_context.txt): '...," Robertson said', '...” Petrova says'."""
+    verbs = "|".join(sorted(map(re.escape, _context_words().get("speech", ()))))
+    quote = r"[,.?!][\"\u201d\u2019'][ \t]{1,3}([A-Z][\w'\u2019-]{1,30}+)[ \t]{1,3}"
+    return re.compile(quote + "(?:" + verbs + r")\b")
+
+
+def _speakers(text: str, gaz: Gazetteer) -> set[str]:
+    """The one-word names that attribute a quote in the article: people, whatever the model
+    read them as ('...," Robertson said' is no Robertson, Texas), but for countries, states and
+    continents, which are quoted as their governments."""
+    out = set()
+    for m in _attribution().finditer(text):
+        name = m.group(1)
+        if not any(c.feature in SCAN_FEATURES for c in _biggest(gaz.candidates(name))[:3]):
+            out.add(norm(name))
+    return out
+
+
 def recognise(text: str, entities: list[dict], gaz: Gazetteer) -> list[Mention]:
     """Return toponym mentions in text order, each with its candidate entries (maybe none)."""
     mentions: list[Mention] = []
     taken, blocked = _Mask(len(text)), _Mask(len(text))
-    persons = _person_tokens(entities)
+    speakers = _speakers(text, gaz)
+    persons = _person_tokens(entities) | speakers
     listed: list[tuple[int, int]] = []  # person/organisation spans a list of places may claim
     for ent in entities:
         label = ent.get("label")
@@ -254,6 +276,8 @@ def recognise(text: str, entities: list[dict], gaz: Gazetteer) -> list[Mention]:
                     surface = text[s:e]
                     key = norm(surface)
                     if key in gaz.generic or (key in persons and gaz.alias(surface) is None):
+                        if key in speakers:  # nor may the scan find '"...," Lowell said'
+                            blocked.add(s, e)
                         continue  # "Highway"; "Jordan" after "Michael Jordan" is the person
                     cands = gaz.candidates(surface) or _county_of(surface, gaz)
                     cands = cands or _country_form(surface, gaz)  # "... Republic of Congo"
