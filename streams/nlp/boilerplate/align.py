@@ -70,11 +70,12 @@ def kept_spans(
     spans: Sequence[tuple[int, int]],
     extracted: str,
     grams_of: Sequence[list[tuple[str, ...]]] | None = None,
-    needs_of: Sequence[Counter[tuple[str, ...]]] | None = None,
+    needs_of: list[Counter[tuple[str, ...]] | None] | None = None,
 ) -> list[list[tuple[int, int]]]:
     """For each visible paragraph, the sub-spans (whole, some sentences, or none) to keep;
     ``grams_of``: the paragraphs' :func:`paragraph_grams`, when already computed, and
-    ``needs_of`` their counts (``Counter`` of each), to align several outputs with them."""
+    ``needs_of`` a list, one entry per paragraph, where their counts (``Counter`` of each)
+    are kept once counted (None until then), to align several outputs with them."""
     bag = ngram_bag(extracted)
     if not bag:
         return [[] for _ in spans]
@@ -82,7 +83,15 @@ def kept_spans(
         grams_of = paragraph_grams(page, spans)
     out: list[list[tuple[int, int]]] = []
     for k, ((start, end), grams) in enumerate(zip(spans, grams_of, strict=True)):
-        cov = _coverage(grams, bag, needs_of[k] if needs_of is not None else None)
+        if bag.keys().isdisjoint(grams):
+            out.append([])  # coverage 0: none of its n-grams is in the output (or it has none)
+            continue
+        need = None
+        if needs_of is not None:
+            need = needs_of[k]
+            if need is None:
+                need = needs_of[k] = Counter(grams)
+        cov = _coverage(grams, bag, need)
         if cov >= WHOLE:
             _consume(grams, bag)
             out.append([(start, end)])

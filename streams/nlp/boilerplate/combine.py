@@ -108,9 +108,9 @@ def gather(markup: str, url: str | None) -> Evidence:
         if parsed.tree is not None
         else ""
     )
-    tokens = [WORD.findall(page[start:end]) for start, end in spans]
+    tokens = [WORD.findall(page, start, end) for start, end in spans]
     grams = [word_grams(t) for t in tokens]
-    needs = [Counter(g) for g in grams]
+    needs: list[Counter[tuple[str, ...]] | None] = [None] * len(spans)  # counted when needed
     covs = (
         coverage(page, spans, precise, grams, needs),
         coverage(page, spans, readable, grams, needs),
@@ -175,10 +175,11 @@ def coverage(
     spans: Sequence[tuple[int, int]],
     extracted: str,
     grams: Sequence[list[tuple[str, ...]]] | None = None,
-    needs: Sequence[Counter[tuple[str, ...]]] | None = None,
+    needs: list[Counter[tuple[str, ...]] | None] | None = None,
 ) -> list[float]:
     """Per paragraph, the share of its characters an extractor's output covers (``grams``:
-    the paragraphs' word n-grams, when already computed; ``needs``: their counts)."""
+    the paragraphs' word n-grams, when already computed; ``needs``: their counts, as
+    :func:`streams.nlp.boilerplate.align.kept_spans` keeps them)."""
     out: list[float] = []
     keeps = kept_spans(page, spans, extracted, grams, needs)
     for (start, end), keep in zip(spans, keeps, strict=True):
@@ -248,7 +249,7 @@ class _Rows:
         tokens = self.tokens[k] if self.tokens is not None else WORD.findall(chunk)
         words = word_count(chunk, tokens)
         stops = self.stops
-        hits = sum(1 for t in tokens if t.lower() in stops) if stops else 0
+        hits = sum(map(stops.__contains__, map(str.lower, tokens))) if stops else 0
         pair = (self.precise[k], self.readability[k])
         row = self._plain[k] = [
             1.0,
