@@ -1050,3 +1050,19 @@ def test_a_name_that_attributes_a_quote_is_a_person_not_a_town() -> None:
     ]
     places, _ = geotag(text, ents)
     assert {m["text"] for p in places for m in p["mentions"]} == {"Boston"}
+
+
+def test_holidays_and_a_metro_system_are_no_towns() -> None:
+    text = (
+        "Crews in Orlando worked over Christmas to reopen the Metro station, Metro Police "
+        "said, and the line runs again by Easter."
+    )
+    ents = [
+        ent("e1", "Orlando", "GPE", text),
+        ent("e2", "Metro", "FAC", text, "Metro station"),
+        ent("e3", "Metro Police", "ORG", text),
+    ]
+    ents[1]["mentions"][0]["end"] -= len(" station")
+    ents[1]["mentions"][0]["text"] = "Metro"
+    places, _ = geotag(text, ents)
+    assert {m["text"] for p in places for m in p["mentions"]} == {"Orlando"}
