@@ -1066,3 +1066,11 @@ def test_holidays_and_a_metro_system_are_no_towns() -> None:
     ents[1]["mentions"][0]["text"] = "Metro"
     places, _ = geotag(text, ents)
     assert {m["text"] for p in places for m in p["mentions"]} == {"Orlando"}
+
+
+def test_a_big_town_the_model_read_as_a_product_is_a_place() -> None:
+    text = "The two suspects were arrested in Chattanooga on Tuesday, the sheriff said."
+    ents = [ent("e1", "Chattanooga", "PRODUCT", text)]
+    places, _ = geotag(text, ents)
+    town = by_text(places, "Chattanooga")
+    assert town["country_code"] == "US" and km(town, 35.05, -85.31) < 30

@@ -24,8 +24,9 @@ SCAN_FEATURES = frozenset({"country", "admin1", "continent"})
 SCAN_WEAK = True
 EMBEDDED_MIN_POPULATION = 10_000
 MISREAD_PERSON_MIN_POPULATION = 20_000
-# labels a small model gives towns it misreads ("Gainesville" as a surname, "Edmonton" as a council)
-MISREAD_LABELS = frozenset({"PERSON", "ORG", "NORP"})
+# labels a small model gives towns it misreads ("Gainesville" as a surname, "Edmonton" as a council,
+# "Chattanooga" as a product)
+MISREAD_LABELS = frozenset({"PERSON", "ORG", "NORP", "PRODUCT"})
 # labels whose spans become places when the words around them say so
 CONTEXT_LABELS = frozenset({"ORG", "PERSON"})
 # a person's reading wins when the name says something or is aged ("Hamilton said", "Kent, 34,")
