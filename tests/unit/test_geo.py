@@ -1074,3 +1074,15 @@ def test_a_big_town_the_model_read_as_a_product_is_a_place() -> None:
     places, _ = geotag(text, ents)
     town = by_text(places, "Chattanooga")
     assert town["country_code"] == "US" and km(town, 35.05, -85.31) < 30
+
+
+def test_a_town_and_a_water_or_land_form_word_is_one_toponym() -> None:
+    text = "Smoke drifted over the Modesto Valley on Sunday and ash fell on Modesto Bay."
+    ents = [
+        ent("e1", "Modesto Valley", "LOC", text),
+        ent("e2", "Modesto Bay", "LOC", text),
+    ]
+    places, _ = geotag(text, ents)
+    got = sorted(m["text"] for p in places for m in p["mentions"])
+    assert got == ["Modesto Bay", "Modesto Valley"]
+    assert km(by_text(places, "Modesto Valley"), 37.64, -120.99) < 30

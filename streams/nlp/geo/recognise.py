@@ -288,6 +288,7 @@ def recognise(text: str, entities: list[dict], gaz: Gazetteer) -> list[Mention]:
                     if not (cands or demo or region or _TOWNSHIP.fullmatch(surface)):
                         head = _leading_place(text, s, e, gaz, False)
                         head = head or _metro_city(text, (s, e), gaz)
+                        head = _terrain_name(text, head, e)  # "Salinas Valley"
                     if demo is not None:  # "Sri Lankan" tagged as GPE
                         mentions.append(Mention(s, e, surface, "demonym", [demo]))
                     elif not cands and _TOWNSHIP.fullmatch(surface):  # "Jackson Township"
@@ -598,6 +599,24 @@ def _leading_place(
         if _placeish(surface, cands, gaz, min_pop):
             return Mention(s, e, surface, "embedded", cands, weak=weak)
     return None
+
+
+def _terrain_name(text: str, head: Mention | None, end: int) -> Mention | None:
+    """A place entity the gazetteer lacks that is a town's name and a water or land-form word
+    ('Salinas Valley', 'Delaware Bay'; the [terrain] section of place_context.txt) is the
+    feature, named whole and placed by the town's readings; a state or country keeps its own
+    span ('Missouri Valley')."""
+    if head is None or head.end >= end or head.source != "embedded":
+        return head
+    if _STREET.match(text, head.end):
+        return head  # a street is placed by the street rule (Recognition 13)
+    if text[head.end : end].strip().lower() not in _context_words().get("terrain", ()):
+        return head
+    key = norm(head.text)
+    if any(c.feature in ("country", "admin1") and key in variants(c.name) for c in head.candidates):
+        return head
+    start = head.start
+    return Mention(start, end, text[start:end], "entity", head.candidates)
 
 
 # a county's full name opening a span: up to two capitalised words and the suffix
