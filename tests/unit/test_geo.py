@@ -1086,3 +1086,11 @@ def test_a_town_and_a_water_or_land_form_word_is_one_toponym() -> None:
     got = sorted(m["text"] for p in places for m in p["mentions"])
     assert got == ["Modesto Bay", "Modesto Valley"]
     assert km(by_text(places, "Modesto Valley"), 37.64, -120.99) < 30
+
+
+def test_a_demonym_the_model_read_as_a_product_is_a_demonym() -> None:
+    text = "Three Chadian soldiers were hurt near the border, a Chadian officer said."
+    ents = [ent("e1", "Chadian", "PRODUCT", text)]
+    places, _ = geotag(text, ents)
+    assert [(p["country_code"], len(p["mentions"])) for p in places] == [("TD", 2)]
+    assert places[0]["feature"] == "demonym"
