@@ -45,13 +45,12 @@ def detect_stoplist(text: str) -> frozenset[str]:
     tokens = WORD.findall(text[:60_000])[:_SAMPLE_TOKENS]
     if not tokens:
         return frozenset()
-    counts: Counter[str] = Counter()
-    for tok, n in Counter(tokens).items():  # lower-cased once per distinct token
-        counts[tok.lower()] += n
+    counts = Counter(map(str.lower, tokens))
     langs, index = _index()
     hits = [0] * len(langs)
-    for tok, n in counts.items():
-        for i in index.get(tok, ()):
+    for tok in counts.keys() & index.keys():  # only the stop words of some language
+        n = counts[tok]
+        for i in index[tok]:
             hits[i] += n
     best = max(range(len(langs)), key=hits.__getitem__)
     if hits[best] < 0.05 * len(tokens):

@@ -101,7 +101,10 @@ def is_appeal_block(text: str) -> bool:
     ask and a word about the publication, and enough of the paragraph in that voice: an
     article paragraph that mentions "our readers" once is not an appeal.
     """
-    if len(text) > MAX_CHARS:
+    if len(text) > MAX_CHARS or not FPP.search(text):
+        # No first-person-plural word in the text, none outside its quotes either (every
+        # word there is a word of the text, with the same neighbours or a quote mark or
+        # space beside it): fpp would be 0, so the quote and sentence pass is skipped.
         return False
     fpp, ask, pub, words = cues(text)
     if not words or not ask or not pub:
