@@ -97,6 +97,21 @@ def test_decide_gives_the_verdicts_of_the_full_rows() -> None:
     assert any(k is None for k in fast.kept) and any(k is not None for k in fast.kept)
 
 
+def test_the_ceiling_bounds_every_row_score() -> None:
+    """decide drops a paragraph unseen when its ceiling is below the threshold: the ceiling
+    is at least the score of its full row, for the shipped weights and for the same weights
+    with every sign flipped (each bounded feature then takes its other end)."""
+    model = combine.load_model()
+    assert model is not None
+    full = combine.analyse(page_html(), "https://valley.example/news/pumps")
+    ev = combine.gather(page_html(), "https://valley.example/news/pumps")
+    rows = combine._Rows(ev.page, ev.spans, ev.covs, ev.stops, ev.headings, ev.tokens)
+    for weights in (model.weights, tuple(-w for w in model.weights)):
+        for k, row in enumerate(full.rows):
+            score = sum(w * x for w, x in zip(weights, row, strict=True))
+            assert score <= rows.ceiling(k, weights) + 1e-9
+
+
 def test_readability_on_the_shared_tree_matches_readability_on_the_markup() -> None:
     from streams.nlp.boilerplate import html, visible
 
