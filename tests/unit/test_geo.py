@@ -1094,3 +1094,14 @@ def test_a_demonym_the_model_read_as_a_product_is_a_demonym() -> None:
     places, _ = geotag(text, ents)
     assert [(p["country_code"], len(p["mentions"])) for p in places] == [("TD", 2)]
     assert places[0]["feature"] == "demonym"
+
+
+def test_a_country_cut_in_two_at_its_and_is_one_toponym() -> None:
+    text = "Officials from Trinidad and Tobago and Antigua and Barbuda met in Geneva."
+    ents = [
+        ent(f"e{i}", n, "GPE", text)
+        for i, n in enumerate(["Trinidad", "Tobago", "Antigua", "Barbuda", "Geneva"])
+    ]
+    places, _ = geotag(text, ents)
+    got = {m["text"]: p["country_code"] for p in places for m in p["mentions"]}
+    assert got == {"Trinidad and Tobago": "TT", "Antigua and Barbuda": "AG", "Geneva": "CH"}

@@ -404,6 +404,10 @@ def recognise(text: str, entities: list[dict], gaz: Gazetteer) -> list[Mention]:
 _OFFICIAL_HEAD = re.compile(r"(?<![\w'\u2019])(?:[A-Z][\w'\u2019]{0,30}+\s){1,4}of\s(?:the\s)?$")
 
 
+# the second half of a country named by two joined names: " and Tobago", " & Nevis"
+_JOINT_COUNTRY = re.compile(r" (?:and|&) ((?:[A-Z][\w.'\u2019-]{0,30}+ ?){1,3})")
+
+
 def _country_form(surface: str, gaz: Gazetteer) -> list[Place]:
     """The country a long official name names, also with or without 'the' after 'of'
     ('Democratic Republic of Congo' as 'Democratic Republic of the Congo'); none otherwise."""
@@ -423,10 +427,22 @@ def _country_form(surface: str, gaz: Gazetteer) -> list[Place]:
 
 def _official_names(text: str, mentions: list[Mention], gaz: Gazetteer) -> list[Mention]:
     """A country named by the end of its official name ('the Democratic Republic of the Congo'
-    read as 'Congo', 'United Republic of Tanzania') takes the whole name, when the gazetteer
-    knows the long form as that country; mentions inside the longer span give way to it."""
+    read as 'Congo', 'United Republic of Tanzania') or cut in two at its 'and' ('Trinidad' and
+    'Tobago' for 'Trinidad and Tobago') takes the whole name, when the gazetteer knows the long
+    form as that country; mentions inside the longer span give way to it."""
     grown: list[Mention] = []
     for m in mentions:
+        joint = _JOINT_COUNTRY.match(text, m.end) if m.candidates and not m.demonym else None
+        if joint is not None:  # "Trinidad" and "Tobago" read apart: "Trinidad and Tobago"
+            words = list(_WORD.finditer(text, joint.start(1), joint.end()))
+            for w in reversed(words):
+                surface = text[m.start : w.end()]
+                cands = [c for c in gaz.candidates(surface) if c.feature == "country"]
+                if cands:
+                    grown.append(Mention(m.start, w.end(), surface, m.source, cands))
+                    break
+            if grown and grown[-1].start == m.start:
+                continue
         if m.demonym or not any(c.feature == "country" for c in m.candidates):
             continue
         head = _OFFICIAL_HEAD.search(text, max(0, m.start - 80), m.start)
