@@ -1105,3 +1105,12 @@ def test_a_country_cut_in_two_at_its_and_is_one_toponym() -> None:
     places, _ = geotag(text, ents)
     got = {m["text"]: p["country_code"] for p in places for m in p["mentions"]}
     assert got == {"Trinidad and Tobago": "TT", "Antigua and Barbuda": "AG", "Geneva": "CH"}
+
+
+def test_short_and_hyphenated_news_forms_of_countries() -> None:
+    text = "Doctors from Bosnia flew to Congo-Brazzaville, then to Congo-Kinshasa."
+    ents = [ent(f"e{i}", n, "GPE", text) for i, n in enumerate(["Bosnia", "Congo-Brazzaville"])]
+    ents.append(ent("e3", "Congo-Kinshasa", "GPE", text))
+    places, _ = geotag(text, ents)
+    got = {m["text"]: p["country_code"] for p in places for m in p["mentions"]}
+    assert got == {"Bosnia": "BA", "Congo-Brazzaville": "CG", "Congo-Kinshasa": "CD"}
