@@ -50,14 +50,23 @@ def _coverage(
         return 0.0
     if need is None:
         need = Counter(grams)
-    hits = sum(min(need[g], bag[g]) for g in need.keys() & bag.keys())
+    common = need.keys() & bag.keys()
+    if len(need) == len(grams):
+        hits = len(common)  # each n-gram once, and the bag holds no zero counts (_consume)
+    else:
+        hits = sum(min(need[g], bag[g]) for g in common)
     return hits / len(grams)
 
 
 def _consume(grams: list[tuple[str, ...]], bag: Counter[tuple[str, ...]]) -> None:
+    """Take ``grams`` out of ``bag`` once each while there are any; a count that reaches
+    zero is deleted, so every n-gram the bag holds is there at least once."""
     for g in grams:
-        if bag.get(g, 0) > 0:
-            bag[g] -= 1
+        n = bag.get(g, 0)
+        if n > 1:
+            bag[g] = n - 1
+        elif n == 1:
+            del bag[g]
 
 
 def kept_units(page: str, spans: Sequence[tuple[int, int]], extracted: str) -> list[bool]:

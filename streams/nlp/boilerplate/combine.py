@@ -199,7 +199,7 @@ def coverage(
     out: list[float] = []
     keeps = kept_spans(page, spans, extracted, grams, needs)
     for (start, end), keep in zip(spans, keeps, strict=True):
-        out.append(sum(e - s for s, e in keep) / max(1, end - start))
+        out.append(sum(e - s for s, e in keep) / max(1, end - start) if keep else 0.0)
     return out
 
 
