@@ -1114,3 +1114,15 @@ def test_short_and_hyphenated_news_forms_of_countries() -> None:
     places, _ = geotag(text, ents)
     got = {m["text"]: p["country_code"] for p in places for m in p["mentions"]}
     assert got == {"Bosnia": "BA", "Congo-Brazzaville": "CG", "Congo-Kinshasa": "CD"}
+
+
+def test_a_later_storys_dateline_names_its_place_by_its_own_name() -> None:
+    text = (
+        "Bridge repairs begin. DAYTON — Crews closed one lane on Monday, the city said. "
+        "BOISE — The council voted to raise parking fees. UPDATE: The vote was delayed."
+    )
+    places, _ = geotag(text, [])
+    boise = by_text(places, "BOISE")
+    assert boise["admin1"] == "Idaho" and km(boise, 43.61, -116.2) < 30
+    assert by_text(places, "DAYTON")["country_code"] == "US"
+    assert not any(m["text"] == "UPDATE" for p in places for m in p["mentions"])

@@ -784,8 +784,17 @@ def _datelines(text: str, gaz: Gazetteer, avoid: _Mask) -> list[Mention]:
     m = next((d for d in _DATELINE.finditer(text[:400]) if len(d.group(1)) >= 3), None)
     found = [m] if m else []
     found += [w for w in _WIRE_DATELINE.finditer(text) if m is None or w.start() >= m.end()]
+    # a later story's dateline on a page that runs several ("... he said. SPRINGFIELD - The
+    # city", "... the UNHCR. BEIRUT: ..."): only by a place's own name or an alias, as capitals
+    # after a full stop also open notes ("UPDATE:", "BREAKING NEWS:")
+    later = [
+        d
+        for d in _DATELINE.finditer(text)
+        if (m is None or d.start() >= m.end()) and len(d.group(1)) >= 3
+    ]
     seen: set[int] = set()
-    for m in found:
+    for m in found + later:
+        own_only = m in later
         for group in (1, 2):
             if m.group(group) is None:
                 continue
@@ -804,6 +813,9 @@ def _datelines(text: str, gaz: Gazetteer, avoid: _Mask) -> list[Mention]:
                 if not surface or s in seen or avoid.hit(s, e) or len(surface) < 3:
                     continue
                 cands = gaz.candidates(surface)
+                if own_only and gaz.alias(surface) is None:
+                    key = norm(surface)
+                    cands = cands if any(key in variants(c.name) for c in cands) else []
                 if cands:
                     seen.add(s)
                     out.append(Mention(s, e, surface, "dateline", cands))
