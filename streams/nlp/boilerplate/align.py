@@ -66,7 +66,7 @@ def _consume(grams: list[tuple[str, ...]], bag: Counter[tuple[str, ...]]) -> Non
         if n > 1:
             bag[g] = n - 1
         elif n == 1:
-            del bag[g]
+            bag.pop(g)  # dict's own (Counter's __delitem__ is Python code)
 
 
 def kept_units(page: str, spans: Sequence[tuple[int, int]], extracted: str) -> list[bool]:
