@@ -173,3 +173,24 @@ def test_another_trafilatura_release_runs_unhooked(monkeypatch: pytest.MonkeyPat
     monkeypatch.setattr(trafilatura, "__version__", "9.9.9")
     monkeypatch.setattr(html, "_install_readability_hook", lambda: pytest.fail("hooked"))
     assert STORY[0] in html.extract_trafilatura(parsed.tree, None, article)
+
+
+def test_the_parse_gives_lxml_html_element_classes() -> None:
+    """visible.load has trafilatura's parser pick element classes with lxml's own lookup:
+    the classes are those of lxml.html's (Python) lookup, form controls included."""
+    from lxml import html
+
+    from streams.nlp.boilerplate import visible
+
+    markup = (
+        "<html><body><div><p>Text <a href='/x'>link</a></p><form><label>Name</label>"
+        "<input name='q'><select><option>a</option></select><textarea>t</textarea></form>"
+        "<g:plusone></g:plusone></div></body></html>"
+    )
+    root = visible.load(markup).root
+    table = html.HtmlElementClassLookup._default_element_classes
+    assert {"form", "input", "select", "textarea", "label"} <= set(table)
+    elements = list(root.iter())
+    assert len(elements) > 10
+    for el in elements:
+        assert type(el) is table.get(el.tag.lower(), html.HtmlElement)
