@@ -153,15 +153,16 @@ def decide(markup: str, url: str | None, model: Model) -> Decision:
     model could keep: with those features set to their most favourable values (0 or 1, by
     the sign of their weights), a paragraph still below the threshold is dropped unseen.
     Before that, a paragraph whose score cannot reach the threshold whatever its text
-    features (:meth:`_Rows.ceiling`, from the coverages and its word count) is dropped
+    features (:meth:`_Rows.ceilings`, from the coverages and its word count) is dropped
     without computing its row."""
     ev = gather(markup, url)
     page, spans = ev.page, ev.spans
     rows = _Rows(page, spans, ev.covs, ev.stops, ev.headings, ev.tokens)
     costly = [FEATURES.index(name) for name in _COSTLY]
     kept: list[list[Removed] | None] = []
+    ceilings = rows.ceilings(model.weights)
     for k, (start, end) in enumerate(spans):
-        if _sigmoid(rows.ceiling(k, model.weights) + _MARGIN) < model.threshold:
+        if _sigmoid(ceilings[k] + _MARGIN) < model.threshold:
             kept.append(None)
             continue
         row = rows.row(k, None)
@@ -253,36 +254,42 @@ class _Rows:
             row[_ASK] = min(1.0, 10.0 * ask / max(1, cue_words))
         return row
 
-    def ceiling(self, k: int, weights: Sequence[float]) -> float:
-        """An upper bound of the score ``weights`` give paragraph ``k``'s row, whatever the
+    def ceilings(self, weights: Sequence[float]) -> list[float]:
+        """Per paragraph, an upper bound of the score ``weights`` give its row, whatever the
         rules and cues find: the features read from the coverages, the position and the
         last character exactly; heading, stop-word density and the costly features
         (:data:`_COSTLY`) anywhere in [0, 1]; the word count between the paragraph's token
         count and that plus half its characters (:func:`word_count`)."""
-        start, end = self.spans[k]
-        p, r = self.precise[k], self.readability[k]
-        tokens = self.tokens[k] if self.tokens is not None else WORD.findall(self.page, start, end)
-        low, high = len(tokens), len(tokens) + (end - start) // 2
         w = weights  # indexed as FEATURES
-        z = (
-            w[0]
-            + w[1] * p
-            + w[2] * r
-            + w[3] * self.links[k]
-            + max(0.0, w[4])
-            + (w[5] if min(p, r) >= 0.5 else 0.0)
-            + (w[6] if max(p, r) < 0.5 else 0.0)
-            + w[7] * self.ctx_precise[k]
-            + w[8] * self.ctx_readability[k]
-            + max(w[9] * math.log1p(low) / 5.0, w[9] * math.log1p(high) / 5.0)
-            + (0.0 if low >= 8 else max(0.0, w[10]))
-            + max(0.0, w[11])
-            + (w[12] if self.page[end - 1] in _TERMINAL else 0.0)
-            + w[15] * (k / max(1, len(self.spans) - 1))
-            + w[18] * self.ctx2_precise[k]
-            + w[19] * self.ctx2_readability[k]
-        )
-        return z + sum(max(0.0, w[i]) for i in _COSTLY_INDEX)
+        # the page-wide part: bias and the features bounded by their most favourable value
+        base = w[0] + max(0.0, w[4]) + max(0.0, w[11])
+        base += sum(max(0.0, w[i]) for i in _COSTLY_INDEX)
+        short = max(0.0, w[10])
+        last = max(1, len(self.spans) - 1)
+        page = self.page
+        out: list[float] = []
+        for k, (start, end) in enumerate(self.spans):
+            p, r = self.precise[k], self.readability[k]
+            tokens = self.tokens[k] if self.tokens is not None else WORD.findall(page, start, end)
+            low, high = len(tokens), len(tokens) + (end - start) // 2
+            z = (
+                base
+                + w[1] * p
+                + w[2] * r
+                + w[3] * self.links[k]
+                + (w[5] if min(p, r) >= 0.5 else 0.0)
+                + (w[6] if max(p, r) < 0.5 else 0.0)
+                + w[7] * self.ctx_precise[k]
+                + w[8] * self.ctx_readability[k]
+                + max(w[9] * math.log1p(low) / 5.0, w[9] * math.log1p(high) / 5.0)
+                + (0.0 if low >= 8 else short)
+                + (w[12] if page[end - 1] in _TERMINAL else 0.0)
+                + w[15] * (k / last)
+                + w[18] * self.ctx2_precise[k]
+                + w[19] * self.ctx2_readability[k]
+            )
+            out.append(z)
+        return out
 
     def _plain_row(self, k: int) -> list[float]:
         """Row of paragraph ``k`` with the costly features at 0, computed once (decide asks
