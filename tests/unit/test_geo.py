@@ -1126,3 +1126,10 @@ def test_a_later_storys_dateline_names_its_place_by_its_own_name() -> None:
     assert boise["admin1"] == "Idaho" and km(boise, 43.61, -116.2) < 30
     assert by_text(places, "DAYTON")["country_code"] == "US"
     assert not any(m["text"] == "UPDATE" for p in places for m in p["mentions"])
+
+
+def test_the_canadian_press_form_of_new_brunswick() -> None:
+    text = "A barn burned near Sussex, N.B. on Sunday, firefighters said."
+    places, _ = geotag(text, [ent("e1", "Sussex", "GPE", text)])
+    nb = by_text(places, "N.B.")
+    assert nb["name"] == "New Brunswick" and nb["feature"] == "admin1"
