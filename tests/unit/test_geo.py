@@ -1133,3 +1133,12 @@ def test_the_canadian_press_form_of_new_brunswick() -> None:
     places, _ = geotag(text, [ent("e1", "Sussex", "GPE", text)])
     nb = by_text(places, "N.B.")
     assert nb["name"] == "New Brunswick" and nb["feature"] == "admin1"
+
+
+def test_a_firms_dotted_initials_are_no_place() -> None:
+    text = "The law firm Harlow & Finch, P.A. filed the suit in Miami, where the U.S. agency sits."
+    ents = [ent("e1", "P.A.", "GPE", text), ent("e2", "Miami", "GPE", text)]
+    ents.append(ent("e3", "U.S.", "GPE", text))
+    places, _ = geotag(text, ents)
+    got = sorted(m["text"] for p in places for m in p["mentions"])
+    assert got == ["Miami", "U.S."]

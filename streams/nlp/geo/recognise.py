@@ -396,9 +396,14 @@ def recognise(text: str, entities: list[dict], gaz: Gazetteer) -> list[Mention]:
     mentions = [_street(text, _longer(text, m, gaz, taken)) for m in mentions]
     mentions = _official_names(text, mentions, gaz)
     mentions = [m for m in mentions if not _currency(text, m.start, m.end)]
+    # a dotted initialism is a place only as an alias written so ("U.S.", "N.J."): a firm's
+    # "P.A." or "P.C." is no Pa, Pennsylvania
+    mentions = [m for m in mentions if not _INITIALISM.fullmatch(m.text) or gaz.dotted(m.text)]
     mentions.sort(key=lambda m: m.start)
     return mentions
 
+
+_INITIALISM = re.compile(r"(?:[A-Z]\.\s?){2,}")
 
 # the words of a country's official name before its short name: "Democratic Republic of the "
 _OFFICIAL_HEAD = re.compile(r"(?<![\w'\u2019])(?:[A-Z][\w'\u2019]{0,30}+\s){1,4}of\s(?:the\s)?$")
