@@ -1142,3 +1142,15 @@ def test_a_firms_dotted_initials_are_no_place() -> None:
     places, _ = geotag(text, ents)
     got = sorted(m["text"] for p in places for m in p["mentions"])
     assert got == ["Miami", "U.S."]
+
+
+def test_a_saints_name_in_the_possessive_is_a_parish_or_school() -> None:
+    text = (
+        "Pupils of St. Michael's Catholic School and St. Mary's toured St. Paul, Minnesota, "
+        "on Monday, and St. Paul's mayor greeted them."
+    )
+    ents = [ent("e1", "St. Michael", "GPE", text), ent("e2", "St. Mary", "GPE", text)]
+    ents.append(ent("e3", "St. Paul", "GPE", text))
+    places, _ = geotag(text, ents)
+    got = sorted(m["text"] for p in places for m in p["mentions"])
+    assert got == ["Minnesota", "St. Paul", "St. Paul"]

@@ -399,8 +399,31 @@ def recognise(text: str, entities: list[dict], gaz: Gazetteer) -> list[Mention]:
     # a dotted initialism is a place only as an alias written so ("U.S.", "N.J."): a firm's
     # "P.A." or "P.C." is no Pa, Pennsylvania
     mentions = [m for m in mentions if not _INITIALISM.fullmatch(m.text) or gaz.dotted(m.text)]
+    mentions = _saints_institutions(text, mentions)
     mentions.sort(key=lambda m: m.start)
     return mentions
+
+
+_SAINT = re.compile(r"(?:St\.?|Ste\.?|Saint)\s+([A-Z][a-z]+)")
+_POSSESSIVE = re.compile(r"'s\b|\u2019s\b|['\u2019](?!\w)")
+
+
+def _saints_institutions(text: str, mentions: list[Mention]) -> list[Mention]:
+    """A saint's name in the possessive ("St. Michael's Catholic School", "at St. Paul's") is
+    a parish, school or hospital, not a town, unless the article also names it without the
+    possessive ("St. Paul" ... "St. Paul's mayor"). The saints are the [saints] section of
+    place_context.txt; "St. Petersburg's" is no saint's name."""
+    saints = _context_words().get("saints", frozenset())
+
+    def possessive(m: Mention) -> bool:
+        return bool(_POSSESSIVE.match(text, m.end))
+
+    def saint(m: Mention) -> bool:
+        hit = _SAINT.fullmatch(m.text)
+        return bool(hit) and hit.group(1).lower() in saints
+
+    bare = {norm(m.text) for m in mentions if not possessive(m)}
+    return [m for m in mentions if not (saint(m) and possessive(m) and norm(m.text) not in bare)]
 
 
 _INITIALISM = re.compile(r"(?:[A-Z]\.\s?){2,}")
