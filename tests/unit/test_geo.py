@@ -1154,3 +1154,18 @@ def test_a_saints_name_in_the_possessive_is_a_parish_or_school() -> None:
     places, _ = geotag(text, ents)
     got = sorted(m["text"] for p in places for m in p["mentions"])
     assert got == ["Minnesota", "St. Paul", "St. Paul"]
+
+
+def test_a_qualified_people_holds_no_demonym_of_its_last_word() -> None:
+    text = (
+        "Central American migrants and Native Americans marched to the Central African "
+        "Republic embassy; American officials watched."
+    )
+    ents = [
+        ent("e1", "Central American", "NORP", text),
+        ent("e2", "Native Americans", "NORP", text),
+        ent("e3", "Central African Republic", "NORP", text),
+    ]
+    places, _ = geotag(text, ents)
+    got = sorted(m["text"] for p in places for m in p["mentions"])
+    assert got == ["American", "Central African Republic"]

@@ -264,6 +264,7 @@ def recognise(text: str, entities: list[dict], gaz: Gazetteer) -> list[Mention]:
     speakers = _speakers(text, gaz)
     persons = _person_tokens(entities) | speakers
     listed: list[tuple[int, int]] = []  # person/organisation spans a list of places may claim
+    peoples: list[tuple[int, int]] = []  # qualified peoples the gazetteer lacks
     for ent in entities:
         label = ent.get("label")
         context = _context_hits(text, ent, gaz, persons) if label in CONTEXT_LABELS else {}
@@ -326,6 +327,10 @@ def recognise(text: str, entities: list[dict], gaz: Gazetteer) -> list[Mention]:
                     if hit is not None and not taken.hit(hit.start, hit.end):
                         mentions.append(hit)
                         taken.add(hit.start, hit.end)
+                elif place is None and _QUALIFIED_PEOPLE.match(text[s:e]):
+                    # "Central American", "North African", "Native Americans", "West
+                    # Virginians": a people the gazetteer lacks, with no US or Virginia in it
+                    peoples.append((s, e))
             else:
                 blocked.add(*span)
                 hit = None
@@ -392,7 +397,11 @@ def recognise(text: str, entities: list[dict], gaz: Gazetteer) -> list[Mention]:
     mentions.extend(_county_lists(text, gaz, taken, mentions))  # "Jackson and Barrow counties"
     for m in mentions:
         taken.add(m.start, m.end)
-    mentions.extend(_scan(text, gaz, taken.union(blocked)))
+    mentions.extend(
+        m
+        for m in _scan(text, gaz, taken.union(blocked))
+        if not any(a <= m.start and m.end <= b and m.end - m.start < b - a for a, b in peoples)
+    )
     mentions = [_street(text, _longer(text, m, gaz, taken)) for m in mentions]
     mentions = _official_names(text, mentions, gaz)
     mentions = [m for m in mentions if not _currency(text, m.start, m.end)]
@@ -404,6 +413,11 @@ def recognise(text: str, entities: list[dict], gaz: Gazetteer) -> list[Mention]:
     return mentions
 
 
+# a compass or qualifying word before a people's name: "Central American", "Native Americans"
+_QUALIFIED_PEOPLE = re.compile(
+    r"(?:(?:North|South)(?:east|west)?|East|West|Central|Northern|Southern|Eastern|Western|"
+    r"Latin|Native|Middle)[ -][A-Z]"
+)
 _SAINT = re.compile(r"(?:St\.?|Ste\.?|Saint)\s+([A-Z][a-z]+)")
 _POSSESSIVE = re.compile(r"'s\b|\u2019s\b|['\u2019](?!\w)")
 
