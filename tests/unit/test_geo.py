@@ -1169,3 +1169,11 @@ def test_a_qualified_people_holds_no_demonym_of_its_last_word() -> None:
     places, _ = geotag(text, ents)
     got = sorted(m["text"] for p in places for m in p["mentions"])
     assert got == ["American", "Central African Republic"]
+
+
+def test_a_person_reading_after_island_of_or_province_of_is_the_place() -> None:
+    text = "A ferry sank off the island of Bohol, and the province of Cebu sent boats."
+    ents = [ent("e1", "Bohol", "PERSON", text), ent("e2", "Cebu", "PERSON", text)]
+    places, _ = geotag(text, ents)
+    got = {m["text"]: p["country_code"] for p in places for m in p["mentions"]}
+    assert got == {"Bohol": "PH", "Cebu": "PH"}
