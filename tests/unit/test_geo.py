@@ -1177,3 +1177,10 @@ def test_a_person_reading_after_island_of_or_province_of_is_the_place() -> None:
     places, _ = geotag(text, ents)
     got = {m["text"]: p["country_code"] for p in places for m in p["mentions"]}
     assert got == {"Bohol": "PH", "Cebu": "PH"}
+
+
+def test_a_sentence_opening_preposition_is_a_place_cue() -> None:
+    text = "The plant closed last year. In Rock Hill, a bakery reopened on Friday."
+    places, _ = geotag(text, [ent("e1", "Rock Hill", "PERSON", text)])
+    rock_hill = by_text(places, "Rock Hill")
+    assert rock_hill["country_code"] == "US"

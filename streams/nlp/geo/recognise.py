@@ -1169,7 +1169,7 @@ def _context_place(
     if before_of is not None and before_of.group(1).lower() in cues.get("before of", ()):
         return Mention(s, e, surface, "entity", own)  # "residents of Huntsville"
     if (
-        (before is not None and before.group(1) in before_cues)
+        (before is not None and before.group(1).lower() in before_cues)
         or (after is not None and after.group(1).lower() in cues.get("after", ()))
         or _container_after(text, e, gaz, own)
     ):
