@@ -1184,3 +1184,9 @@ def test_a_sentence_opening_preposition_is_a_place_cue() -> None:
     places, _ = geotag(text, [ent("e1", "Rock Hill", "PERSON", text)])
     rock_hill = by_text(places, "Rock Hill")
     assert rock_hill["country_code"] == "US"
+
+
+def test_a_demonym_the_model_read_as_a_person_is_a_demonym() -> None:
+    text = "A Slovak engineer led the team, and the Slovak design won the prize."
+    places, _ = geotag(text, [ent("e1", "Slovak", "PERSON", text)])
+    assert [(p["country_code"], len(p["mentions"])) for p in places] == [("SK", 2)]

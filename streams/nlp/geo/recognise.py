@@ -335,8 +335,9 @@ def recognise(text: str, entities: list[dict], gaz: Gazetteer) -> list[Mention]:
                 blocked.add(*span)
                 hit = None
                 hit = context.get(span)  # "in Goose Creek", "a Glen Allen woman"
-                if hit is None and label == "PRODUCT" and _lone_word(ent):
-                    s, e = _trim(text, *span, gaz)  # "Abkhaz" read as a product
+                if hit is None and label in ("PRODUCT", "PERSON") and _lone_word(ent):
+                    # "Abkhaz" read as a product, "Slovak" as a person
+                    s, e = _trim(text, *span, gaz)
                     place = gaz.demonym(text[s:e])
                     if place is not None:
                         hit = Mention(s, e, text[s:e], "demonym", [place])
