@@ -1190,3 +1190,14 @@ def test_a_demonym_the_model_read_as_a_person_is_a_demonym() -> None:
     text = "A Slovak engineer led the team, and the Slovak design won the prize."
     places, _ = geotag(text, [ent("e1", "Slovak", "PERSON", text)])
     assert [(p["country_code"], len(p["mentions"])) for p in places] == [("SK", 2)]
+
+
+def test_a_town_opening_a_facilitys_name_needs_a_street_or_institution_word() -> None:
+    text = "Shoppers queued at the Coronado Meat Market, and the Medford Town Hall stayed shut."
+    ents = [
+        ent("e1", "Coronado Meat Market", "FAC", text),
+        ent("e2", "Medford Town Hall", "FAC", text),
+    ]
+    places, _ = geotag(text, ents)
+    got = sorted(m["text"] for p in places for m in p["mentions"])
+    assert got == ["Medford"]
