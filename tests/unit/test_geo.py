@@ -1201,3 +1201,12 @@ def test_a_town_opening_a_facilitys_name_needs_a_street_or_institution_word() ->
     places, _ = geotag(text, ents)
     got = sorted(m["text"] for p in places for m in p["mentions"])
     assert got == ["Medford"]
+
+
+def test_a_town_opening_a_location_name_needs_a_street_or_institution_word() -> None:
+    grill = "Diners left the Medford Seafood Grill early on Friday."
+    places, _ = geotag(grill, [ent("e1", "Medford Seafood Grill", "LOC", grill)])
+    assert places == []
+    street = "The owner lives at 12 Medford St. these days."
+    places, _ = geotag(street, [ent("e1", "Medford St.", "LOC", street)])
+    assert [m["text"] for p in places for m in p["mentions"]] == ["Medford"]

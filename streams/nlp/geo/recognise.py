@@ -290,7 +290,7 @@ def recognise(text: str, entities: list[dict], gaz: Gazetteer) -> list[Mention]:
                         head = _leading_place(text, s, e, gaz, False)
                         head = head or _metro_city(text, (s, e), gaz)
                         head = _terrain_name(text, head, e)  # "Salinas Valley"
-                        if label == "FAC" and head is not None and head.end < e:
+                        if label in ("FAC", "LOC") and head is not None and head.end < e:
                             head = _facility_place(text, head, e, gaz)
                     if demo is not None:  # "Sri Lankan" tagged as GPE
                         mentions.append(Mention(s, e, surface, "demonym", [demo]))
@@ -667,12 +667,16 @@ def _leading_place(
     return None
 
 
+_STREET_ABBR = re.compile(r"[ \t]{1,2}St\.")  # "2517 Memphis St.": a street, if no saint
+
+
 def _facility_place(text: str, head: Mention, end: int, gaz: Gazetteer) -> Mention | None:
     """A place opening a facility's name the gazetteer lacks is that place only before a
     street word or an institution word ("Hampton Avenue", "Sligo Town Hall", "Norfolk High");
     "Coronado Meat Market", "Rogers Centre", "Frederick Lewis Allen Writers' Room" and "Anderson
     Arena" are named after no town."""
-    if _STREET.match(text, head.end) or _has_institution_word(text, head.end, end, gaz):
+    street = _STREET.match(text, head.end) or _STREET_ABBR.match(text, head.end)
+    if street or _has_institution_word(text, head.end, end, gaz):
         return head
     return None
 
