@@ -1210,3 +1210,12 @@ def test_a_town_opening_a_location_name_needs_a_street_or_institution_word() -> 
     street = "The owner lives at 12 Medford St. these days."
     places, _ = geotag(street, [ent("e1", "Medford St.", "LOC", street)])
     assert [m["text"] for p in places for m in p["mentions"]] == ["Medford"]
+
+
+def test_a_town_opening_a_gpe_reading_the_gazetteer_lacks_needs_a_cue_word() -> None:
+    club = "Their side beat Medford Rovers on Saturday."
+    places, _ = geotag(club, [ent("e1", "Medford Rovers", "GPE", club)])
+    assert places == []
+    council = "Officers from Medford Borough joined the search."
+    places, _ = geotag(council, [ent("e1", "Medford Borough", "GPE", council)])
+    assert [m["text"] for p in places for m in p["mentions"]] == ["Medford"]

@@ -290,7 +290,7 @@ def recognise(text: str, entities: list[dict], gaz: Gazetteer) -> list[Mention]:
                         head = _leading_place(text, s, e, gaz, False)
                         head = head or _metro_city(text, (s, e), gaz)
                         head = _terrain_name(text, head, e)  # "Salinas Valley"
-                        if label in ("FAC", "LOC") and head is not None and head.end < e:
+                        if head is not None and head.end < e:
                             head = _facility_place(text, head, e, gaz)
                     if demo is not None:  # "Sri Lankan" tagged as GPE
                         mentions.append(Mention(s, e, surface, "demonym", [demo]))
@@ -668,14 +668,16 @@ def _leading_place(
 
 
 _STREET_ABBR = re.compile(r"[ \t]{1,2}St\.")  # "2517 Memphis St.": a street, if no saint
+_DIVISION_AFTER = re.compile(r"[ \t]{1,2}(?:County|Parish|Borough|Township)\b")  # "Enfield Borough"
 
 
 def _facility_place(text: str, head: Mention, end: int, gaz: Gazetteer) -> Mention | None:
-    """A place opening a facility's name the gazetteer lacks is that place only before a
-    street word or an institution word ("Hampton Avenue", "Sligo Town Hall", "Norfolk High");
-    "Coronado Meat Market", "Rogers Centre", "Frederick Lewis Allen Writers' Room" and "Anderson
-    Arena" are named after no town."""
+    """A place opening a place entity's name the gazetteer lacks is that place only before a
+    street word, a division word or an institution word ("Hampton Avenue", "Memphis St.",
+    "Enfield Borough", "Sligo Town Hall", "Norfolk High"); "Coronado Meat Market", "Rogers
+    Centre", "Anderson Arena", "Roman Inquisition" and "Aston Villa" are named after no town."""
     street = _STREET.match(text, head.end) or _STREET_ABBR.match(text, head.end)
+    street = street or _DIVISION_AFTER.match(text, head.end)
     if street or _has_institution_word(text, head.end, end, gaz):
         return head
     return None
