@@ -437,7 +437,7 @@ def _saints_institutions(text: str, mentions: list[Mention]) -> list[Mention]:
 
     def saint(m: Mention) -> bool:
         hit = _SAINT.fullmatch(m.text)
-        return bool(hit) and hit.group(1).lower() in saints
+        return hit is not None and hit.group(1).lower() in saints
 
     bare = {norm(m.text) for m in mentions if not possessive(m)}
     return [m for m in mentions if not (saint(m) and possessive(m) and norm(m.text) not in bare)]
