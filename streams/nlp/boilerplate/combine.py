@@ -22,7 +22,7 @@ from lxml.html import HtmlElement
 from streams.nlp.boilerplate import logistic, segment, visible
 from streams.nlp.boilerplate.align import kept_spans, word_grams
 from streams.nlp.boilerplate.language import WORD, detect_stoplist, word_count
-from streams.nlp.boilerplate.logistic import Model
+from streams.nlp.boilerplate.logistic import Model, sigmoid
 from streams.nlp.boilerplate.publisher import cues
 from streams.nlp.boilerplate.rules import classify
 from streams.nlp.boilerplate.spans import Removed, merge_removed
@@ -158,15 +158,14 @@ def decide(markup: str, url: str | None, model: Model) -> Decision:
     ev = gather(markup, url)
     page, spans = ev.page, ev.spans
     rows = _Rows(page, spans, ev.covs, ev.stops, ev.headings, ev.tokens)
-    costly = [FEATURES.index(name) for name in _COSTLY]
     kept: list[list[Removed] | None] = []
     ceilings = rows.ceilings(model.weights)
     for k, (start, end) in enumerate(spans):
-        if _sigmoid(ceilings[k] + _MARGIN) < model.threshold:
+        if sigmoid(ceilings[k] + _MARGIN) < model.threshold:
             kept.append(None)
             continue
         row = rows.row(k, None)
-        for i in costly:
+        for i in _COSTLY_INDEX:
             row[i] = 1.0 if model.weights[i] > 0 else 0.0
         if model.probability(row) < model.threshold:
             kept.append(None)
@@ -180,11 +179,6 @@ def decide(markup: str, url: str | None, model: Model) -> Decision:
 # Added to a score's upper bound before it is compared: far above the rounding error of
 # summing 20 products, so a bound below the threshold means a score below it.
 _MARGIN = 1e-6
-
-
-def _sigmoid(z: float) -> float:
-    """:meth:`Model.probability` of a score ``z``."""
-    return 1.0 / (1.0 + math.exp(-max(-30.0, min(30.0, z))))
 
 
 def coverage(

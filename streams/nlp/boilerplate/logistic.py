@@ -20,8 +20,12 @@ class Model:
     threshold: float
 
     def probability(self, row: Sequence[float]) -> float:
-        z = sum(w * x for w, x in zip(self.weights, row, strict=True))
-        return 1.0 / (1.0 + math.exp(-max(-30.0, min(30.0, z))))
+        return sigmoid(sum(w * x for w, x in zip(self.weights, row, strict=True)))
+
+
+def sigmoid(z: float) -> float:
+    """The logistic function, with ``z`` clipped to [-30, 30] so ``exp`` cannot overflow."""
+    return 1.0 / (1.0 + math.exp(-max(-30.0, min(30.0, z))))
 
 
 @functools.cache

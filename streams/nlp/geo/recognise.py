@@ -464,10 +464,15 @@ def _country_form(surface: str, gaz: Gazetteer) -> list[Place]:
         surface.replace(" of the ", " of ", 1),
     )
     for form in dict.fromkeys(forms):
-        cands = [c for c in gaz.candidates(form) if c.feature == "country"]
+        cands = _countries(form, gaz)
         if cands:
             return cands
     return []
+
+
+def _countries(surface: str, gaz: Gazetteer) -> list[Place]:
+    """The countries the gazetteer reads ``surface`` as."""
+    return [c for c in gaz.candidates(surface) if c.feature == "country"]
 
 
 def _official_names(text: str, mentions: list[Mention], gaz: Gazetteer) -> list[Mention]:
@@ -482,7 +487,7 @@ def _official_names(text: str, mentions: list[Mention], gaz: Gazetteer) -> list[
             words = list(_WORD.finditer(text, joint.start(1), joint.end()))
             for w in reversed(words):
                 surface = text[m.start : w.end()]
-                cands = [c for c in gaz.candidates(surface) if c.feature == "country"]
+                cands = _countries(surface, gaz)
                 if cands:
                     grown.append(Mention(m.start, w.end(), surface, m.source, cands))
                     break
