@@ -301,10 +301,10 @@ def test_one_word_person_that_is_a_big_town_becomes_a_place() -> None:
 def test_regions_are_recognised_but_not_turned_into_villages() -> None:
     from streams.nlp.geo.tag import tag_mentions
 
-    text = "Oil prices rose on tension in the Middle East."
-    tagged = tag_mentions(text, [ent("e1", "the Middle East", "LOC", text)], gazetteer())
-    assert [(m.text, r) for m, r in tagged] == [("Middle East", None)]
-    assert geotag(text, [ent("e1", "the Middle East", "LOC", text)])[0] == []
+    text = "Oil prices rose on tension in the Gulf."
+    tagged = tag_mentions(text, [ent("e1", "the Gulf", "LOC", text)], gazetteer())
+    assert [(m.text, r) for m, r in tagged] == [("Gulf", None)]
+    assert geotag(text, [ent("e1", "the Gulf", "LOC", text)])[0] == []
 
 
 def test_a_local_institution_misread_as_a_person_names_its_town() -> None:
@@ -396,9 +396,6 @@ def test_a_sea_or_physical_region_gets_its_natural_earth_point() -> None:
     assert med["feature"] == "region" and med["geonameid"] is None and med["country_code"] is None
     assert km(med, 35.0, 18.0) < 161  # the middle of the sea, not a coast town
     assert sahel["feature"] == "region" and 5 < sahel["lat"] < 20
-    # an ocean has no single point: recognised, left unresolved
-    text = "The storm formed over the Atlantic."
-    assert geotag(text, [ent("e1", "Atlantic", "LOC", text)])[0] == []
 
 
 def test_a_place_entity_the_gazetteer_lacks_that_natural_earth_names_is_that_region() -> None:
@@ -1219,3 +1216,32 @@ def test_a_town_opening_a_gpe_reading_the_gazetteer_lacks_needs_a_cue_word() -> 
     council = "Officers from Medford Borough joined the search."
     places, _ = geotag(council, [ent("e1", "Medford Borough", "GPE", council)])
     assert [m["text"] for p in places for m in p["mentions"]] == ["Medford"]
+
+
+def test_regions_of_countries_and_states_sit_at_their_members_mean_point() -> None:
+    text = "Unrest in the Middle East and North Africa worried buyers on the West Coast."
+    ents = [
+        ent("e1", "Middle East", "LOC", text),
+        ent("e2", "North Africa", "LOC", text),
+        ent("e3", "West Coast", "LOC", text),
+    ]
+    places, _ = geotag(text, ents)
+    assert km(by_text(places, "Middle East"), 29.0, 43.0) < 300  # between Cairo and Tehran
+    assert km(by_text(places, "North Africa"), 27.0, 10.0) < 500
+    assert km(by_text(places, "West Coast"), 43.0, -120.0) < 300  # California to Washington
+
+
+def test_an_ocean_sits_at_its_natural_earth_point_and_adjectives_are_not_oceans() -> None:
+    text = "A storm crossed the Atlantic. Shops in mid-Atlantic states and on Pacific Avenue shut."
+    places, _ = geotag(text, [ent("e1", "Atlantic", "LOC", text)])
+    assert [m["text"] for p in places for m in p["mentions"]] == ["Atlantic"]
+    assert places[0]["name"] == "Atlantic Ocean"
+
+
+def test_a_breakaway_region_and_its_demonym_are_one_place() -> None:
+    text = "South Ossetian officials said South Ossetia would hold a vote."
+    ents = [ent("e1", "South Ossetian", "NORP", text), ent("e2", "South Ossetia", "GPE", text)]
+    places, _ = geotag(text, ents)
+    assert len(places) == 1
+    assert km(places[0], 42.3, 44.0) < 100
+    assert {m["text"] for m in places[0]["mentions"]} == {"South Ossetian", "South Ossetia"}

@@ -36,7 +36,7 @@ from streams.nlp.geo.naturalearth import mean_point
 from streams.resources import data_dir
 
 DATA_DIR = data_dir("geo")
-BUILD_VERSION = 12
+BUILD_VERSION = 13
 MASTHEAD_MIN_POP = 10_000  # a town with a news site of its own
 
 
@@ -138,6 +138,19 @@ def _compass_union(b: _Builder, key: str) -> tuple[float, float] | None:
     return mean_point([(b.lat[i], b.lon[i], 1.0) for i in members])
 
 
+def _member_union(b: _Builder, members: list[str]) -> tuple[float, float] | None:
+    """The mean point of a region's member countries ("EG") and first-level divisions
+    ("US.CA"), from ``region_members.tsv``; a member the gazetteer lacks is a build error."""
+    points = []
+    for code in members:
+        feature, field = ("admin1", b.a1key) if "." in code else ("country", b.cc)
+        found = [i for i, f in enumerate(b.feature) if f == feature and field[i] == code]
+        if not found:
+            raise ValueError(f"region_members.tsv: no {feature} {code}")
+        points.append((b.lat[found[0]], b.lon[found[0]], 1.0))
+    return mean_point(points) if points else None
+
+
 class _Builder:
     def __init__(self) -> None:
         self.gid = array("q")
@@ -209,10 +222,16 @@ class _Builder:
         return max(cands, key=lambda i: self.pop[i]) if cands else None
 
 
-def _curated(b: _Builder, name: str) -> Iterator[tuple[str, int]]:
-    """(form, entry) for each row of a curated ``form, target, country, feature`` file."""
+def _curated(
+    b: _Builder, name: str, region_points: Mapping[str, int] | None = None
+) -> Iterator[tuple[str, int]]:
+    """(form, entry) for each row of a curated ``form, target, country, feature`` file; a
+    ``region`` target is one of ``region_points`` (a breakaway region has no GeoNames entry)."""
     for form, target, cc, feature in _read_tsv(name):
-        idx = b.find(target, cc, feature)
+        if feature == "region":
+            idx = (region_points or {}).get(norm(target))
+        else:
+            idx = b.find(target, cc, feature)
         if idx is None:
             print(f"{name}: target not found: {form} -> {target}", file=sys.stderr)
             continue
@@ -357,6 +376,40 @@ def build() -> dict:
 
     aliases = {alias_key(alias): idx for alias, idx in _curated(b, "aliases.tsv")}
 
+    conv = json.loads((DATA_DIR / "conventions.json").read_text(encoding="utf-8"))
+    prefer = {}
+    for key, t in conv["prefer"].items():
+        found = b.find(t["name"], t["country"], t["feature"])
+        if found is not None:
+            prefer[key] = found
+    stop, generic, regions = _words("stopnames.txt"), _words("generic.txt"), _words("regions.txt")
+    # a region named in regions.txt gets Natural Earth's point for it: the same name, or the
+    # name a tab gives it there ("Mediterranean<TAB>Mediterranean Sea"); else the mean point of
+    # its members (region_members.tsv) or of its compass divisions
+    members = {norm(name): codes.split() for name, codes in _read_tsv("region_members.tsv")}
+    region_points: dict[str, int] = {}
+    for line in (DATA_DIR / "regions.txt").read_text(encoding="utf-8").split("\n"):
+        if not line.strip() or line.startswith("#"):
+            continue
+        form, _, target = line.partition("\t")
+        named = ne_regions.get(norm(target or form))
+        if named:
+            point: tuple[float, float] | None = named[1]
+        elif norm(form) in members:
+            point = _member_union(b, members[norm(form)])
+        else:
+            point = _compass_union(b, norm(form))
+        if point is not None:
+            region_points[norm(form)] = b.add_point(target or form, *point, "region")
+    # every other sea, bay, strait or physical region Natural Earth names, for place entities
+    # the gazetteer has no entry for ("Gulf of Alaska", "Lake Pontchartrain", "Jutland")
+    by_name: dict[str, int] = {}
+    for key, (name, point) in sorted(ne_regions.items()):
+        if key not in region_points:
+            if name not in by_name:
+                by_name[name] = b.add_point(name, *point, "region")
+            region_points[key] = by_name[name]
+
     demonyms: dict[str, int] = {}
     country_idx = {b.cc[i]: i for i in range(len(b.name)) if b.feature[i] == "country"}
     for iso, d in sorted(info.items()):
@@ -368,45 +421,18 @@ def build() -> dict:
             prev = demonyms.get(key)
             if prev is None or b.pop[prev] < b.pop[country]:
                 demonyms[key] = country
-    for form, idx in _curated(b, "demonyms.tsv"):
+    for form, idx in _curated(b, "demonyms.tsv", region_points):
         demonyms[norm(form)] = idx
     # residents of US states, Canadian provinces and Australian states: "Ohioans", "Ontarian"
     for i, feature in enumerate(b.feature):
         if feature == "admin1" and b.cc[i] in ("US", "CA", "AU"):
             key = norm(b.name[i])
-            form = key + "n" if key.endswith("a") else key + "an" if key[-1] in "oi" else None
-            if form and " " not in form and form not in demonyms:
-                demonyms[form] = i
+            resident = key + "n" if key.endswith("a") else key + "an" if key[-1] in "oi" else None
+            if resident and " " not in resident and resident not in demonyms:
+                demonyms[resident] = i
     for key, idx in list(demonyms.items()):
         if key[-1] in "ni" and not key.endswith("ese"):
             demonyms.setdefault(key + "s", idx)
-
-    conv = json.loads((DATA_DIR / "conventions.json").read_text(encoding="utf-8"))
-    prefer = {}
-    for key, t in conv["prefer"].items():
-        found = b.find(t["name"], t["country"], t["feature"])
-        if found is not None:
-            prefer[key] = found
-    stop, generic, regions = _words("stopnames.txt"), _words("generic.txt"), _words("regions.txt")
-    # a region named in regions.txt gets Natural Earth's point for it: the same name, or the
-    # name a tab gives it there ("Mediterranean<TAB>Mediterranean Sea")
-    region_points: dict[str, int] = {}
-    for line in (DATA_DIR / "regions.txt").read_text(encoding="utf-8").split("\n"):
-        if not line.strip() or line.startswith("#"):
-            continue
-        form, _, target = line.partition("\t")
-        named = ne_regions.get(norm(target or form))
-        point = named[1] if named else _compass_union(b, norm(form))
-        if point is not None:
-            region_points[norm(form)] = b.add_point(target or form, *point, "region")
-    # every other sea, bay, strait or physical region Natural Earth names, for place entities
-    # the gazetteer has no entry for ("Gulf of Alaska", "Lake Pontchartrain", "Jutland")
-    by_name: dict[str, int] = {}
-    for key, (name, point) in sorted(ne_regions.items()):
-        if key not in region_points:
-            if name not in by_name:
-                by_name[name] = b.add_point(name, *point, "region")
-            region_points[key] = by_name[name]
 
     # a news site's domain often names its town ("columbustelegram.com"): the names a domain
     # label may spell, without spaces, of towns >= MASTHEAD_MIN_POP and divisions (own names)

@@ -6,11 +6,15 @@ and converted unchanged to GeoJSON with GDAL by github.com/martynafford/natural-
 (commit 0b9a6ce, 2024-01-24; the repository is CC0). This one-off script reads them and writes
 one ``region`` row per name: the area-weighted centroid of each named sea, bay, strait or
 physical region (marine polygons and geography regions at 1:10m), all parts of one name
-together. Oceans and continents are left out: no single point stands for an ocean.
+together, and of each area with a name of its own in the disputed-areas layer (breakaway
+regions such as South Ossetia or Transnistria, territories such as the West Bank). An ocean's
+halves ("North Atlantic Ocean", "South Atlantic Ocean") are joined under the ocean's name, as
+news names it. Continents are left out: they have their GeoNames points already.
 
 Usage: ``python -m streams.nlp.geo.naturalearth DIR > streams/data/geo/naturalearth_points.tsv``
-where DIR holds ne_10m_geography_marine_polys.json and ne_10m_geography_regions_polys.json
-(10m/physical; the latter is shipped there 7z-compressed). The build
+where DIR holds ne_10m_geography_marine_polys.json, ne_10m_geography_regions_polys.json
+(10m/physical; the latter is shipped there 7z-compressed) and
+ne_10m_admin_0_disputed_areas.json (10m/cultural). The build
 (``streams.nlp.geo.build``) reads the TSV; it does not need these files or this script.
 """
 
@@ -30,7 +34,7 @@ HEADER = (
 )
 
 
-_SKIP = frozenset({"ocean", "Continent"})
+_OCEAN_HALF = re.compile(r"^(?:North|South) (?=\w+ Ocean$)")
 
 
 def _ring_centroid(ring: list[list[float]]) -> tuple[float, float, float]:
@@ -81,11 +85,22 @@ def rows(src: Path) -> list[tuple[str, str, float, float]]:
         data = json.loads((src / fn).read_text(encoding="utf-8"))
         for f in data["features"]:
             name = f["properties"].get("name")
-            # an ocean or a continent has no point that stands for it (continents have their
-            # GeoNames points already)
-            if not name or not f.get("geometry") or f["properties"]["featurecla"] in _SKIP:
+            if not name or not f.get("geometry") or f["properties"]["featurecla"] == "Continent":
                 continue
-            parts[_title(name)] += [_ring_centroid(r) for r in _polygons(f["geometry"])]
+            name = _OCEAN_HALF.sub("", _title(name))
+            parts[name] += [_ring_centroid(r) for r in _polygons(f["geometry"])]
+    areas = json.loads((src / "ne_10m_admin_0_disputed_areas.json").read_text(encoding="utf-8"))
+    for f in areas["features"]:
+        p = f["properties"]
+        # a disputed piece that bears its holder's name ("India", "Spain") is no place of its
+        # own, and the long name of a disputed or breakaway piece is its holder's ("Scotland"
+        # for Rockall, "Georgia" for South Ossetia)
+        names = {p["BRK_NAME"], p["NAME_LONG"]}
+        if p["TYPE"] in ("Disputed", "Breakaway"):
+            names = {p["BRK_NAME"]} - {p["ADMIN"], p["SOVEREIGNT"]}
+        for name in names:
+            if f.get("geometry"):
+                parts[name] += [_ring_centroid(r) for r in _polygons(f["geometry"])]
     for name, ps in sorted(parts.items()):
         lat, lon = mean_point(ps)
         out.append(("region", name, lat, lon))

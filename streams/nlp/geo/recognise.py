@@ -277,6 +277,8 @@ def recognise(text: str, entities: list[dict], gaz: Gazetteer) -> list[Mention]:
                         continue
                     surface = text[s:e]
                     key = norm(surface)
+                    if _region_in_name(text, s, e, gaz):
+                        continue
                     if key in gaz.generic or (key in persons and gaz.alias(surface) is None):
                         if key in speakers:  # nor may the scan find '"...," Lowell said'
                             blocked.add(s, e)
@@ -995,6 +997,16 @@ def _sentence_start(text: str, s: int) -> bool:
     return not before or before[-1] in ".!?:\n"
 
 
+def _region_in_name(text: str, s: int, e: int, gaz: Gazetteer) -> bool:
+    """A region's name after a lower-case prefix and a hyphen is part of an adjective
+    ("mid-Atlantic states", "trans-Pacific trade"), and before a street word a street's name
+    ("Atlantic Avenue"): neither names the region."""
+    if norm(text[s:e]) not in gaz.regions:
+        return False
+    compound = text[s - 2 : s - 1].islower() and text[s - 1 : s] == "-"
+    return compound or _STREET.match(text, e) is not None
+
+
 def _scan_ok(surface: str, cands: list[Place], gaz: Gazetteer) -> bool:
     key = norm(surface)
     if key in gaz.regions:
@@ -1043,6 +1055,8 @@ def _scan(text: str, gaz: Gazetteer, avoid: _Mask) -> list[Mention]:
                 if "." in surface and re.search(r"\d\s*$", text[max(0, s - 4) : s]):
                     continue  # "500 B.C.": an era after a year, not British Columbia
                 if avoid.hit(s, e):
+                    continue
+                if _region_in_name(text, s, e, gaz):
                     continue
                 demo = gaz.demonym(surface)
                 if demo is not None and n == 1:
