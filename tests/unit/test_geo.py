@@ -1246,3 +1246,14 @@ def test_a_breakaway_region_and_its_demonym_are_one_place() -> None:
     assert len(places) == 1
     assert km(places[0], 42.3, 44.0) < 100
     assert {m["text"] for m in places[0]["mentions"]} == {"South Ossetian", "South Ossetia"}
+
+
+def test_the_planet_is_no_place() -> None:
+    text = "The probe left Houston and will return to Earth in May, far above the Earth's poles."
+    ents = [
+        ent("e1", "Houston", "GPE", text),
+        ent("e2", "Earth", "LOC", text),
+        ent("e3", "Earth", "LOC", text, "the Earth's"),
+    ]
+    places, _ = geotag(text, ents)
+    assert {m["text"] for p in places for m in p["mentions"]} == {"Houston"}
