@@ -1257,3 +1257,18 @@ def test_the_planet_is_no_place() -> None:
     ]
     places, _ = geotag(text, ents)
     assert {m["text"] for p in places for m in p["mentions"]} == {"Houston"}
+
+
+def test_a_parliament_after_the_is_no_town_of_its_name() -> None:
+    text = (
+        "The bill went from Moscow to the Duma on Monday. Shelling hit Duma, east of Damascus, "
+        "on the same day."
+    )
+    ents = [
+        ent("e1", "Moscow", "GPE", text),
+        ent("e2", "Duma", "PERSON", text),
+        ent("e3", "Damascus", "GPE", text),
+    ]
+    places, _ = geotag(text, ents)
+    duma = [m for p in places for m in p["mentions"] if m["text"] == "Duma"]
+    assert [text[m["start"] - 4 : m["start"]] for m in duma] == ["hit "]

@@ -41,7 +41,7 @@ _COMPOUND = re.compile(r"-(?:based|born|bound|area|style|made|led|backed|listed)
 # "COLUMBUS, Ohio (AP) —", "NEWARK --", "BEIRUT:" at the start of the text, of a line, after
 # the headline's full stop or after a byline's date. \x97 is a cp1252 em dash left in old feeds.
 _DATELINE = re.compile(
-    r"(?:^|\n|[.!?]\s+|\d{4}\s+)\s*([A-Z][A-Z.'\u2019 &/-]*[A-Z.])"
+    r"(?:^|\n|[.!?]\s+|\d{4}\s+)\s*([A-Z][A-Z.'\u2019 &/-]{0,40}[A-Z.])"
     r"(?:,\s*([A-Z][\w.]+(?: [A-Z][\w.]+)?))?"
     r"\s*(?:\([^)]*\)\s*)?(?:[\u2014\u2013\u0097:]|-{1,3}\s)"
 )
@@ -410,6 +410,7 @@ def recognise(text: str, entities: list[dict], gaz: Gazetteer) -> list[Mention]:
     mentions = [_street(text, _longer(text, m, gaz, taken)) for m in mentions]
     mentions = _official_names(text, mentions, gaz)
     mentions = [m for m in mentions if not _currency(text, m.start, m.end)]
+    mentions = [m for m in mentions if not _institution(text, m.start, norm(m.text))]
     # a dotted initialism is a place only as an alias written so ("U.S.", "N.J."): a firm's
     # "P.A." or "P.C." is no Pa, Pennsylvania
     mentions = [m for m in mentions if not _INITIALISM.fullmatch(m.text) or gaz.dotted(m.text)]
@@ -425,6 +426,12 @@ _QUALIFIED_PEOPLE = re.compile(
 )
 _SAINT = re.compile(r"(?:St\.?|Ste\.?|Saint)\s+([A-Z][a-z]+)")
 _POSSESSIVE = re.compile(r"'s\b|\u2019s\b|['\u2019](?!\w)")
+
+
+def _institution(text: str, s: int, key: str) -> bool:
+    """Whether a name after 'the' is an institution's that shares a town's name ('the Duma')."""
+    before = text[max(0, s - 4) : s].lower()
+    return before == "the " and key in _context_words().get("institutions", frozenset())
 
 
 def _saints_institutions(text: str, mentions: list[Mention]) -> list[Mention]:
@@ -1001,10 +1008,10 @@ def _region_in_name(text: str, s: int, e: int, gaz: Gazetteer) -> bool:
     """A region's name after a lower-case prefix and a hyphen is part of an adjective
     ("mid-Atlantic states", "trans-Pacific trade"), and before a street word a street's name
     ("Atlantic Avenue"): neither names the region."""
-    if norm(text[s:e]) not in gaz.regions:
-        return False
     compound = text[s - 2 : s - 1].islower() and text[s - 1 : s] == "-"
-    return compound or _STREET.match(text, e) is not None
+    if not compound and _STREET.match(text, e) is None:
+        return False
+    return norm(text[s:e]) in gaz.regions
 
 
 def _scan_ok(surface: str, cands: list[Place], gaz: Gazetteer) -> bool:
