@@ -1272,3 +1272,11 @@ def test_a_parliament_after_the_is_no_town_of_its_name() -> None:
     places, _ = geotag(text, ents)
     duma = [m for p in places for m in p["mentions"] if m["text"] == "Duma"]
     assert [text[m["start"] - 4 : m["start"]] for m in duma] == ["hit "]
+
+
+def test_the_americas_sit_between_their_countries() -> None:
+    text = "The virus spread through the Americas before it reached Spain."
+    ents = [ent("e1", "Americas", "LOC", text), ent("e2", "Spain", "GPE", text)]
+    places, _ = geotag(text, ents)
+    americas = by_text(places, "Americas")
+    assert 0.0 < americas["lat"] < 30.0 and -95.0 < americas["lon"] < -55.0
