@@ -1280,3 +1280,14 @@ def test_the_americas_sit_between_their_countries() -> None:
     places, _ = geotag(text, ents)
     americas = by_text(places, "Americas")
     assert 0.0 < americas["lat"] < 30.0 and -95.0 < americas["lon"] < -55.0
+
+
+def test_a_name_before_based_is_a_place_even_in_a_persons_reading() -> None:
+    text = "The Kent-based crew beat a Boston team, said Anna Moss Ohio-based coach."
+    ents = [
+        ent("e1", "Kent-based", "PERSON", text),
+        ent("e2", "Boston", "GPE", text),
+        ent("e3", "Anna Moss Ohio-based", "PERSON", text),
+    ]
+    places, _ = geotag(text, ents)
+    assert {m["text"] for p in places for m in p["mentions"]} == {"Kent", "Boston", "Ohio"}

@@ -399,6 +399,7 @@ def recognise(text: str, entities: list[dict], gaz: Gazetteer) -> list[Mention]:
     mentions.extend(_listed_places(text, listed, mentions, people, gaz, persons, taken))
     mentions.extend(_datelines(text, gaz, taken))  # a dateline outranks an ORG reading
     mentions.extend(_affiliations(text, gaz, taken))  # "Sen. Robert Ford, D-Charleston"
+    mentions.extend(_based_places(text, gaz, taken))  # "the Kent-based team"
     mentions.extend(_county_lists(text, gaz, taken, mentions))  # "Jackson and Barrow counties"
     for m in mentions:
         taken.add(m.start, m.end)
@@ -932,6 +933,35 @@ def _affiliations(text: str, gaz: Gazetteer, avoid: _Mask) -> list[Mention]:
         if cands and key not in gaz.generic and not surface.isupper():
             out.append(Mention(s, e, surface, "scan", cands))
             avoid.add(s, e)
+    return out
+
+
+# a name glued to "-based" or "-area" ("a Kent-based team", "Rock Hill-based", "the Atlanta-area
+# schools"): up to three capitalised words before the hyphen, the longest place name among them
+_BASED = re.compile(r"((?:[A-Z][\w.'\u2019]{0,30} ){0,2}[A-Z][\w.'\u2019]{0,30})-(?:based|area)\b")
+
+
+def _based_places(text: str, gaz: Gazetteer, avoid: _Mask) -> list[Mention]:
+    """The place before '-based' or '-area', even inside a reading as a person ('Kent-based'):
+    only places are bases or areas, so the compound is context enough."""
+    out: list[Mention] = []
+    for m in _BASED.finditer(text):
+        starts = [m.start(1)] + [m.start(1) + w.end() for w in re.finditer(" ", m.group(1))]
+        for s in starts:
+            surface = text[s : m.end(1)]
+            cands = gaz.candidates(surface)
+            # the compound is context enough for a name the stop list keeps out ("Kent")
+            if (
+                text.startswith("The ", s)
+                or not cands
+                or norm(surface) in gaz.generic
+                or (surface.isupper() and gaz.alias(surface) is None)
+            ):
+                continue
+            if not avoid.hit(s, m.end(1)):  # else the name has a reading already
+                out.append(Mention(s, m.end(1), surface, "scan", cands))
+                avoid.add(s, m.end(1))
+            break
     return out
 
 
