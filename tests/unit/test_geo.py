@@ -1291,3 +1291,12 @@ def test_a_name_before_based_is_a_place_even_in_a_persons_reading() -> None:
     ]
     places, _ = geotag(text, ents)
     assert {m["text"] for p in places for m in p["mentions"]} == {"Kent", "Boston", "Ohio"}
+
+
+def test_a_month_before_a_days_number_is_a_date() -> None:
+    text = "Crews in Ely worked until March 31, and the road through March opens on May 2nd."
+    ents = [ent("e1", "Ely", "GPE", text), ent("e2", "March", "GPE", text)]
+    ents.append(ent("e3", "May", "GPE", text))
+    places, _ = geotag(text, ents)
+    found = [(m["text"], m["start"]) for p in places for m in p["mentions"]]
+    assert sorted(found) == [("Ely", 9), ("March", text.index("March opens"))]

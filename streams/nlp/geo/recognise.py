@@ -412,6 +412,7 @@ def recognise(text: str, entities: list[dict], gaz: Gazetteer) -> list[Mention]:
     mentions = _official_names(text, mentions, gaz)
     mentions = [m for m in mentions if not _currency(text, m.start, m.end)]
     mentions = [m for m in mentions if not _institution(text, m.start, norm(m.text))]
+    mentions = [m for m in mentions if not _date(text, m)]
     # a dotted initialism is a place only as an alias written so ("U.S.", "N.J."): a firm's
     # "P.A." or "P.C." is no Pa, Pennsylvania
     mentions = [m for m in mentions if not _INITIALISM.fullmatch(m.text) or gaz.dotted(m.text)]
@@ -427,6 +428,19 @@ _QUALIFIED_PEOPLE = re.compile(
 )
 _SAINT = re.compile(r"(?:St\.?|Ste\.?|Saint)\s+([A-Z][a-z]+)")
 _POSSESSIVE = re.compile(r"'s\b|\u2019s\b|['\u2019](?!\w)")
+
+
+# a month's name before a day's number is a date ("on March 31", "May 2"), not March, England
+# or May, Oklahoma
+_MONTH = re.compile(
+    r"January|February|March|April|May|June|July|August|September|October|November|December"
+)
+_DAY = re.compile(r"[ \t]{1,2}\d{1,2}(?:st|nd|rd|th)?\b")
+
+
+def _date(text: str, m: Mention) -> bool:
+    """Whether a mention is a month's name that a day's number follows."""
+    return _MONTH.fullmatch(m.text) is not None and _DAY.match(text, m.end) is not None
 
 
 def _institution(text: str, s: int, key: str) -> bool:
