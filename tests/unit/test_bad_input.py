@@ -426,6 +426,7 @@ PATTERN_MODULES = [
     "streams.nlp.boilerplate.title",
     "streams.nlp.geo.names",
     "streams.nlp.geo.build",
+    "streams.nlp.geo.naturalearth",
     "streams.nlp.geo.recognise",
     "streams.nlp.geo.resolve",
     "streams.nlp.geo.focus",
@@ -459,10 +460,6 @@ def all_patterns() -> dict[str, tuple[re.Pattern[str], int]]:
         for key, value in vars(importlib.import_module(module)).items():
             if isinstance(value, re.Pattern):
                 found[f"{module}.{key}"] = (value, 100_000)
-    found["streams.nlp.geo.recognise._DATELINE"] = (
-        found["streams.nlp.geo.recognise._DATELINE"][0],
-        400,
-    )
     found["streams.messages.inputs.LEADING_ID"] = (
         found["streams.messages.inputs.LEADING_ID"][0],
         ID_SCAN_BYTES,  # it reads the start of a line only

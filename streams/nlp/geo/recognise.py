@@ -40,10 +40,11 @@ _WORD = re.compile(r"\S+")
 _COMPOUND = re.compile(r"-(?:based|born|bound|area|style|made|led|backed|listed)$", re.I)
 # "COLUMBUS, Ohio (AP) —", "NEWARK --", "BEIRUT:" at the start of the text, of a line, after
 # the headline's full stop or after a byline's date. \x97 is a cp1252 em dash left in old feeds.
+# Bounded runs keep the scan linear: it reads the whole text for later stories' datelines.
 _DATELINE = re.compile(
-    r"(?:^|\n|[.!?]\s+|\d{4}\s+)\s*([A-Z][A-Z.'\u2019 &/-]{0,40}[A-Z.])"
-    r"(?:,\s*([A-Z][\w.]+(?: [A-Z][\w.]+)?))?"
-    r"\s*(?:\([^)]*\)\s*)?(?:[\u2014\u2013\u0097:]|-{1,3}\s)"
+    r"(?:^|\n|[.!?]\s|\d{4}\s)[ \t]*([A-Z][A-Z.'\u2019 &/-]{0,40}[A-Z.])"
+    r"(?:,\s{0,3}([A-Z][\w.]{0,20}(?: [A-Z][\w.]{0,20})?))?"
+    r"\s{0,3}(?:\([^)]{0,40}\)\s{0,3})?(?:[\u2014\u2013\u0097:]|-{1,3}\s)"
 )
 # A wire service's dateline anywhere in the text ("... Associated Press WASHINGTON (AP) —", a
 # page that runs several wire stories): capitals, an optional state, and the agency in brackets.
