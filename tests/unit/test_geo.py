@@ -1300,3 +1300,15 @@ def test_a_month_before_a_days_number_is_a_date() -> None:
     places, _ = geotag(text, ents)
     found = [(m["text"], m["start"]) for p in places for m in p["mentions"]]
     assert sorted(found) == [("Ely", 9), ("March", text.index("March opens"))]
+
+
+def test_a_mention_without_its_names_first_word_takes_it() -> None:
+    text = "Aid reached camps near Goz Beida in Chad. The Boise Fire Department sent two crews."
+    ents = [
+        ent("e1", "Beida", "GPE", text),
+        ent("e2", "Chad", "GPE", text),
+        ent("e3", "Boise", "GPE", text),
+    ]
+    places, _ = geotag(text, ents)
+    assert {m["text"] for p in places for m in p["mentions"]} == {"Goz Beida", "Chad", "Boise"}
+    assert km(by_text(places, "Goz Beida"), 12.2, 21.4) < 30

@@ -409,7 +409,7 @@ def recognise(text: str, entities: list[dict], gaz: Gazetteer) -> list[Mention]:
         for m in _scan(text, gaz, taken.union(blocked))
         if not any(a <= m.start and m.end <= b and m.end - m.start < b - a for a, b in peoples)
     )
-    mentions = [_street(text, _longer(text, m, gaz, taken)) for m in mentions]
+    mentions = [_street(text, _longer(text, _earlier(text, m, gaz, taken), gaz)) for m in mentions]
     mentions = _official_names(text, mentions, gaz)
     mentions = [m for m in mentions if not _currency(text, m.start, m.end)]
     mentions = [m for m in mentions if not _institution(text, m.start, norm(m.text))]
@@ -565,7 +565,7 @@ def _named_outright(m: Mention) -> bool:
     return m.source in ("entity", "scan", "embedded") and not m.weak and bool(m.candidates)
 
 
-def _longer(text: str, m: Mention, gaz: Gazetteer, taken: _Mask) -> Mention:
+def _longer(text: str, m: Mention, gaz: Gazetteer) -> Mention:
     """A mention cut short of a longer name of its own ('Belle' of 'Belle Plaine', 'Henry' of
     'Henry County') takes the next one or two capitalised words when together they are an
     entry's own name; a state or country keeps its span."""
@@ -590,6 +590,29 @@ def _longer(text: str, m: Mention, gaz: Gazetteer, taken: _Mask) -> Mention:
     if best is None:
         return m
     return Mention(m.start, best[0], best[1], m.source, best[2])
+
+
+# the capitalised word right before a mention, a whole word
+_PREV_WORD = re.compile(r"(?<![\w.'\u2019-])[A-Z][a-z]{1,20} $")
+
+
+def _earlier(text: str, m: Mention, gaz: Gazetteer, taken: _Mask) -> Mention:
+    """A mention that lacks its name's first word ('Beida' of 'Goz Beida', 'Vista' of 'Boa
+    Vista', 'California' of 'Baja California') takes the capitalised word before it when
+    together they are an entry's own name and no other mention holds that word."""
+    if not _named_outright(m):
+        return m
+    window = max(0, m.start - 30)
+    prev = _PREV_WORD.search(text[window : m.start])
+    if prev is None or prev.group() == "The " or taken.hit(window + prev.start(), m.start - 1):
+        return m  # an article or another mention's word
+    start = window + prev.start()
+    surface = text[start : m.end]
+    key = norm(surface)
+    own = [c for c in gaz.candidates(surface) if key in variants(c.name)]
+    if not own or key in gaz.stopnames:
+        return m
+    return Mention(start, m.end, surface, m.source, own)
 
 
 def _street(text: str, m: Mention) -> Mention:
