@@ -1312,3 +1312,15 @@ def test_a_mention_without_its_names_first_word_takes_it() -> None:
     places, _ = geotag(text, ents)
     assert {m["text"] for p in places for m in p["mentions"]} == {"Goz Beida", "Chad", "Boise"}
     assert km(by_text(places, "Goz Beida"), 12.2, 21.4) < 30
+
+
+def test_a_mention_takes_the_rest_of_its_name_over_a_lower_case_particle() -> None:
+    text = "Rain hit Rio Grande do Sul, and traders in Dar es Salaam met the Texas Rangers."
+    ents = [
+        ent("e1", "Rio Grande", "GPE", text),
+        ent("e2", "Dar", "GPE", text),
+        ent("e3", "Texas", "GPE", text),
+    ]
+    places, _ = geotag(text, ents)
+    found = {m["text"] for p in places for m in p["mentions"]}
+    assert found == {"Rio Grande do Sul", "Dar es Salaam", "Texas"}

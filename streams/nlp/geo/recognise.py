@@ -556,7 +556,12 @@ def _currency(text: str, start: int, end: int) -> bool:
     return rest[:1].isdigit()
 
 
-_NEXT_WORD = re.compile(r" ([A-Z][a-z]{1,20})(?![\w'\u2019-])")
+# the next capitalised word, with a name's lower-case particle before it ("Dar es Salaam", "Rio
+# Grande do Sul", "Stratford upon Avon")
+_NEXT_WORD = re.compile(
+    r" ((?:(?:de|do|da|dos|das|del|des|es|el|al|la|le|di|du|sur|upon|on) )?[A-Z][a-z]{1,20})"
+    r"(?![\w'\u2019-])"
+)
 
 
 def _named_outright(m: Mention) -> bool:
@@ -568,16 +573,19 @@ def _named_outright(m: Mention) -> bool:
 def _longer(text: str, m: Mention, gaz: Gazetteer) -> Mention:
     """A mention cut short of a longer name of its own ('Belle' of 'Belle Plaine', 'Henry' of
     'Henry County') takes the next one or two capitalised words when together they are an
-    entry's own name; a state or country keeps its span."""
+    entry's own name."""
     if not _named_outright(m):
         return m
     key = norm(m.text)
-    if any(c.feature in ("country", "admin1") and key in variants(c.name) for c in m.candidates):
-        return m  # a state or country before a word ('Missouri Valley', 'Michigan Center')
+    # a state or country before a word ('Missouri Valley', 'Michigan Center') keeps its span,
+    # but for a particle ('Rio Grande do Sul')
+    state = any(
+        c.feature in ("country", "admin1") and key in variants(c.name) for c in m.candidates
+    )
     end, best = m.end, None
     for _ in range(2):
         nxt = _NEXT_WORD.match(text, end)
-        if nxt is None:
+        if nxt is None or (state and nxt.group(1)[0].isupper()):
             break
         end = nxt.end()
         surface = text[m.start : end]
