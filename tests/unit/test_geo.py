@@ -1324,3 +1324,14 @@ def test_a_mention_takes_the_rest_of_its_name_over_a_lower_case_particle() -> No
     places, _ = geotag(text, ents)
     found = {m["text"] for p in places for m in p["mentions"]}
     assert found == {"Rio Grande do Sul", "Dar es Salaam", "Texas"}
+
+
+def test_a_demonym_that_names_a_language_is_no_place() -> None:
+    text = (
+        "Nuri, who only speaks Dutch, landed in Boston. The leaflets were printed in Dutch; a "
+        "Dutch immersion class opened, and Dutch farmers came."
+    )
+    ents = [ent("e1", "Dutch", "NORP", text), ent("e2", "Boston", "GPE", text)]
+    places, _ = geotag(text, ents)
+    found = [(m["text"], m["start"]) for p in places for m in p["mentions"]]
+    assert sorted(found) == [("Boston", text.index("Boston")), ("Dutch", text.index("Dutch f"))]

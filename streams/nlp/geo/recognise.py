@@ -414,6 +414,7 @@ def recognise(text: str, entities: list[dict], gaz: Gazetteer) -> list[Mention]:
     mentions = [m for m in mentions if not _currency(text, m.start, m.end)]
     mentions = [m for m in mentions if not _institution(text, m.start, norm(m.text))]
     mentions = [m for m in mentions if not _date(text, m)]
+    mentions = [m for m in mentions if not (m.demonym and _language(text, m))]
     # a dotted initialism is a place only as an alias written so ("U.S.", "N.J."): a firm's
     # "P.A." or "P.C." is no Pa, Pennsylvania
     mentions = [m for m in mentions if not _INITIALISM.fullmatch(m.text) or gaz.dotted(m.text)]
@@ -442,6 +443,27 @@ _DAY = re.compile(r"[ \t]{1,2}\d{1,2}(?:st|nd|rd|th)?\b")
 def _date(text: str, m: Mention) -> bool:
     """Whether a mention is a month's name that a day's number follows."""
     return _MONTH.fullmatch(m.text) is not None and _DAY.match(text, m.end) is not None
+
+
+# a demonym that names a language: spoken or written in, with no noun after it ("speaks
+# French.", "printed in Chinese,"), or taught by immersion ("a French immersion school")
+_LANGUAGE_BEFORE = re.compile(
+    r"\b(?:speaks?|spoke|spoken|speaking|in|into|learns?|learned|learning|teach(?:es|ing)?|"
+    r"taught)[ \t]{1,2}$"
+)
+_LANGUAGE_AFTER = re.compile(r"[,.;:!?)]")
+_IMMERSION = re.compile(r"[ \t]{1,2}immersion\b")
+
+
+def _language(text: str, m: Mention) -> bool:
+    """Whether a demonym's mention names the language rather than the people or the place."""
+    if _IMMERSION.match(text, m.end):
+        return True
+    before = text[max(0, m.start - 14) : m.start]
+    return (
+        _LANGUAGE_AFTER.match(text, m.end) is not None
+        and _LANGUAGE_BEFORE.search(before) is not None
+    )
 
 
 def _institution(text: str, s: int, key: str) -> bool:
