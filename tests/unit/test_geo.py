@@ -1335,3 +1335,12 @@ def test_a_demonym_that_names_a_language_is_no_place() -> None:
     places, _ = geotag(text, ents)
     found = [(m["text"], m["start"]) for p in places for m in p["mentions"]]
     assert sorted(found) == [("Boston", text.index("Boston")), ("Dutch", text.index("Dutch f"))]
+
+
+def test_a_country_takes_the_rest_of_a_longer_countrys_name() -> None:
+    text = "Storms hit the U.S. Virgin Islands, and Michigan Center schools shut."
+    ents = [ent("e1", "U.S.", "GPE", text), ent("e2", "Michigan", "GPE", text)]
+    places, _ = geotag(text, ents)
+    found = {m["text"] for p in places for m in p["mentions"]}
+    assert found == {"U.S. Virgin Islands", "Michigan"}
+    assert by_text(places, "U.S. Virgin Islands")["country_code"] == "VI"

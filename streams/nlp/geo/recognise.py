@@ -599,22 +599,28 @@ def _longer(text: str, m: Mention, gaz: Gazetteer) -> Mention:
     if not _named_outright(m):
         return m
     key = norm(m.text)
-    # a state or country before a word ('Missouri Valley', 'Michigan Center') keeps its span,
-    # but for a particle ('Rio Grande do Sul')
+    # a state or country before a word ('Missouri Valley', 'Michigan Center', 'Lagos State')
+    # keeps its span, but for a particle ('Rio Grande do Sul') or a longer country's name ('U.S.
+    # Virgin Islands')
     state = any(
         c.feature in ("country", "admin1") and key in variants(c.name) for c in m.candidates
     )
     end, best = m.end, None
     for _ in range(2):
         nxt = _NEXT_WORD.match(text, end)
-        if nxt is None or (state and nxt.group(1)[0].isupper()):
+        if nxt is None:
             break
         end = nxt.end()
         surface = text[m.start : end]
         key = norm(surface)
         if key in gaz.stopnames:
             continue
-        own = [c for c in gaz.candidates(surface) if key in variants(c.name)]
+        # an entry's own name, or any name of a country ("Virgin Islands, U.S.")
+        own = [
+            c for c in gaz.candidates(surface) if key in variants(c.name) or c.feature == "country"
+        ]
+        if state and nxt.group(1)[0].isupper():
+            own = [c for c in own if c.feature == "country"]
         if own:
             best = (end, surface, own)
     if best is None:
