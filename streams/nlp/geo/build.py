@@ -138,16 +138,16 @@ def _compass_union(b: _Builder, key: str) -> tuple[float, float] | None:
     return mean_point([(b.lat[i], b.lon[i], 1.0) for i in members])
 
 
-def _member_union(b: _Builder, members: list[str]) -> tuple[float, float] | None:
+def _member_union(
+    b: _Builder, units: Mapping[str, int], members: list[str]
+) -> tuple[float, float] | None:
     """The mean point of a region's member countries ("EG") and first-level divisions
     ("US.CA"), from ``region_members.tsv``; a member the gazetteer lacks is a build error."""
     points = []
     for code in members:
-        feature, field = ("admin1", b.a1key) if "." in code else ("country", b.cc)
-        found = [i for i, f in enumerate(b.feature) if f == feature and field[i] == code]
-        if not found:
-            raise ValueError(f"region_members.tsv: no {feature} {code}")
-        points.append((b.lat[found[0]], b.lon[found[0]], 1.0))
+        if code not in units:
+            raise ValueError(f"region_members.tsv: no country or division {code}")
+        points.append((b.lat[units[code]], b.lon[units[code]], 1.0))
     return mean_point(points) if points else None
 
 
@@ -387,6 +387,10 @@ def build() -> dict:
     # name a tab gives it there ("Mediterranean<TAB>Mediterranean Sea"); else the mean point of
     # its members (region_members.tsv) or of its compass divisions
     members = {norm(name): codes.split() for name, codes in _read_tsv("region_members.tsv")}
+    # countries by ISO code and first-level divisions by GeoNames code ("US.CA"), each unique
+    country_idx = {b.cc[i]: i for i in range(len(b.name)) if b.feature[i] == "country"}
+    units = {key: i for i, key in enumerate(b.a1key) if key and b.feature[i] == "admin1"}
+    units.update((cc, i) for cc, i in country_idx.items() if cc)
     region_points: dict[str, int] = {}
     for line in (DATA_DIR / "regions.txt").read_text(encoding="utf-8").split("\n"):
         if not line.strip() or line.startswith("#"):
@@ -396,7 +400,7 @@ def build() -> dict:
         if named:
             point: tuple[float, float] | None = named[1]
         elif norm(form) in members:
-            point = _member_union(b, members[norm(form)])
+            point = _member_union(b, units, members[norm(form)])
         else:
             point = _compass_union(b, norm(form))
         if point is not None:
@@ -411,7 +415,6 @@ def build() -> dict:
             region_points[key] = by_name[name]
 
     demonyms: dict[str, int] = {}
-    country_idx = {b.cc[i]: i for i in range(len(b.name)) if b.feature[i] == "country"}
     for iso, d in sorted(info.items()):
         country = country_idx.get(iso)
         if country is None or not d.get("demonym"):

@@ -91,6 +91,8 @@ def rows(src: Path) -> list[tuple[str, str, float, float]]:
             parts[name] += [_ring_centroid(r) for r in _polygons(f["geometry"])]
     areas = json.loads((src / "ne_10m_admin_0_disputed_areas.json").read_text(encoding="utf-8"))
     for f in areas["features"]:
+        if not f.get("geometry"):
+            continue
         p = f["properties"]
         # a disputed piece that bears its holder's name ("India", "Spain") is no place of its
         # own, and the long name of a disputed or breakaway piece is its holder's ("Scotland"
@@ -99,8 +101,7 @@ def rows(src: Path) -> list[tuple[str, str, float, float]]:
         if p["TYPE"] in ("Disputed", "Breakaway"):
             names = {p["BRK_NAME"]} - {p["ADMIN"], p["SOVEREIGNT"]}
         for name in names:
-            if f.get("geometry"):
-                parts[name] += [_ring_centroid(r) for r in _polygons(f["geometry"])]
+            parts[name] += [_ring_centroid(r) for r in _polygons(f["geometry"])]
     for name, ps in sorted(parts.items()):
         lat, lon = mean_point(ps)
         out.append(("region", name, lat, lon))
