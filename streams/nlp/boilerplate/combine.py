@@ -254,11 +254,11 @@ class _Rows:
         last character exactly; heading, stop-word density and the costly features
         (:data:`_COSTLY`) anywhere in [0, 1]; the word count between the paragraph's token
         count and that plus half its characters (:func:`word_count`)."""
-        w = weights  # indexed as FEATURES
+        w = dict(zip(FEATURES, weights, strict=True))
         # the page-wide part: bias and the features bounded by their most favourable value
-        base = w[0] + max(0.0, w[4]) + max(0.0, w[11])
-        base += sum(max(0.0, w[i]) for i in _COSTLY_INDEX)
-        short = max(0.0, w[10])
+        base = w["bias"] + max(0.0, w["heading"]) + max(0.0, w["stop_density"])
+        base += sum(max(0.0, w[name]) for name in _COSTLY)
+        short = max(0.0, w["short"])
         last = max(1, len(self.spans) - 1)
         page = self.page
         out: list[float] = []
@@ -268,19 +268,21 @@ class _Rows:
             low, high = len(tokens), len(tokens) + (end - start) // 2
             z = (
                 base
-                + w[1] * p
-                + w[2] * r
-                + w[3] * self.links[k]
-                + (w[5] if min(p, r) >= 0.5 else 0.0)
-                + (w[6] if max(p, r) < 0.5 else 0.0)
-                + w[7] * self.ctx_precise[k]
-                + w[8] * self.ctx_readability[k]
-                + max(w[9] * math.log1p(low) / 5.0, w[9] * math.log1p(high) / 5.0)
+                + w["cov_precise"] * p
+                + w["cov_readability"] * r
+                + w["link_cov"] * self.links[k]
+                + (w["agree_all"] if min(p, r) >= 0.5 else 0.0)
+                + (w["agree_none"] if max(p, r) < 0.5 else 0.0)
+                + w["ctx_precise"] * self.ctx_precise[k]
+                + w["ctx_readability"] * self.ctx_readability[k]
+                + max(
+                    w["log_words"] * math.log1p(low) / 5.0, w["log_words"] * math.log1p(high) / 5.0
+                )
                 + (0.0 if low >= 8 else short)
-                + (w[12] if page[end - 1] in _TERMINAL else 0.0)
-                + w[15] * (k / last)
-                + w[18] * self.ctx2_precise[k]
-                + w[19] * self.ctx2_readability[k]
+                + (w["terminal"] if page[end - 1] in _TERMINAL else 0.0)
+                + w["position"] * (k / last)
+                + w["ctx2_precise"] * self.ctx2_precise[k]
+                + w["ctx2_readability"] * self.ctx2_readability[k]
             )
             out.append(z)
         return out
@@ -299,28 +301,26 @@ class _Rows:
         stops = self.stops
         hits = sum(map(stops.__contains__, map(str.lower, tokens))) if stops else 0
         pair = (self.precise[k], self.readability[k])
-        row = self._plain[k] = [
-            1.0,
-            self.precise[k],
-            self.readability[k],
-            self.links[k],
-            1.0 if " ".join(chunk.split()) in self.headings else 0.0,
-            1.0 if min(pair) >= 0.5 else 0.0,
-            1.0 if max(pair) < 0.5 else 0.0,
-            self.ctx_precise[k],
-            self.ctx_readability[k],
-            math.log1p(words) / 5.0,
-            1.0 if words < 8 else 0.0,
-            hits / words if words and stops else 0.0,
-            1.0 if chunk.endswith(_TERMINAL) else 0.0,
-            0.0,
-            0.0,
-            k / max(1, n - 1),
-            0.0,
-            0.0,
-            self.ctx2_precise[k],
-            self.ctx2_readability[k],
-        ]
+        values = {
+            "bias": 1.0,
+            "cov_precise": self.precise[k],
+            "cov_readability": self.readability[k],
+            "link_cov": self.links[k],
+            "heading": 1.0 if " ".join(chunk.split()) in self.headings else 0.0,
+            "agree_all": 1.0 if min(pair) >= 0.5 else 0.0,
+            "agree_none": 1.0 if max(pair) < 0.5 else 0.0,
+            "ctx_precise": self.ctx_precise[k],
+            "ctx_readability": self.ctx_readability[k],
+            "log_words": math.log1p(words) / 5.0,
+            "short": 1.0 if words < 8 else 0.0,
+            "stop_density": hits / words if words and stops else 0.0,
+            "terminal": 1.0 if chunk.endswith(_TERMINAL) else 0.0,
+            "position": k / max(1, n - 1),
+            "ctx2_precise": self.ctx2_precise[k],
+            "ctx2_readability": self.ctx2_readability[k],
+            **dict.fromkeys(_COSTLY, 0.0),
+        }
+        row = self._plain[k] = [values[name] for name in FEATURES]
         return row
 
 
