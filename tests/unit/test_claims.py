@@ -718,3 +718,25 @@ def test_quotes_eval_reads_parses_it_wrote(tmp_path, monkeypatch, capsys) -> Non
     monkeypatch.setattr(load_nlp(), "pipe", no_parsing)
     assert quotes_eval.run(args) == 0
     assert capsys.readouterr().out.splitlines()[-1] == first
+
+
+def test_an_attribution_inside_another_is_not_a_claim_of_its_own() -> None:
+    claims, _ = _run("Officials said the mayor wants to raise taxes next year.")
+    speech = _speech(claims)
+    assert [c["text"] for c in speech] == ["the mayor wants to raise taxes next year"]
+    assert speech[0]["speaker_mention"]["text"] == "Officials"
+
+
+def test_a_reported_clause_in_the_attribution_does_not_part_a_split_quote() -> None:
+    text = (
+        "“The bridge will not open this year,” said Jane Roe, using a phrase the mayor "
+        "coined to describe the project. “Nobody should expect miracles.”"
+    )
+    claims, _ = _run(text)
+    quotes = [c for c in _speech(claims) if c["kind"] == "quote"]
+    assert len(quotes) == 1
+    assert [text[f["start"] : f["end"]] for f in quotes[0]["fragments"]] == [
+        "“The bridge will not open this year,”",
+        "“Nobody should expect miracles.”",
+    ]
+    assert quotes[0]["speaker_mention"]["text"] == "Jane Roe"
