@@ -1344,3 +1344,25 @@ def test_a_country_takes_the_rest_of_a_longer_countrys_name() -> None:
     found = {m["text"] for p in places for m in p["mentions"]}
     assert found == {"U.S. Virgin Islands", "Michigan"}
     assert by_text(places, "U.S. Virgin Islands")["country_code"] == "VI"
+
+
+def test_country_pairs_joined_by_a_hyphen_after_capitals_or_a_dot() -> None:
+    # the model reads a pair of countries as one place: each is a place ("EU-UK", "U.S.-Mexico")
+    text = "Envoys met before the EU-UK talks and the U.S.-Mexico summit in Geneva."
+    ents = [ent("e1", "EU-UK", "GPE", text), ent("e2", "U.S.-Mexico", "GPE", text)]
+    places, _ = geotag(text, ents)
+    got = {m["text"]: p["country_code"] for p in places for m in p["mentions"]}
+    assert got["UK"] == "GB" and got["U.S."] == "US" and got["Mexico"] == "MX"
+    # a one-letter party tag is no pair: "D-Ohio" gives Ohio, not a place called "D"
+    text = "Sen. Mary Hale, D-Ohio, voted no."
+    places, _ = geotag(text, [ent("e1", "D-Ohio", "GPE", text)])
+    assert not any(m["text"] == "D" for p in places for m in p["mentions"])
+
+
+def test_a_countrys_official_name_read_as_an_organisation_is_that_country() -> None:
+    text = "Talks with the Democratic People's Republic of Korea resumed on Monday in Beijing."
+    org = "Democratic People's Republic of Korea"
+    places, _ = geotag(text, [ent("e1", org, "ORG", text)])
+    nk = by_text(places, org)
+    assert nk["country_code"] == "KP"
+    assert not any(p["country_code"] == "KR" for p in places)

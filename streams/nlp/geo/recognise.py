@@ -145,7 +145,7 @@ def _split_commas(
     return [p for p in out if p[1] > p[0]]
 
 
-_HYPHENATED = re.compile(r"(?<=[a-z])-(?=[A-Z])")
+_HYPHENATED = re.compile(r"(?:(?<=[a-z])|(?<=[A-Z]{2})|(?<=\.))-(?=[A-Z])")
 # two neighbouring towns, or a state and its town, joined by a hyphen in an organisation's or a
 # building's name ("Champaign-Urbana", "the University of Illinois-Springfield")
 _JOINT = re.compile(r"\b([A-Z][a-z]{1,30})-([A-Z][a-z]{1,30})\b")
@@ -353,6 +353,8 @@ def recognise(text: str, entities: list[dict], gaz: Gazetteer) -> list[Mention]:
                 ):
                     hit = _misread_person(text, span, gaz, persons)
                     hit = hit or _misread_person(text, span, gaz, persons, 0, weak=True)
+                if hit is None and label == "ORG":
+                    hit = _whole_country(text, span, gaz)  # "Democratic People's Republic of Korea"
                 hits = [hit] if hit is not None else []
                 if not hits and label in ("ORG", "PERSON"):
                     lead = _leading_place(text, *span, gaz, True)
@@ -515,6 +517,16 @@ def _country_form(surface: str, gaz: Gazetteer) -> list[Place]:
         if cands:
             return cands
     return []
+
+
+def _whole_country(text: str, span: tuple[int, int], gaz: Gazetteer) -> Mention | None:
+    """An organisation reading that is a country's name or official name as a whole ("the
+    Democratic People's Republic of Korea" read as ORG) is that country, not a shorter
+    country inside it ("Republic of Korea" is the South)."""
+    s, e = _trim(text, *span, gaz)
+    surface = text[s:e]
+    cands = _countries(surface, gaz) or _country_form(surface, gaz)
+    return Mention(s, e, surface, "entity", cands) if cands else None
 
 
 def _countries(surface: str, gaz: Gazetteer) -> list[Place]:
