@@ -740,3 +740,21 @@ def test_a_reported_clause_in_the_attribution_does_not_part_a_split_quote() -> N
         "“Nobody should expect miracles.”",
     ]
     assert quotes[0]["speaker_mention"]["text"] == "Jane Roe"
+
+
+def test_a_speaker_the_parser_hangs_elsewhere_is_the_name_before_the_description() -> None:
+    # the parser makes "Jane Roe" a conjunct of "Ohio": said has no subject
+    claims, _ = _run(
+        "In Ohio, Jane Roe, a teacher who has lived in the town for decades, said the "
+        "school would close."
+    )
+    speech = _speech(claims)
+    assert [c["text"] for c in speech] == ["the school would close"]
+    assert speech[0]["speaker_mention"]["text"] == "Jane Roe"
+
+
+def test_a_cue_after_an_adjective_takes_the_subject_of_the_copula() -> None:
+    claims, _ = _run("The mayor was quick to point out that the budget had grown.")
+    speech = _speech(claims)
+    assert [c["text"] for c in speech] == ["that the budget had grown"]
+    assert speech[0]["speaker_mention"]["text"] == "The mayor"

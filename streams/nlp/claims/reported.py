@@ -90,6 +90,43 @@ def _span_of(tokens: list[Token]) -> tuple[int, int] | None:
     return toks[0].idx, toks[-1].idx + len(toks[-1])
 
 
+_FINITE = frozenset({"VBD", "VBZ", "VBP"})
+_OBJECT_PRONOUNS = frozenset({"him", "her", "them", "me", "us", "it"})
+
+
+def _left_subject(verb: Token) -> Token | None:
+    """The subject the parser lost of a finite speech verb: the noun right before it ("the
+    poll taker , said"), or, across a comma-bounded description, the name the description
+    follows ("Jane Roe, a teacher who ..., said")."""
+    if verb.tag_ not in _FINITE:
+        return None
+    sent = verb.sent
+    j = verb.i - 1
+    while j >= sent.start and verb.doc[j].dep_ in ("aux", "auxpass", "neg", "advmod"):
+        j -= 1
+    if j < sent.start:
+        return None
+    tok = verb.doc[j]
+    if tok.text in (",", "-", "\u2014", "\u2013"):
+        # names before a comma, nearest first; a person's name wins, the first one written
+        names = [
+            verb.doc[k]
+            for k in range(j - 1, max(sent.start, j - 40) - 1, -1)
+            if verb.doc[k + 1].text == tok.text and _name_like(verb.doc[k])
+        ]
+        people = [t for t in names if t.ent_type_ == "PERSON"]
+        return people[-1] if people else (names[0] if names else None)
+    return tok if _name_like(tok) else None
+
+
+def _name_like(tok: Token) -> bool:
+    if tok.ent_type_ in ("DATE", "TIME", "CARDINAL", "MONEY", "PERCENT", "ORDINAL"):
+        return False
+    if tok.pos_ == "PRON":
+        return tok.lower_ not in _OBJECT_PRONOUNS and tok.lower_ in pronoun_labels()
+    return tok.pos_ in ("PROPN", "NOUN") and plausible_source(tok)
+
+
 def find_subject(verb: Token, depth: int = 0) -> Token | None:
     """Source of a cue verb: its subject, the agent of a passive, or an inherited subject."""
     for c in verb.children:
@@ -101,6 +138,9 @@ def find_subject(verb: Token, depth: int = 0) -> Token | None:
                 if g.dep_ == "pobj":
                     return g
     if depth < 3 and verb.dep_ in ("xcomp", "conj", "advcl") and verb.head is not verb:
+        return find_subject(verb.head, depth + 1)
+    if depth < 3 and verb.dep_ == "acomp" and verb.head is not verb:
+        # "was quick to point out", "is likely to stress": the copula's subject
         return find_subject(verb.head, depth + 1)
     if depth < 3 and verb.dep_ == "pcomp" and verb.head.head is not verb.head:
         # "... by saying X": the subject of the verb the preposition hangs on
@@ -552,7 +592,10 @@ def find_attributions(doc: Doc) -> list[Attribution]:
         span = _span_of(toks)
         if span is None:
             continue
-        out.append(Attribution(span[0], span[1], tok, _cue_text(tok), find_subject(tok), cls))
+        src = find_subject(tok)
+        if src is None:
+            src = _left_subject(tok)
+        out.append(Attribution(span[0], span[1], tok, _cue_text(tok), src, cls))
     out += _according(doc)
     out += _colon_lines(doc)
     return _outside_markup(text_of(doc), out)
