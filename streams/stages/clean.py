@@ -16,9 +16,7 @@ from streams.nlp.model import MODELS
 from streams.nlp.source_memory import SourceMemory
 from streams.settings import Settings
 from streams.stages.base import Record, Result, carry
-from streams.stages.versioning import pipeline_version
-
-VERSION = "0.1.0"  # the code version; pipeline.version adds the data fingerprint to it
+from streams.stages.versioning import VERSION, pipeline_version
 
 
 def clean(records: list[Record], settings: Settings) -> list[Record]:

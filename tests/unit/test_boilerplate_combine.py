@@ -114,12 +114,12 @@ def test_the_ceiling_bounds_every_row_score() -> None:
 
 
 def test_readability_on_the_shared_tree_matches_readability_on_the_markup() -> None:
-    from streams.nlp.boilerplate import html, visible
+    from streams.nlp.boilerplate import extractors, visible
 
     markup = page_html().replace("<footer", "<div hidden>Hidden teaser text</div><footer")
     parsed = visible.load(markup)
-    assert html.extract_readability(parsed.root) == html.extract_readability(markup)
-    assert "Hidden teaser text" not in html.extract_readability(markup)
+    assert extractors.extract_readability(parsed.root) == extractors.extract_readability(markup)
+    assert "Hidden teaser text" not in extractors.extract_readability(markup)
 
 
 def test_classify_memo_follows_the_rule_set(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -135,45 +135,45 @@ def test_classify_memo_follows_the_rule_set(monkeypatch: pytest.MonkeyPatch) -> 
 
 
 def test_trafilatura_compares_with_the_given_readability_article() -> None:
-    from streams.nlp.boilerplate import html, visible
+    from streams.nlp.boilerplate import extractors, visible
 
     markup = page_html()
     parsed = visible.load(markup)
     visible.render(parsed.root)
-    article = html.readability_tree(parsed.root)
+    article = extractors.readability_tree(parsed.root)
     assert article is not None
-    own = html.extract_trafilatura(parsed.tree, None)
-    given = html.extract_trafilatura(parsed.tree, None, article)
+    own = extractors.extract_trafilatura(parsed.tree, None)
+    given = extractors.extract_trafilatura(parsed.tree, None, article)
     assert given == own  # same page, same choice: trafilatura's own extraction
     assert STORY[0] in given
-    assert getattr(html._GIVEN, "body", None) is None  # used once, never left behind
+    assert getattr(extractors._GIVEN, "body", None) is None  # used once, never left behind
     # the caller's tree is left as readability found it: hidden elements stay
     hidden = visible.load(markup.replace("<footer", "<div hidden>Hidden teaser</div><footer"))
-    html.readability_tree(hidden.root)
+    extractors.readability_tree(hidden.root)
     assert "Hidden teaser" in hidden.root.text_content()
 
 
 def test_the_readability_hook_is_for_the_installed_trafilatura() -> None:
     import trafilatura
 
-    from streams.nlp.boilerplate import html
+    from streams.nlp.boilerplate import extractors
 
     # When this fails, trafilatura was upgraded: re-check the hook against its
     # core._extract_and_compare and external.compare_extraction, then move HOOKED_TRAFILATURA.
-    assert trafilatura.__version__ == html.HOOKED_TRAFILATURA
+    assert trafilatura.__version__ == extractors.HOOKED_TRAFILATURA
 
 
 def test_another_trafilatura_release_runs_unhooked(monkeypatch: pytest.MonkeyPatch) -> None:
     import trafilatura
 
-    from streams.nlp.boilerplate import html, visible
+    from streams.nlp.boilerplate import extractors, visible
 
     parsed = visible.load(page_html())
-    article = html.readability_tree(parsed.root)
+    article = extractors.readability_tree(parsed.root)
     assert article is not None
     monkeypatch.setattr(trafilatura, "__version__", "9.9.9")
-    monkeypatch.setattr(html, "_install_readability_hook", lambda: pytest.fail("hooked"))
-    assert STORY[0] in html.extract_trafilatura(parsed.tree, None, article)
+    monkeypatch.setattr(extractors, "_install_readability_hook", lambda: pytest.fail("hooked"))
+    assert STORY[0] in extractors.extract_trafilatura(parsed.tree, None, article)
 
 
 def test_the_parse_gives_lxml_html_element_classes() -> None:

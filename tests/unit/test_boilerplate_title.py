@@ -8,7 +8,7 @@ import trafilatura
 
 from streams.messages.inputs import raw_from_item
 from streams.nlp.boilerplate import visible
-from streams.nlp.boilerplate.html import page_title
+from streams.nlp.boilerplate.extractors import page_title
 from streams.nlp.boilerplate.title import headline
 from streams.stages.clean import clean_record
 

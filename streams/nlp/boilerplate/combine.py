@@ -19,7 +19,7 @@ from pathlib import Path
 
 from lxml.html import HtmlElement
 
-from streams.nlp.boilerplate import logistic, segment, visible
+from streams.nlp.boilerplate import extractors, logistic, segment, visible
 from streams.nlp.boilerplate.align import kept_spans, word_grams
 from streams.nlp.boilerplate.language import WORD, detect_stoplist, word_count
 from streams.nlp.boilerplate.logistic import Model, sigmoid
@@ -87,8 +87,6 @@ class Evidence:
 
 def gather(markup: str, url: str | None) -> Evidence:
     """Parse the page once; render its visible text and run both extractors on that tree."""
-    from streams.nlp.boilerplate import html as htmlmod
-
     parsed = visible.load(markup)
     root = parsed.root
     page = visible.render(root)  # first: it refuses pages nested too deep for the extractors
@@ -96,13 +94,13 @@ def gather(markup: str, url: str | None) -> Evidence:
     stops = detect_stoplist(page)
     links = "\n".join(a.text_content() for a in root.iter("a"))
     headings = frozenset(" ".join(h.text_content().split()) for h in root.iter("h1", "h2", "h3"))
-    title = htmlmod.page_title(parsed.tree) if parsed.tree is not None else None
+    title = extractors.page_title(parsed.tree) if parsed.tree is not None else None
     # Both extractors work on copies of the tree. readability-lxml goes first: trafilatura
     # compares its own extraction with readability's article, given instead of re-run.
-    article = htmlmod.readability_tree(root)
+    article = extractors.readability_tree(root)
     readable = visible.render(article) if article is not None else ""
     precise = (
-        htmlmod.extract_trafilatura(
+        extractors.extract_trafilatura(
             parsed.tree, url, article if article is not None else HtmlElement()
         )
         if parsed.tree is not None
