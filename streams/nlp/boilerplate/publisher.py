@@ -46,7 +46,7 @@ _REPORTED = re.compile(
 _WORDS = re.compile(r"\w+")
 # An ask in the imperative: "Join thousands of readers", "Please give what you can".
 _IMPERATIVE_ASK = re.compile(
-    r"\W{0,8}(?:please |so )?(?:join|become|donate|give|support|subscribe|sign up|help|chip in|"
+    r"\W{0,8}+(?:please |so )?(?:join|become|donate|give|support|subscribe|sign up|help|chip in|"
     r"make a (?:gift|donation|contribution)|contribute|pledge|back)\b",
     re.IGNORECASE,
 )
@@ -138,6 +138,7 @@ def credit_spans(text: str, start: int, end: int) -> list[tuple[int, int]]:
 
 # A teaser: a Title Case headline run straight into its summary, as a link list renders when
 # its elements are joined without a break ("Bridge Closed To TrucksThe council voted ...").
+TEASER_HEAD = 200  # is_teaser reads a paragraph's first characters only
 TEASER = re.compile(
     r"(?:[A-Z0-9‘'“\"$][\w'’:,.$%&-]{0,30} ){2,20}[A-Z0-9][\w'’:,.$%&-]{0,30}?"
     r"(?:[a-z]{2}|[0-9]{2}|[’'”?!)])[A-Z][a-z]{0,30} "
@@ -146,4 +147,4 @@ TEASER = re.compile(
 
 def is_teaser(text: str) -> bool:
     """True for a paragraph that starts with a headline glued to a summary."""
-    return len(text) > 60 and bool(TEASER.match(text[:200]))
+    return len(text) > 60 and bool(TEASER.match(text[:TEASER_HEAD]))
