@@ -235,3 +235,21 @@ def test_text_model_falls_back_to_the_main_block_when_it_keeps_nothing() -> None
     never = Model(tuple(-50.0 if i == 0 else 0.0 for i in range(len(text.TEXT_FEATURES))), 0.5)
     assert text.keep(found, never) == text.keep(found, None)
     assert sum(text.keep(found, None)) == 1 + len(BODY)
+
+
+def test_article_run_keeps_one_block_of_the_model_probabilities() -> None:
+    from streams.nlp.boilerplate.text import article_run
+
+    # A teaser the model half-believes, cut off from the body by menu lines it rules out;
+    # the body with a subhead (0.3) and a photo credit (0.1) inside; a far paragraph it is
+    # sure of, after a long footer.
+    probs = [0.6, 0.05, 0.05, 0.05, 0.8, 0.3, 0.9, 0.1, 0.85, 0.02, 0.02, 0.95]
+    sizes = [200, 60, 60, 60, 400, 30, 350, 40, 300, 900, 900, 250]
+    kept = article_run(probs, sizes, 0.5)
+    assert kept == [False, False, False, False, True, True, True, False, True, False, False, True]
+
+
+def test_article_run_keeps_nothing_when_the_model_believes_nothing() -> None:
+    from streams.nlp.boilerplate.text import article_run
+
+    assert not any(article_run([0.1, 0.4, 0.3], [100, 200, 50], 0.5))

@@ -27,6 +27,8 @@ from streams.resources import data_dir
 
 SECTION_SHARE = 0.5
 PROSE_BEFORE_END = 800.0
+RUN_FLOOR = 0.2  # inside the article run, a paragraph the model gives less than this goes
+OUTSIDE_KEEP = 0.9  # outside the run, a paragraph stays only when the model is this sure
 _TERMINAL = tuple(".!?…\"'”’»)。！？」』")
 
 
@@ -249,13 +251,31 @@ def features(
 
 
 def keep(found: Analysis, model: Model | None) -> list[bool]:
-    """Per paragraph, whether it is article text: the trained model's verdict where one
-    ships, else (and when the model keeps nothing) membership of the max-sum main block."""
+    """Per paragraph, whether it is article text: the trained model's probabilities read as
+    one article block (:func:`article_run`) where a model ships, else (and when that keeps
+    nothing) membership of the max-sum main block."""
     main = [found.first <= k < found.last for k in range(len(found.blocks))]
     if model is None:
         return main
-    verdicts = [model.probability(row) >= model.threshold for row in found.rows]
+    probs = [model.probability(row) for row in found.rows]
+    sizes = [b.end - b.start for b in found.blocks]
+    verdicts = article_run(probs, sizes, model.threshold)
     return verdicts if any(verdicts) else main
+
+
+def article_run(probs: list[float], sizes: list[int], threshold: float) -> list[bool]:
+    """Keep the article as one block: the maximum-sum run of ``(p - threshold) * chars``.
+
+    An article is contiguous, so a teaser or comment the model half-believes in, cut off from
+    the body by furniture it does not believe in, stays out, while a subhead or short line
+    inside the body stays in unless the model all but rules it out (below RUN_FLOOR). A
+    paragraph outside the run stays only when the model is sure of it (OUTSIDE_KEEP), so an
+    article split by a long block of furniture keeps its far part.
+    """
+    first, last = main_block([(p - threshold) * n for p, n in zip(probs, sizes, strict=True)])
+    return [
+        (first <= k < last and p >= RUN_FLOOR) or p >= OUTSIDE_KEEP for k, p in enumerate(probs)
+    ]
 
 
 def clean_text(text: str) -> Cleaned:
