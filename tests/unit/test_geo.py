@@ -1381,3 +1381,11 @@ def test_englands_metropolitan_and_split_counties_are_places() -> None:
         assert p["country_code"] == "GB" and p["admin1"] == "England", name
     assert km(by_text(places, "West Yorkshire"), 53.8, -1.55) < 50  # near Leeds
     assert km(by_text(places, "Greater Manchester"), 53.48, -2.24) < 30  # Manchester
+
+
+def test_a_party_tag_with_a_states_dotted_initials() -> None:
+    text = "Sen. Ann Pike, D-W. Va., and Rep. Tom Hale, R-S.C., backed the bridge bill."
+    places, _ = geotag(text, [])
+    assert by_text(places, "W. Va.")["name"] == "West Virginia"
+    assert by_text(places, "S.C.")["name"] == "South Carolina"
+    assert not any(m["text"] == "Va." for p in places for m in p["mentions"])

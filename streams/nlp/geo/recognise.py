@@ -984,9 +984,11 @@ def _datelines(text: str, gaz: Gazetteer, avoid: _Mask) -> list[Mention]:
     return out
 
 
-# US party affiliation and home town after a politician's name: "(D-Charleston)", "R-Mo."
+# US party affiliation and home town after a politician's name: "(D-Charleston)", "R-Mo.", and a
+# state's dotted initials ("D-S.C.", "D-W. Va.")
 _AFFILIATION = re.compile(
-    r"\b(?:[DRI]|DFL)-([A-Z](?:[a-z]+[A-Z])?[a-z]+\.?(?: [A-Z][a-z]+)?)"
+    r"\b(?:[DRI]|DFL)-([A-Z]\.[ ]?[A-Z][a-z]{0,3}\."
+    r"|[A-Z](?:[a-z]+[A-Z])?[a-z]+\.?(?: [A-Z][a-z]+)?)"
     r"(?=\s*[,;).:\u2014]|\s+(?:said|says|and)\b)"
 )
 # "Jackson and Barrow counties", "Cooke, Grayson and Love counties": each name is a county
@@ -1016,7 +1018,7 @@ def _affiliations(text: str, gaz: Gazetteer, avoid: _Mask) -> list[Mention]:
         cands = cands or _county_of(surface, gaz)  # "D-Braxton": Braxton County
         key = norm(surface)
         # the party tag is context enough for a name the stop list keeps out ("R-Florence")
-        if cands and key not in gaz.generic and not surface.isupper():
+        if cands and key not in gaz.generic and (not surface.isupper() or gaz.dotted(surface)):
             out.append(Mention(s, e, surface, "scan", cands))
             avoid.add(s, e)
     return out
