@@ -1389,3 +1389,12 @@ def test_a_party_tag_with_a_states_dotted_initials() -> None:
     assert by_text(places, "W. Va.")["name"] == "West Virginia"
     assert by_text(places, "S.C.")["name"] == "South Carolina"
     assert not any(m["text"] == "Va." for p in places for m in p["mentions"])
+
+
+def test_the_city_of_a_name_asks_for_the_town() -> None:
+    text = "Aid trucks reached the city of Puebla on Monday, officials said."
+    places, _ = geotag(text, [ent("e1", "Puebla", "GPE", text)])
+    assert by_text(places, "Puebla")["feature"] == "city"
+    text = "Aid trucks reached Puebla on Monday, officials said."
+    places, _ = geotag(text, [ent("e1", "Puebla", "GPE", text)])
+    assert by_text(places, "Puebla")["country_code"] == "MX"

@@ -61,6 +61,10 @@ _CUE_FEATURE = {
     "coun": "country",
     "nati": "country",
 }
+# "the city of X", "the town of X" ask for a town
+_TOWN_CUE = re.compile(
+    r"\b(?:city|town|village|township|borough) of[ \t]{1,2}(?:the[ \t]{1,2})?$", re.I
+)
 CONFIRM_KM = 60.0
 # what may follow the division of "Town, State": the end of its clause, not more of a name
 _CLOSED = re.compile(r"[ \t]{0,3}(?:,(?![ \t]{0,3}[A-Z])|[.;:)\n]|$)")
@@ -302,6 +306,8 @@ def _pick(
             if kinds:
                 top, n = kinds.most_common(1)[0]
                 peers = top if 2 * n > sum(kinds.values()) else None
+    if want is None and _TOWN_CUE.search(text, max(0, m.start - 24), m.start):
+        want = "city"  # "the city of Turkey", "the town of Van": the town, not the country
     ev = Evidence(
         norm(m.text), _cue(text, m, gaz), container, inner, gaz.alias(m.text), want, peers
     )
