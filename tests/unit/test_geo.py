@@ -1398,3 +1398,14 @@ def test_the_city_of_a_name_asks_for_the_town() -> None:
     text = "Aid trucks reached Puebla on Monday, officials said."
     places, _ = geotag(text, [ent("e1", "Puebla", "GPE", text)])
     assert by_text(places, "Puebla")["country_code"] == "MX"
+
+
+def test_europes_compass_regions_have_their_members_point() -> None:
+    text = "Storms swept across Central Europe and Northern Europe, and then the Baltic states."
+    names = ["Central Europe", "Northern Europe", "Baltic states"]
+    places, _ = geotag(text, [ent(f"e{i}", n, "LOC", text) for i, n in enumerate(names)])
+    for name in names:
+        assert by_text(places, name)["feature"] == "region", name
+    assert km(by_text(places, "Central Europe"), 49.5, 15.0) < 300
+    assert km(by_text(places, "Baltic states"), 57.0, 24.5) < 200
+    assert not any(p["name"] == "Europe" for p in places)
