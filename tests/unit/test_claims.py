@@ -758,3 +758,16 @@ def test_a_cue_after_an_adjective_takes_the_subject_of_the_copula() -> None:
     speech = _speech(claims)
     assert [c["text"] for c in speech] == ["that the budget had grown"]
     assert speech[0]["speaker_mention"]["text"] == "The mayor"
+
+
+def test_a_participle_on_a_noun_that_cannot_speak_goes_with_the_clause_subject() -> None:
+    for text, speaker in (
+        ("The protesters waved signs calling the mayor a liar.", "The protesters"),
+        (
+            "The governor has fought with the union for years, at one point calling its "
+            "leader a crook.",
+            "The governor",
+        ),
+    ):
+        claims, _ = _run(text)
+        assert [c["speaker_mention"]["text"] for c in _speech(claims)] == [speaker]

@@ -146,7 +146,26 @@ def find_subject(verb: Token, depth: int = 0) -> Token | None:
         # "... by saying X": the subject of the verb the preposition hangs on
         return find_subject(verb.head.head, depth + 1)
     if verb.dep_ == "acl" and verb.head.pos_ in ("NOUN", "PROPN"):
-        return _issuer(verb.head)
+        noun = verb.head
+        src = _issuer(noun)
+        if (
+            src is noun
+            and verb.tag_ == "VBG"
+            and depth < 3
+            and not plausible_source(noun)
+            and noun.lemma_.lower() not in source_nouns()
+        ):
+            # "at one point calling the mayor a liar", "holding signs calling him a loser": a
+            # participle on a noun that cannot speak (nor is a document) goes with the
+            # subject of its clause
+            head = noun.head
+            for _ in range(4):
+                if head.pos_ in ("VERB", "AUX") or head.head.i == head.i:
+                    break
+                head = head.head
+            if head.pos_ in ("VERB", "AUX"):
+                return find_subject(head, depth + 1) or src
+        return src
     return None
 
 
