@@ -1409,3 +1409,15 @@ def test_europes_compass_regions_have_their_members_point() -> None:
     assert km(by_text(places, "Central Europe"), 49.5, 15.0) < 300
     assert km(by_text(places, "Baltic states"), 57.0, 24.5) < 200
     assert not any(p["name"] == "Europe" for p in places)
+
+
+def test_a_disease_named_after_a_place_is_no_place() -> None:
+    text = (
+        "Doctors compared the outbreak with the Asian flu of 1957 and with Lyme disease, "
+        "while the Ohio flu season peaked early and Ohio flu cases rose."
+    )
+    ents = [ent("e1", "Asian", "NORP", text), ent("e2", "Lyme", "GPE", text)]
+    ents.append(ent("e3", "Ohio", "GPE", text))
+    places, _ = geotag(text, ents)
+    got = [m["text"] for p in places for m in p["mentions"]]
+    assert got == ["Ohio", "Ohio"]

@@ -417,6 +417,7 @@ def recognise(text: str, entities: list[dict], gaz: Gazetteer) -> list[Mention]:
     mentions = [m for m in mentions if not _institution(text, m.start, norm(m.text))]
     mentions = [m for m in mentions if not _date(text, m)]
     mentions = [m for m in mentions if not (m.demonym and _language(text, m))]
+    mentions = [m for m in mentions if not _disease(text, m)]
     # a dotted initialism is a place only as an alias written so ("U.S.", "N.J."): a firm's
     # "P.A." or "P.C." is no Pa, Pennsylvania
     mentions = [m for m in mentions if not _INITIALISM.fullmatch(m.text) or gaz.dotted(m.text)]
@@ -466,6 +467,19 @@ def _language(text: str, m: Mention) -> bool:
         _LANGUAGE_AFTER.match(text, m.end) is not None
         and _LANGUAGE_BEFORE.search(before) is not None
     )
+
+
+_NEXT_TWO = re.compile(r"[ \t-]([A-Za-z]{1,20})(?:[ \t]([A-Za-z]{1,20}))?")
+
+
+def _disease(text: str, m: Mention) -> bool:
+    """Whether a name opens a disease's name ("Spanish flu", "Lyme disease"), unless a count or
+    a season of the disease in that place follows ("the Texas flu season")."""
+    words = _context_words()
+    nxt = _NEXT_TWO.match(text, m.end)
+    if nxt is None or nxt.group(1).lower() not in words.get("disease", frozenset()):
+        return False
+    return (nxt.group(2) or "").lower() not in words.get("disease count", frozenset())
 
 
 def _institution(text: str, s: int, key: str) -> bool:
