@@ -771,3 +771,55 @@ def test_a_participle_on_a_noun_that_cannot_speak_goes_with_the_clause_subject()
     ):
         claims, _ = _run(text)
         assert [c["speaker_mention"]["text"] for c in _speech(claims)] == [speaker]
+
+
+def test_a_speech_verb_the_parser_hangs_on_the_quote_takes_the_name_before_it() -> None:
+    from spacy.tokens import Doc
+
+    # '“We will win,” Chief Jane Roe said. “Nobody can stop us.”' parsed as the model
+    # sometimes does: "said" a conjunct of the quote's "win", so its subject is the quote's
+    # "We"; the speaker is the name right before the verb, and the quotes are one claim
+    words = "“ We will win , ” Chief Jane Roe said . “ Nobody can stop us . ”".split()
+    spaces = [False, True, True, False, False, True, True, True, True, False, True]
+    spaces += [False, True, True, True, False, False, False]
+    heads = [3, 3, 3, 3, 3, 3, 8, 8, 3, 3, 3, 14, 14, 14, 14, 14, 14, 14]
+    deps = "punct nsubj aux ROOT punct punct compound compound dep conj punct".split()
+    deps += "punct nsubj aux ROOT dobj punct punct".split()
+    pos = "PUNCT PRON AUX VERB PUNCT PUNCT PROPN PROPN PROPN VERB PUNCT".split()
+    pos += "PUNCT PRON AUX VERB PRON PUNCT PUNCT".split()
+    tags = "`` PRP MD VB , '' NNP NNP NNP VBD .".split() + "`` NN MD VB PRP . ''".split()
+    lemmas = "“ we will win , ” Chief Jane Roe say .".split() + "“ nobody can stop we . ”".split()
+    ents = ["O"] * 7 + ["B-PERSON", "I-PERSON"] + ["O"] * 9
+    doc = Doc(
+        load_nlp().vocab,
+        words=words,
+        spaces=spaces,
+        heads=heads,
+        deps=deps,
+        pos=pos,
+        tags=tags,
+        lemmas=lemmas,
+        ents=ents,
+    )
+    ent = doc.ents[0]
+    mention = {"start": ent.start_char, "end": ent.end_char, "text": ent.text}
+    entities = [
+        {"id": "e1", "name": "Jane Roe", "label": "PERSON", "salience": 1.0, "mentions": [mention]}
+    ]
+    quotes = _speech(extract_claims(doc, entities))
+    assert len(quotes) == 1
+    assert quotes[0]["cue"] == "said"
+    assert quotes[0]["speaker_mention"]["text"] == "Jane Roe"
+    assert [doc.text[f["start"] : f["end"]] for f in quotes[0]["fragments"]] == [
+        "“We will win,”",
+        "“Nobody can stop us.”",
+    ]
+
+
+def test_verbs_of_exclaiming_and_pleading_report_quotes() -> None:
+    for text, cue, speaker in (
+        ("“Go vote,” the mayor implored. “Every ballot counts.”", "implored", "the mayor"),
+        ("“Four more years!” the crowd chanted.", "chanted", "the crowd"),
+    ):
+        quotes = _speech(_run(text)[0])
+        assert [(q["cue"], q["speaker_mention"]["text"]) for q in quotes] == [(cue, speaker)]

@@ -17,7 +17,7 @@ from streams.nlp.doctext import release, text_of
 
 from .numbers import find_quantities
 from .quotes import ALL_MARKS, find_quote_spans, has_quote_marks, is_title, word_count
-from .reported import Attribution, find_attributions, find_subject
+from .reported import Attribution, find_attributions, find_subject, left_subject
 from .speakers import SPEAKER_LABELS, EntityIndex, Mention, link, mention_span, role_speaker
 from .worthiness import score
 
@@ -75,6 +75,10 @@ def _nearby_cue(doc: Doc, q: tuple[int, int], qspans, qstarts) -> tuple[Token, T
         if _inside(tok.idx, qspans, qstarts):
             continue
         src = find_subject(tok)
+        if src is None or _inside(src.idx, qspans, qstarts):
+            # the parser hung the verb on the quote's clause ('"We will win," Chief Jane Roe
+            # said' with said a conjunct of win): the name right before it
+            src = left_subject(tok)
         if src is None or _inside(src.idx, qspans, qstarts):
             continue
         dist = q[0] - tok.idx if tok.idx < q[0] else tok.idx - q[1]

@@ -94,7 +94,7 @@ _FINITE = frozenset({"VBD", "VBZ", "VBP"})
 _OBJECT_PRONOUNS = frozenset({"him", "her", "them", "me", "us", "it"})
 
 
-def _left_subject(verb: Token) -> Token | None:
+def left_subject(verb: Token) -> Token | None:
     """The subject the parser lost of a finite speech verb: the noun right before it ("the
     poll taker , said"), or, across a comma-bounded description, the name the description
     follows ("Jane Roe, a teacher who ..., said")."""
@@ -613,7 +613,7 @@ def find_attributions(doc: Doc) -> list[Attribution]:
             continue
         src = find_subject(tok)
         if src is None:
-            src = _left_subject(tok)
+            src = left_subject(tok)
         out.append(Attribution(span[0], span[1], tok, _cue_text(tok), src, cls))
     out += _according(doc)
     out += _colon_lines(doc)
