@@ -253,3 +253,17 @@ def test_article_run_keeps_nothing_when_the_model_believes_nothing() -> None:
     from streams.nlp.boilerplate.text import article_run
 
     assert not any(article_run([0.1, 0.4, 0.3], [100, 200, 50], 0.5))
+
+
+def test_alignment_needs_are_sets_unless_an_ngram_repeats() -> None:
+    from collections import Counter
+
+    from streams.nlp.boilerplate import align
+
+    once = align.word_grams("the council met on monday night".split())
+    assert align.needs(once) == set(once)
+    twice = align.word_grams("go team go team go team".split())
+    assert align.needs(twice) == Counter(twice)
+    bag = align.ngram_bag("the council met on monday to vote")
+    assert align._coverage(once, bag) == 2 / 3
+    assert align._coverage(twice, align.ngram_bag("go team go team")) == 1 / 3

@@ -195,3 +195,57 @@ def test_the_parse_gives_lxml_html_element_classes() -> None:
     assert len(elements) > 10
     for el in elements:
         assert type(el) is table.get(el.tag.lower(), html.HtmlElement)
+
+
+def test_trafilatura_spending_the_tree_gives_the_same_text() -> None:
+    """With ``spend``, trafilatura works on the caller's tree instead of a copy of it: the
+    same text, and the caller's tree is what trafilatura changed."""
+    from streams.nlp.boilerplate import extractors, visible
+
+    copied, spent = visible.load(page_html()), visible.load(page_html())
+    assert COMMENT in visible.render(spent.root)
+    article = extractors.readability_tree(copied.root)
+    assert article is not None
+    own = extractors.extract_trafilatura(copied.tree, None, article)
+    article = extractors.readability_tree(spent.root)
+    assert article is not None
+    assert extractors.extract_trafilatura(spent.tree, None, article, spend=True) == own
+    assert visible.render(copied.root) == visible_text(page_html())  # left as it was
+    assert COMMENT not in visible.render(spent.root)  # trafilatura pruned the comments
+
+
+def test_context_is_the_mean_of_the_neighbours() -> None:
+    cov = [1.0, 0.0, 0.5, 0.25, 1 / 3, 0.7]
+    assert combine._context([]) == []
+    assert combine._context([0.4]) == [0.0]
+    assert combine._context([0.4, 0.6], 2) == [0.6, 0.4]
+    near = [cov[1], (1.0 + 0.5) / 2, (0.0 + 0.25) / 2, (0.5 + 1 / 3) / 2, (0.25 + 0.7) / 2]
+    assert combine._context(cov) == [*near, 1 / 3]
+    two = combine._context(cov, 2)
+    assert two[0] == (0.0 + 0.5) / 2 and two[1] == (1.0 + 0.5 + 0.25) / 3
+    assert two[2] == (1.0 + 0.0 + 0.25 + 1 / 3) / 4
+    assert two[5] == (0.25 + 1 / 3) / 2
+
+
+def test_page_load_matches_trafilaturas_loader() -> None:
+    """visible._load_html mirrors trafilatura's load_html (which runs a regex over the whole
+    page for XML-invalid characters): the same tree with and without such characters."""
+    from lxml import etree
+    from trafilatura.utils import load_html
+
+    from streams.nlp.boilerplate import visible
+
+    pages = [
+        page_html(),
+        page_html().replace("Thursday", "Thurs\x0bday\ufffe"),
+        '<!DOCTYPE html PUBLIC "-//W3C//DTD XHTML 1.0//EN" "x.dtd"/>\n' + page_html(),
+        "<html/>\n<body><p>One line of text</p></body>",
+        "<p>only a fragment</p>",
+    ]
+    for markup in pages:
+        ours, theirs = visible._load_html(markup), load_html(markup)
+        assert (ours is None) == (theirs is None)
+        if ours is not None and theirs is not None:
+            assert etree.tostring(ours.getroottree()) == etree.tostring(theirs.getroottree())
+    assert visible._has_xml_invalid("a\x1fb") and visible._has_xml_invalid("a\uffffb")
+    assert not visible._has_xml_invalid("tab\tnew line\ncarriage\r é ü 中")

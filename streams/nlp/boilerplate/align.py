@@ -41,21 +41,30 @@ def ngram_bag(text: str) -> Counter[tuple[str, ...]]:
     return bag
 
 
+Need = set[tuple[str, ...]] | Counter[tuple[str, ...]]
+
+
+def needs(grams: list[tuple[str, ...]]) -> Need:
+    """The n-grams a unit needs from the output: their set when each occurs once (nearly
+    always, and cheaper to build than a ``Counter``), else their counts."""
+    distinct = set(grams)
+    return distinct if len(distinct) == len(grams) else Counter(grams)
+
+
 def _coverage(
     grams: list[tuple[str, ...]],
     bag: Counter[tuple[str, ...]],
-    need: Counter[tuple[str, ...]] | None = None,
+    need: Need | None = None,
 ) -> float:
     if not grams:
         return 0.0
     if need is None:
-        need = Counter(grams)
+        need = needs(grams)
+    if isinstance(need, set):
+        # each n-gram once, and the bag holds no zero counts (_consume)
+        return len(bag.keys() & need) / len(grams)
     common = need.keys() & bag.keys()
-    if len(need) == len(grams):
-        hits = len(common)  # each n-gram once, and the bag holds no zero counts (_consume)
-    else:
-        hits = sum(min(need[g], bag[g]) for g in common)
-    return hits / len(grams)
+    return sum(min(need[g], bag[g]) for g in common) / len(grams)
 
 
 def _consume(grams: list[tuple[str, ...]], bag: Counter[tuple[str, ...]]) -> None:
@@ -79,12 +88,12 @@ def kept_spans(
     spans: Sequence[tuple[int, int]],
     extracted: str,
     grams_of: Sequence[list[tuple[str, ...]]] | None = None,
-    needs_of: list[Counter[tuple[str, ...]] | None] | None = None,
+    needs_of: list[Need | None] | None = None,
 ) -> list[list[tuple[int, int]]]:
     """For each visible paragraph, the sub-spans (whole, some sentences, or none) to keep;
     ``grams_of``: the paragraphs' :func:`paragraph_grams`, when already computed, and
-    ``needs_of`` a list, one entry per paragraph, where their counts (``Counter`` of each)
-    are kept once counted (None until then), to align several outputs with them."""
+    ``needs_of`` a list, one entry per paragraph, where their :func:`needs` are kept once
+    computed (None until then), to align several outputs with them."""
     bag = ngram_bag(extracted)
     if not bag:
         return [[] for _ in spans]
@@ -99,7 +108,7 @@ def kept_spans(
         if needs_of is not None:
             need = needs_of[k]
             if need is None:
-                need = needs_of[k] = Counter(grams)
+                need = needs_of[k] = needs(grams)
         cov = _coverage(grams, bag, need)
         if cov >= WHOLE:
             _consume(grams, bag)

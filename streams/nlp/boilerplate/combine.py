@@ -12,7 +12,6 @@ retrains it from the development sets (cross-validated by site).
 from __future__ import annotations
 
 import math
-from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -20,7 +19,7 @@ from pathlib import Path
 from lxml.html import HtmlElement
 
 from streams.nlp.boilerplate import extractors, logistic, segment, visible
-from streams.nlp.boilerplate.align import kept_spans, word_grams
+from streams.nlp.boilerplate.align import Need, kept_spans, word_grams
 from streams.nlp.boilerplate.language import WORD, detect_stoplist, word_count
 from streams.nlp.boilerplate.logistic import Model, sigmoid
 from streams.nlp.boilerplate.publisher import cues
@@ -101,14 +100,14 @@ def gather(markup: str, url: str | None) -> Evidence:
     readable = visible.render(article) if article is not None else ""
     precise = (
         extractors.extract_trafilatura(
-            parsed.tree, url, article if article is not None else HtmlElement()
-        )
+            parsed.tree, url, article if article is not None else HtmlElement(), spend=True
+        )  # last: trafilatura changes the tree
         if parsed.tree is not None
         else ""
     )
     tokens = [WORD.findall(page, start, end) for start, end in spans]
     grams = [word_grams(t) for t in tokens]
-    needs: list[Counter[tuple[str, ...]] | None] = [None] * len(spans)  # counted when needed
+    needs: list[Need | None] = [None] * len(spans)  # built when needed
     covs = (
         coverage(page, spans, precise, grams, needs),
         coverage(page, spans, readable, grams, needs),
@@ -184,10 +183,10 @@ def coverage(
     spans: Sequence[tuple[int, int]],
     extracted: str,
     grams: Sequence[list[tuple[str, ...]]] | None = None,
-    needs: list[Counter[tuple[str, ...]] | None] | None = None,
+    needs: list[Need | None] | None = None,
 ) -> list[float]:
     """Per paragraph, the share of its characters an extractor's output covers (``grams``:
-    the paragraphs' word n-grams, when already computed; ``needs``: their counts, as
+    the paragraphs' word n-grams, when already computed; ``needs``: their sets or counts, as
     :func:`streams.nlp.boilerplate.align.kept_spans` keeps them)."""
     out: list[float] = []
     keeps = kept_spans(page, spans, extracted, grams, needs)
@@ -259,28 +258,45 @@ class _Rows:
         short = max(0.0, w["short"])
         last = max(1, len(self.spans) - 1)
         page = self.page
+        # the weights as locals: the sum below adds the same terms in the same order
+        w_precise, w_readability, w_links = w["cov_precise"], w["cov_readability"], w["link_cov"]
+        w_all, w_none, w_log, w_terminal = (
+            w["agree_all"],
+            w["agree_none"],
+            w["log_words"],
+            w["terminal"],
+        )
+        w_ctx_p, w_ctx_r = w["ctx_precise"], w["ctx_readability"]
+        w_ctx2_p, w_ctx2_r, w_position = w["ctx2_precise"], w["ctx2_readability"], w["position"]
+        log1p = math.log1p
         out: list[float] = []
-        for k, (start, end) in enumerate(self.spans):
-            p, r = self.precise[k], self.readability[k]
-            tokens = self.tokens[k] if self.tokens is not None else WORD.findall(page, start, end)
-            low, high = len(tokens), len(tokens) + (end - start) // 2
+        for k, ((start, end), p, r, link, cp, cr, cp2, cr2) in enumerate(
+            zip(
+                self.spans, self.precise, self.readability, self.links, self.ctx_precise,
+                self.ctx_readability, self.ctx2_precise, self.ctx2_readability, strict=True,
+            )
+        ):  # fmt: skip
+            low = (
+                len(self.tokens[k])
+                if self.tokens is not None
+                else len(WORD.findall(page, start, end))
+            )
+            high = low + (end - start) // 2
             z = (
                 base
-                + w["cov_precise"] * p
-                + w["cov_readability"] * r
-                + w["link_cov"] * self.links[k]
-                + (w["agree_all"] if min(p, r) >= 0.5 else 0.0)
-                + (w["agree_none"] if max(p, r) < 0.5 else 0.0)
-                + w["ctx_precise"] * self.ctx_precise[k]
-                + w["ctx_readability"] * self.ctx_readability[k]
-                + max(
-                    w["log_words"] * math.log1p(low) / 5.0, w["log_words"] * math.log1p(high) / 5.0
-                )
+                + w_precise * p
+                + w_readability * r
+                + w_links * link
+                + (w_all if min(p, r) >= 0.5 else 0.0)
+                + (w_none if max(p, r) < 0.5 else 0.0)
+                + w_ctx_p * cp
+                + w_ctx_r * cr
+                + max(w_log * log1p(low) / 5.0, w_log * log1p(high) / 5.0)
                 + (0.0 if low >= 8 else short)
-                + (w["terminal"] if page[end - 1] in _TERMINAL else 0.0)
-                + w["position"] * (k / last)
-                + w["ctx2_precise"] * self.ctx2_precise[k]
-                + w["ctx2_readability"] * self.ctx2_readability[k]
+                + (w_terminal if page[end - 1] in _TERMINAL else 0.0)
+                + w_position * (k / last)
+                + w_ctx2_p * cp2
+                + w_ctx2_r * cr2
             )
             out.append(z)
         return out
@@ -324,9 +340,18 @@ class _Rows:
 
 def _context(cov: Sequence[float], reach: int = 1) -> list[float]:
     """Per paragraph, the mean coverage of its neighbours up to ``reach`` paragraphs away
-    (0 for a lone paragraph)."""
-    out: list[float] = []
-    for k in range(len(cov)):
-        near = [*cov[max(0, k - reach) : k], *cov[k + 1 : k + reach + 1]]
-        out.append(sum(near) / len(near) if near else 0.0)
-    return out
+    (0 for a lone paragraph). The paragraphs with ``reach`` neighbours on both sides are
+    read from shifted copies of the list (one ``zip``, not two slices each); every mean sums
+    the same values in the same order as at the edges, so the floats are the same."""
+    cov = list(cov)
+    n = len(cov)
+
+    def edge(k: int) -> float:
+        near = cov[max(0, k - reach) : k] + cov[k + 1 : k + reach + 1]
+        return sum(near) / len(near) if near else 0.0
+
+    if n <= 2 * reach:
+        return [edge(k) for k in range(n)]
+    lanes = [cov[i : n - 2 * reach + i] for i in range(2 * reach + 1) if i != reach]
+    inner = [sum(near) / (2 * reach) for near in zip(*lanes, strict=True)]
+    return [*map(edge, range(reach)), *inner, *map(edge, range(n - reach, n))]

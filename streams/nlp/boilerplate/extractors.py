@@ -18,10 +18,16 @@ from streams.nlp.boilerplate import visible
 
 
 def extract_trafilatura(
-    markup: str | HtmlElement, url: str | None, readability: HtmlElement | None = None
+    markup: str | HtmlElement,
+    url: str | None,
+    readability: HtmlElement | None = None,
+    *,
+    spend: bool = False,
 ) -> str:
     """trafilatura's main text in precision mode, comments excluded; ``markup`` may be the
-    parsed tree (trafilatura works on a copy of it).
+    parsed tree (trafilatura works on a copy of it; with ``spend``, when ``readability`` is
+    given, on the tree itself, which it changes: for a caller done with the tree, one copy
+    of the whole page fewer).
 
     ``readability``: readability-lxml's article on the same page (:func:`readability_tree`),
     given to trafilatura in place of its internal readability fork, whose run (on a pruned copy
@@ -35,9 +41,10 @@ def extract_trafilatura(
         return out or ""
     _install_readability_hook()
     _GIVEN.body = readability
+    source: Any = _Spent(markup) if spend and isinstance(markup, HtmlElement) else markup
     try:
         out = trafilatura.extract(
-            markup, url=url, favor_precision=True, include_comments=False, include_tables=True
+            source, url=url, favor_precision=True, include_comments=False, include_tables=True
         )
     finally:
         _GIVEN.body = None
@@ -45,6 +52,16 @@ def extract_trafilatura(
 
 
 _GIVEN = threading.local()
+
+
+class _Spent:
+    """A parsed page handed to trafilatura to work on in place: its loader returns the tree
+    (the hook below), and since that is not the object it was given, it skips its copy."""
+
+    def __init__(self, tree: HtmlElement) -> None:
+        self.tree = tree
+
+
 # The trafilatura release whose private ``core._extract_and_compare`` and ``external`` helpers
 # the hook below wraps and mirrors; any other release is left alone.
 HOOKED_TRAFILATURA = "2.3.1"
@@ -58,6 +75,12 @@ def _install_readability_hook() -> None:
     from trafilatura import external
 
     original = core._extract_and_compare
+    load_html = core.load_html
+
+    def load_spent(htmlobject: Any, max_size: int | None = None) -> HtmlElement | None:
+        if isinstance(htmlobject, _Spent):
+            return htmlobject.tree
+        return load_html(htmlobject, max_size)
 
     def extract_and_compare(
         cleaned_tree: HtmlElement, cleaned_tree_backup: HtmlElement, tree: HtmlElement, options: Any
@@ -70,6 +93,7 @@ def _install_readability_hook() -> None:
         return _compare(external, cleaned_tree_backup, body, text, given, options)
 
     core._extract_and_compare = extract_and_compare
+    core.load_html = load_spent
 
 
 def _compare(
