@@ -823,3 +823,37 @@ def test_verbs_of_exclaiming_and_pleading_report_quotes() -> None:
     ):
         quotes = _speech(_run(text)[0])
         assert [(q["cue"], q["speaker_mention"]["text"]) for q in quotes] == [(cue, speaker)]
+
+
+def test_a_complement_across_a_paragraph_break_is_not_the_content() -> None:
+    from spacy.tokens import Doc
+
+    # 'Trees soak up carbon, Jane Roe said.\n\nThe firm plans to plant more.' with the next
+    # paragraph's clause hung on "said" as a second complement, nearer than the first
+    words = "Trees soak up carbon , Jane Roe said .".split() + ["\n\n"]
+    words += "The firm plans to plant more .".split()
+    spaces = [True, True, True, False, True, True, True, False, False, False]
+    spaces += [True, True, True, True, True, False, False]
+    heads = [1, 7, 1, 1, 7, 6, 7, 7, 7, 8, 11, 12, 7, 14, 12, 14, 12]
+    deps = "nsubj ccomp prt dobj punct compound nsubj ROOT punct dep".split()
+    deps += "det nsubj ccomp aux xcomp dobj punct".split()
+    pos = "NOUN VERB ADP NOUN PUNCT PROPN PROPN VERB PUNCT SPACE".split()
+    pos += "DET NOUN VERB PART VERB ADJ PUNCT".split()
+    tags = "NNS VBP RP NN , NNP NNP VBD . _SP DT NN VBZ TO VB JJR .".split()
+    lemmas = "tree soak up carbon , Jane Roe say . \n\n the firm plan to plant more .".split(" ")
+    lemmas[9] = "\n\n"
+    ents = ["O"] * 5 + ["B-PERSON", "I-PERSON"] + ["O"] * 10
+    doc = Doc(
+        load_nlp().vocab,
+        words=words,
+        spaces=spaces,
+        heads=heads,
+        deps=deps,
+        pos=pos,
+        tags=tags,
+        lemmas=lemmas,
+        ents=ents,
+    )
+    said = [c for c in _speech(extract_claims(doc, [])) if c["cue"] == "said"]
+    assert [c["text"] for c in said] == ["Trees soak up carbon"]
+    assert said[0]["speaker_mention"]["text"] == "Jane Roe"

@@ -214,10 +214,11 @@ def _gap(verb: Token, comp: Token) -> int:
 def _content_tokens(verb: Token) -> list[Token]:
     """Tokens of the content of a cue verb, or [] when it has none."""
     kids = list(verb.children)
-    comp = [c for c in kids if c.dep_ == "ccomp"]
+    # the parser sometimes hangs a neighbouring sentence on the cue: take the complement
+    # nearest to the verb among those in its paragraph ('..., Jane Roe said. / The firm
+    # plans ...' has two, and the nearer one is across the break)
+    comp = _same_paragraph(verb, [c for c in kids if c.dep_ == "ccomp"])
     if comp:
-        # the parser sometimes hangs a neighbouring sentence on the cue: take the
-        # complement nearest to the verb, and never cross a paragraph break
         best = min(comp, key=lambda c: _gap(verb, c))
         return _same_paragraph(verb, list(best.subtree))
     lemma = verb.lemma_.lower()
