@@ -1421,3 +1421,14 @@ def test_a_disease_named_after_a_place_is_no_place() -> None:
     places, _ = geotag(text, ents)
     got = [m["text"] for p in places for m in p["mentions"]]
     assert got == ["Ohio", "Ohio"]
+
+
+def test_a_name_after_a_family_word_is_a_person() -> None:
+    text = (
+        "The couple moved to Tulsa last year. Her son Marion and his wife, Florence, run a "
+        "bakery there with their daughter, Paris, and family in Canada."
+    )
+    names = ["Tulsa", "Marion", "Florence", "Paris", "Canada"]
+    places, _ = geotag(text, [ent(f"e{i}", n, "GPE", text) for i, n in enumerate(names)])
+    got = {m["text"] for p in places for m in p["mentions"]}
+    assert got == {"Tulsa", "Canada"}

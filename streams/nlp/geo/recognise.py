@@ -418,6 +418,7 @@ def recognise(text: str, entities: list[dict], gaz: Gazetteer) -> list[Mention]:
     mentions = [m for m in mentions if not _date(text, m)]
     mentions = [m for m in mentions if not (m.demonym and _language(text, m))]
     mentions = [m for m in mentions if not _disease(text, m)]
+    mentions = [m for m in mentions if not _kin(text, m)]
     # a dotted initialism is a place only as an alias written so ("U.S.", "N.J."): a firm's
     # "P.A." or "P.C." is no Pa, Pennsylvania
     mentions = [m for m in mentions if not _INITIALISM.fullmatch(m.text) or gaz.dotted(m.text)]
@@ -480,6 +481,18 @@ def _disease(text: str, m: Mention) -> bool:
     if nxt is None or nxt.group(1).lower() not in words.get("disease", frozenset()):
         return False
     return (nxt.group(2) or "").lower() not in words.get("disease count", frozenset())
+
+
+_PREV_KIN = re.compile(r"\b([a-z]{2,15}),?[ \t]{1,2}$")
+
+
+def _kin(text: str, m: Mention) -> bool:
+    """Whether a one-word name follows a family word ("son Bryan", "his wife Nancy"): a person,
+    not a town (a country's name stays a place)."""
+    if " " in m.text or m.demonym or any(c.feature == "country" for c in m.candidates[:3]):
+        return False
+    prev = _PREV_KIN.search(text, max(0, m.start - 18), m.start)
+    return prev is not None and prev.group(1) in _context_words().get("kin", frozenset())
 
 
 def _institution(text: str, s: int, key: str) -> bool:
