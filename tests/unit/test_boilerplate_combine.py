@@ -198,8 +198,9 @@ def test_the_parse_gives_lxml_html_element_classes() -> None:
 
 
 def test_trafilatura_spending_the_tree_gives_the_same_text() -> None:
-    """With ``spend``, trafilatura works on the caller's tree instead of a copy of it: the
-    same text, and the caller's tree is what trafilatura changed."""
+    """With ``spend``, trafilatura works on the caller's tree instead of copies of it (the
+    one it loads, the one it cleans): the same text, and the caller's tree is what
+    trafilatura changed."""
     from streams.nlp.boilerplate import extractors, visible
 
     copied, spent = visible.load(page_html()), visible.load(page_html())
@@ -212,6 +213,7 @@ def test_trafilatura_spending_the_tree_gives_the_same_text() -> None:
     assert extractors.extract_trafilatura(spent.tree, None, article, spend=True) == own
     assert visible.render(copied.root) == visible_text(page_html())  # left as it was
     assert COMMENT not in visible.render(spent.root)  # trafilatura pruned the comments
+    assert spent.root.find(".//nav") is None  # and cleaned the page itself, not a copy
 
 
 def test_context_is_the_mean_of_the_neighbours() -> None:

@@ -24,6 +24,8 @@ def word_grams(tokens: Sequence[str]) -> list[tuple[str, ...]]:
     """Word 4-grams of a token list (one shorter gram for a text of 1-3 words)."""
     if len(tokens) < N:
         return [tuple(tokens)] if tokens else []
+    if N == 4:  # spelled out: the generic zip costs as much again on short token lists
+        return list(zip(tokens, tokens[1:], tokens[2:], tokens[3:], strict=False))
     return list(zip(*(tokens[i:] for i in range(N)), strict=False))
 
 

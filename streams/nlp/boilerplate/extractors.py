@@ -70,11 +70,27 @@ HOOKED_TRAFILATURA = "2.3.1"
 @functools.cache
 def _install_readability_hook() -> None:
     """Wrap trafilatura's extract-and-compare step: when a readability article is given
-    (:data:`_GIVEN`, per thread, used once), compare with it instead of running the fork."""
+    (:data:`_GIVEN`, per thread, used once), compare with it instead of running the fork.
+    Also its loader (a :class:`_Spent` tree is used as it is) and its tree preparation."""
     import trafilatura.core as core
     from trafilatura import external
 
     original = core._extract_and_compare
+    prepare = core._prepare_tree
+
+    def prepare_tree(tree: HtmlElement, options: Any, url: str | None) -> tuple[Any, Any]:
+        # trafilatura cleans a copy of the page because its later stages read the page
+        # again: the readability fork (here given instead), the baseline and the recall
+        # retry (not in precision mode) and the comment capture (off). With a readability
+        # article given, in precision mode without comments, none does: the page itself is
+        # cleaned (core._prepare_tree without its first copy).
+        given = getattr(_GIVEN, "body", None)
+        if given is None or options.fast or options.comments or options.focus != "precision":
+            return prepare(tree, options, url)
+        cleaned = core.tree_cleaning(tree, options)
+        backup = copy.copy(cleaned)
+        return core.convert_tags(cleaned, options, url), backup
+
     load_html = core.load_html
 
     def load_spent(htmlobject: Any, max_size: int | None = None) -> HtmlElement | None:
@@ -93,6 +109,7 @@ def _install_readability_hook() -> None:
         return _compare(external, cleaned_tree_backup, body, text, given, options)
 
     core._extract_and_compare = extract_and_compare
+    core._prepare_tree = prepare_tree
     core.load_html = load_spent
 
 
