@@ -1432,3 +1432,10 @@ def test_a_name_after_a_family_word_is_a_person() -> None:
     places, _ = geotag(text, [ent(f"e{i}", n, "GPE", text) for i, n in enumerate(names)])
     got = {m["text"] for p in places for m in p["mentions"]}
     assert got == {"Tulsa", "Canada"}
+
+
+def test_the_place_inside_a_flu_strains_name_is_no_place() -> None:
+    text = "The vaccine covers an A/Ohio/12/2019-like virus; cases rose in Ohio in March."
+    places, _ = geotag(text, [ent("e1", "Ohio", "GPE", text)])
+    ohio = by_text(places, "Ohio")
+    assert [m["start"] for m in ohio["mentions"]] == [text.rindex("Ohio")]

@@ -419,6 +419,7 @@ def recognise(text: str, entities: list[dict], gaz: Gazetteer) -> list[Mention]:
     mentions = [m for m in mentions if not (m.demonym and _language(text, m))]
     mentions = [m for m in mentions if not _disease(text, m)]
     mentions = [m for m in mentions if not _kin(text, m)]
+    mentions = [m for m in mentions if not _strain(text, m)]
     # a dotted initialism is a place only as an alias written so ("U.S.", "N.J."): a firm's
     # "P.A." or "P.C." is no Pa, Pennsylvania
     mentions = [m for m in mentions if not _INITIALISM.fullmatch(m.text) or gaz.dotted(m.text)]
@@ -481,6 +482,20 @@ def _disease(text: str, m: Mention) -> bool:
     if nxt is None or nxt.group(1).lower() not in words.get("disease", frozenset()):
         return False
     return (nxt.group(2) or "").lower() not in words.get("disease count", frozenset())
+
+
+# an influenza strain's name: type, place of isolation, number, year ("A/California/7/2009")
+_STRAIN_BEFORE = re.compile(r"\b[A-D]/$")
+_STRAIN_AFTER = re.compile(r"/\d")
+
+
+def _strain(text: str, m: Mention) -> bool:
+    """Whether a name is the place of isolation inside a virus strain's name: no place of the
+    story ("a B/Massachusetts/2/2012-like virus")."""
+    return bool(
+        _STRAIN_BEFORE.search(text, max(0, m.start - 3), m.start)
+        and _STRAIN_AFTER.match(text, m.end)
+    )
 
 
 _PREV_KIN = re.compile(r"\b([a-z]{2,15}),?[ \t]{1,2}$")
