@@ -857,3 +857,13 @@ def test_a_complement_across_a_paragraph_break_is_not_the_content() -> None:
     said = [c for c in _speech(extract_claims(doc, [])) if c["cue"] == "said"]
     assert [c["text"] for c in said] == ["Trees soak up carbon"]
     assert said[0]["speaker_mention"]["text"] == "Jane Roe"
+
+
+def test_a_title_case_headline_with_a_cue_verb_is_an_attribution() -> None:
+    text = "Governor Jane Roe Slams State Budget Cuts\n\nThe governor spoke in the capital."
+    speech = _speech(_run(text)[0])
+    assert [(c["cue"], c["text"], c["speaker_mention"]["text"]) for c in speech] == [
+        ("Slams", "State Budget Cuts", "Jane Roe")
+    ]
+    # a headline without a cue verb is nothing
+    assert _speech(_run("Markets Rise As Oil Prices Fall Again\n\nStocks rose.")[0]) == []

@@ -421,6 +421,51 @@ def _generic(tok: Token) -> Attribution | None:
     return _attribution(tok, toks, _cue_text(tok), src, "generic")
 
 
+def _headline_cue(word: str) -> str | None:
+    """The cue lemma a capitalised headline verb stands for ('Tells' -> tell, 'Denies' ->
+    deny), read off the word since the parser tags Title Case lines poorly."""
+    low = word.lower()
+    forms = (
+        low,
+        low[:-1] if low.endswith("s") else "",
+        low[:-3] + "y" if low.endswith("ies") else "",
+    )
+    for lemma in forms:
+        if lemma and cue_classes().get(lemma) in ("speech", "belief", "stance", "evidence"):
+            return lemma
+    return None
+
+
+def _headlines(doc: Doc, found: list[Attribution]) -> list[Attribution]:
+    """Headline lines in Title Case, 'Senator Tells Voters The Plan Is Dead': the name, a cue
+    verb in the present tense, what was said (the parser reads such lines poorly)."""
+    text = text_of(doc)
+    cued = {a.cue.i for a in found if a.cue is not None}
+    out = []
+    pos = 0
+    for line in text.split("\n"):
+        start, pos = pos, pos + len(line) + 1
+        words = [w for w in line.split() if w[:1].isalpha()]
+        if len(words) < 4 or sum(w[:1].isupper() for w in words) < 0.8 * len(words):
+            continue
+        span = doc.char_span(start, start + len(line.rstrip()), alignment_mode="contract")
+        if span is None or any(t.i in cued for t in span):
+            continue
+        for k, tok in enumerate(span):
+            if k == 0 or not tok.text[:1].isupper() or not tok.text.endswith("s"):
+                continue
+            if _headline_cue(tok.text) is None:
+                continue
+            src = span[k - 1]
+            if not (src.pos_ == "PROPN" or src.ent_type_ in ("PERSON", "ORG", "NORP", "GPE")):
+                break
+            content = _span_of(list(span[k + 1 :]))
+            if content and len(span) - k - 1 >= 2:
+                out.append(Attribution(content[0], content[1], tok, tok.text, src, "speech"))
+            break
+    return out
+
+
 def _colon_lines(doc: Doc) -> list[Attribution]:
     """Headline and transcript lines "Speaker: what they said" (a name, a colon, content)."""
     text = text_of(doc)
@@ -618,6 +663,7 @@ def find_attributions(doc: Doc) -> list[Attribution]:
         out.append(Attribution(span[0], span[1], tok, _cue_text(tok), src, cls))
     out += _according(doc)
     out += _colon_lines(doc)
+    out += _headlines(doc, out)
     return _outside_markup(text_of(doc), out)
 
 
