@@ -251,3 +251,32 @@ def test_page_load_matches_trafilaturas_loader() -> None:
             assert etree.tostring(ours.getroottree()) == etree.tostring(theirs.getroottree())
     assert visible._has_xml_invalid("a\x1fb") and visible._has_xml_invalid("a\uffffb")
     assert not visible._has_xml_invalid("tab\tnew line\ncarriage\r é ü 中")
+
+
+def test_fast_clean_is_readabilitys_clean() -> None:
+    """extractors._fast_clean gives the string readability-lxml's regex ``clean`` gives."""
+    import random
+    import re
+
+    from streams.nlp.boilerplate import extractors
+
+    def clean(text: str) -> str:  # readability-lxml 0.9's clean
+        text = re.sub(r"\s{255,}", " " * 255, text)
+        text = re.sub(r"\s*\n\s*", "\n", text)
+        text = re.sub(r"\t|[ \t]{2,}", " ", text)
+        return text.strip()
+
+    texts = [
+        "",
+        " Board  approves\tplan \n\n  for the\r\n pumps ",
+        "\t  \tcost\u00a0\u2003\n\x0b14 million\n",
+        "a" + " \n" * 200 + "\t" * 80 + "b",
+        "Home" + " " * 300 + "News\n",
+        "\n",
+    ]
+    rng = random.Random(7)
+    chars = [" ", "\t", "\n", "\r", "\u00a0", "\u2003", "\x0b", "\x85", "w", "é"]
+    texts += ["".join(rng.choice(chars) for _ in range(rng.randint(0, 30))) for _ in range(3000)]
+    texts += [" " * rng.randint(240, 270) + "\n\t" * rng.randint(0, 5) + "x" for _ in range(50)]
+    for text in texts:
+        assert extractors._fast_clean(text) == clean(text), repr(text)

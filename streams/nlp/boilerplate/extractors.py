@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import copy
 import functools
+import re
 import threading
 from typing import Any
 
@@ -171,6 +172,52 @@ def extract_readability(markup: str | HtmlElement) -> str:
         return ""
 
 
+# The readability-lxml release whose module-level ``clean`` _fast_clean replaces.
+PATCHED_READABILITY = "0.9"
+_SPACE_RUN = re.compile(r"\s{255,}")
+_NEWLINE_RUN = re.compile(r"\s*\n\s*")
+_TAB_OR_SPACES = re.compile(r"\t|[ \t]{2,}")
+
+
+def _fast_clean(text: str) -> str:
+    r"""readability-lxml's ``clean`` (whitespace runs of 255 or more cut to 255 spaces, a run
+    holding a newline made one newline, a tab or a run of spaces and tabs made one space,
+    then stripped), the same string, with each regex pass run only when it can match.
+
+    readability calls it on the text of every candidate element (for its length, its link
+    density), through ``re.sub`` with pattern strings: three whole-text regex scans each.
+    ``\s`` is ``str.isspace``, as ``split`` and ``strip`` use it: a run of 255 needs as many
+    whitespace characters; the newline pass rewrites the whitespace around each newline,
+    which stripping the pieces between the newlines does as well."""
+    if len(text) >= 255 and len(text) - len("".join(text.split())) >= 255:
+        text = _SPACE_RUN.sub(" " * 255, text)
+    if "\n" in text:
+        text = _join_lines(text)
+    if "\t" in text or "  " in text:
+        text = _TAB_OR_SPACES.sub(" ", text)
+    return text.strip()
+
+
+def _join_lines(text: str) -> str:
+    r"""``re.sub(r"\s*\n\s*", "\n", text)``: every whitespace run holding a newline becomes
+    one newline (the pieces between newlines stripped, the blank ones dropped)."""
+    pieces = text.split("\n")
+    first, last = pieces[0].rstrip(), pieces[-1].lstrip()
+    inner = [piece for piece in (p.strip() for p in pieces[1:-1]) if piece]
+    return "\n".join([first, *inner, last])
+
+
+@functools.cache
+def _install_fast_clean() -> None:
+    """Give readability-lxml :func:`_fast_clean` for its ``clean`` (on the release it was
+    checked against; another keeps its own)."""
+    import readability
+    from readability import readability as module
+
+    if getattr(readability, "__version__", None) == PATCHED_READABILITY:
+        module.clean = _fast_clean
+
+
 @functools.cache
 def _tree_document() -> Any:
     """readability-lxml's Document over an already parsed tree, with a lighter clean-up.
@@ -184,6 +231,7 @@ def _tree_document() -> Any:
     import readability
     from readability import Document
 
+    _install_fast_clean()
     regexes = readability.readability.REGEXES
     display_none = regexes["displayNoneRe"]
     unlikely, maybe = regexes["unlikelyCandidatesRe"], regexes["okMaybeItsACandidateRe"]
