@@ -17,6 +17,7 @@ import functools
 
 import spacy
 from spacy.language import Language
+from spacy.tokens import Doc
 from thinc.api import NumpyOps
 
 from streams.nlp.rule_components import use_faster_rules
@@ -40,10 +41,27 @@ def available() -> frozenset[str]:
 def load_nlp(language: str = "en") -> Language:
     """Return the process-wide spaCy pipeline for ``language`` (English by default)."""
     if language != "en":
-        return multiply_with_numpy(spacy.load(MODELS[language]))
-    nlp = spacy.load(MODEL, disable=list(DISABLED))
-    use_faster_rules(nlp)
+        nlp = spacy.load(MODELS[language])
+    else:
+        nlp = spacy.load(MODEL, disable=list(DISABLED))
+        use_faster_rules(nlp)
+    if "parser" in nlp.pipe_names:
+        nlp.add_pipe("paragraph_starts", before="parser")
     return multiply_with_numpy(nlp)
+
+
+@Language.component("paragraph_starts")
+def paragraph_starts(doc: Doc) -> Doc:
+    """Start a sentence after every blank line, which the parser then keeps.
+
+    The parser splits at a paragraph break after a full stop, but a line without one (the
+    headline at the top of scraped text, a subhead) ran into the next paragraph's first
+    sentence, and that sentence then carried the headline into claims and quotes."""
+    for token in doc[1:]:
+        previous = doc[token.i - 1]
+        if previous.is_space and previous.text.count("\n") >= 2:
+            token.is_sent_start = True
+    return doc
 
 
 def multiply_with_numpy(nlp: Language) -> Language:

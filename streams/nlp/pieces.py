@@ -5,8 +5,8 @@ second (0.84 s for 3,680 words) while another sits idle. Cut at paragraph breaks
 of one article can be parsed by different processes (the extract stage spreads them) or in
 one ``nlp.pipe`` (evals, ``newsstream process``): both join the same pieces into the same
 ``Doc``, so what the sink holds does not depend on where the pieces ran. The model reads a
-few tokens either side of each word and the parser starts a sentence after a paragraph break
-anyway, so a cut there changes little.
+few tokens either side of each word and every paragraph break starts a sentence
+(:func:`streams.nlp.model.paragraph_starts`), so a cut there changes little.
 """
 
 from __future__ import annotations

@@ -134,6 +134,24 @@ def test_two_numbers_two_sources_officials_and_volunteers() -> None:
     assert num[9000]["cue"] == "put"
 
 
+def test_a_headline_line_is_its_own_sentence() -> None:
+    """A line without a full stop before a blank line (a scraped page's headline) ends there:
+    the lede's claims do not carry it."""
+    text = (
+        "Harbour towns brace for a record tide\n\nOfficials said about 300 boats were moved "
+        "inland on Monday.\n\nNew sea wall\n\nThe council said the wall would cost $2 million."
+    )
+    doc = load_nlp()(text)
+    assert [s.text.strip() for s in doc.sents][:2] == [
+        "Harbour towns brace for a record tide",
+        "Officials said about 300 boats were moved inland on Monday.",
+    ]
+    claims, _ = _run(text)
+    assert claims
+    for claim in claims:
+        assert "Harbour" not in claim["text"] and "sea wall" not in claim["text"]
+
+
 def test_role_speakers_never_fall_back_to_an_unrelated_entity() -> None:
     text = (
         "Senator Marcus Bell opened the hearing in Dayton. Police said 14 people were arrested, "
