@@ -175,7 +175,6 @@ def extract_readability(markup: str | HtmlElement) -> str:
 # The readability-lxml release whose module-level ``clean`` _fast_clean replaces.
 PATCHED_READABILITY = "0.9"
 _SPACE_RUN = re.compile(r"\s{255,}")
-_NEWLINE_RUN = re.compile(r"\s*\n\s*")
 _TAB_OR_SPACES = re.compile(r"\t|[ \t]{2,}")
 
 
