@@ -419,6 +419,7 @@ def test_50mb_document_is_rejected_by_size() -> None:
 PATTERN_MODULES = [
     "streams.nlp.source_memory",
     "streams.nlp.boilerplate.visible",
+    "streams.nlp.boilerplate.extractors",
     "streams.nlp.boilerplate.guards",
     "streams.nlp.boilerplate.spans",
     "streams.nlp.boilerplate.language",

@@ -229,30 +229,6 @@ def test_context_is_the_mean_of_the_neighbours() -> None:
     assert two[5] == (0.25 + 1 / 3) / 2
 
 
-def test_page_load_matches_trafilaturas_loader() -> None:
-    """visible._load_html mirrors trafilatura's load_html (which runs a regex over the whole
-    page for XML-invalid characters): the same tree with and without such characters."""
-    from lxml import etree
-    from trafilatura.utils import load_html
-
-    from streams.nlp.boilerplate import visible
-
-    pages = [
-        page_html(),
-        page_html().replace("Thursday", "Thurs\x0bday\ufffe"),
-        '<!DOCTYPE html PUBLIC "-//W3C//DTD XHTML 1.0//EN" "x.dtd"/>\n' + page_html(),
-        "<html/>\n<body><p>One line of text</p></body>",
-        "<p>only a fragment</p>",
-    ]
-    for markup in pages:
-        ours, theirs = visible._load_html(markup), load_html(markup)
-        assert (ours is None) == (theirs is None)
-        if ours is not None and theirs is not None:
-            assert etree.tostring(ours.getroottree()) == etree.tostring(theirs.getroottree())
-    assert visible._has_xml_invalid("a\x1fb") and visible._has_xml_invalid("a\uffffb")
-    assert not visible._has_xml_invalid("tab\tnew line\ncarriage\r é ü 中")
-
-
 def test_fast_clean_is_readabilitys_clean() -> None:
     """extractors._fast_clean gives the string readability-lxml's regex ``clean`` gives."""
     import random

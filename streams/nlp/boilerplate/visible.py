@@ -11,7 +11,6 @@ import functools
 import re
 from dataclasses import dataclass
 
-import trafilatura
 from lxml import etree, html
 from trafilatura import utils as trafilatura_utils
 from trafilatura.utils import load_html
@@ -51,7 +50,7 @@ def load(markup: str) -> Parsed:
     guards.check_text(markup, kind="html", max_chars=guards.MAX_HTML_CHARS)
     _install_class_lookup()
     try:
-        tree = _load_html(markup)
+        tree = load_html(markup)
     except (etree.ParserError, ValueError, TypeError):
         tree = None
     if tree is not None:
@@ -61,64 +60,6 @@ def load(markup: str) -> Parsed:
     except (etree.ParserError, ValueError) as exc:
         raise InputError(f"unparseable html: {exc}") from exc
     return Parsed(root, None)
-
-
-# The trafilatura release whose ``utils.load_html`` (for a str) _load_html mirrors.
-MIRRORED_TRAFILATURA = "2.3.1"
-# What trafilatura's INVALID_XML_CHARS deletes: C0 controls other than \t \n \r (as UTF-8
-# bytes, one byte each there) and the two non-characters U+FFFE, U+FFFF.
-_XML_INVALID_BYTES = bytes(c for c in range(0x20) if chr(c) not in "\t\n\r")
-
-
-def _load_html(markup: str) -> html.HtmlElement | None:
-    """trafilatura's ``load_html`` on a string, the same steps, except that its regex pass
-    deleting the characters XML forbids runs only when there are some: the regex scans
-    the whole page (about 1 ms a page), the byte count below several times faster."""
-    if trafilatura.__version__ != MIRRORED_TRAFILATURA:
-        return load_html(markup)
-    utils = trafilatura_utils
-    beginning = markup[:50].lower()
-    check_flag = utils.is_dubious_html(beginning)
-    if _has_xml_invalid(markup):
-        markup = utils.repair_faulty_html(markup, beginning)
-    else:
-        markup = _repair(markup, beginning)
-    fallback_parse = False
-    tree = None
-    try:
-        tree = html.fromstring(markup, parser=utils.HTML_PARSER)
-    except ValueError:
-        tree = utils.fromstring_bytes(markup)
-        fallback_parse = True
-    except Exception as err:  # noqa: BLE001 - as trafilatura: logged, then the bytes pass
-        utils.LOGGER.error("lxml parsing failed: %s", err)
-    if (tree is None or len(tree) < 1) and not fallback_parse:
-        tree = utils.fromstring_bytes(markup)
-    if tree is not None and check_flag is True and len(tree) < 2:
-        utils.LOGGER.error("parsed tree length: %s, wrong data type or not valid HTML", len(tree))
-        tree = None
-    return tree
-
-
-def _has_xml_invalid(markup: str) -> bool:
-    """True if ``markup`` holds a character trafilatura's INVALID_XML_CHARS matches."""
-    if "\ufffe" in markup or "\uffff" in markup:
-        return True
-    data = markup.encode("utf-8", "surrogatepass")
-    return len(data.translate(None, _XML_INVALID_BYTES)) != len(data)
-
-
-def _repair(markup: str, beginning: str) -> str:
-    """trafilatura's ``repair_faulty_html`` for a page without XML-invalid characters."""
-    utils = trafilatura_utils
-    if "doctype" in beginning:
-        firstline, _, rest = markup.partition("\n")
-        markup = utils.DOCTYPE_TAG.sub("", firstline, count=1) + "\n" + rest
-    for line in markup[:4096].splitlines()[:4]:
-        if "<html" in line and line.endswith("/>"):
-            markup = utils.FAULTY_HTML.sub(r"\1>", markup, count=1)
-            break
-    return markup
 
 
 XHTML = "http://www.w3.org/1999/xhtml"
