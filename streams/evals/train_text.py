@@ -15,7 +15,6 @@ when that keeps nothing. The printed figures are the held-out pages' sh4 F1 per 
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 from typing import Any
 
@@ -23,16 +22,7 @@ import numpy as np
 
 from streams.evals import read_records
 from streams.evals.boilerplate import set_name
-from streams.evals.train_boilerplate import (
-    FOLDS,
-    Page,
-    fit,
-    fold_of,
-    label_paragraphs,
-    score,
-    site,
-    stack,
-)
+from streams.evals.train_boilerplate import Page, fit_and_report, label_paragraphs, site
 from streams.nlp.boilerplate import text
 from streams.nlp.boilerplate.spans import Removed, build_cleaned
 
@@ -67,50 +57,6 @@ def predict(page: Page, beta: np.ndarray, threshold: float) -> str:
     return "\n\n".join(t for t, k in zip(page.texts, kept, strict=True) if k and t)
 
 
-def cross_validate(pages: list[Page], threshold: float) -> dict[str, dict[str, float]]:
-    """sh4 per set of each page predicted by a model fitted without its site's pages."""
-    outputs = [""] * len(pages)
-    for fold in range(FOLDS):
-        beta = fit(*stack([p for p in pages if fold_of(p.group) != fold]))
-        for i, p in enumerate(pages):
-            if fold_of(p.group) == fold:
-                outputs[i] = predict(p, beta, threshold)
-    return score(pages, outputs)
-
-
-def report(pages: list[Page], threshold: float, *, write: bool) -> None:
-    """Print the cross-validated (by site) and in-sample sh4 figures per set and the weights
-    fitted on all pages; with ``write``, save those weights as the text model."""
-    groups = {p.group for p in pages}
-    print(f"pages {len(pages)}, sites {len(groups)}, paragraphs {sum(len(p.rows) for p in pages)}")
-    cv = cross_validate(pages, threshold)
-    beta = fit(*stack(pages))
-    insample = score(pages, [predict(p, beta, threshold) for p in pages])
-    for name in cv:
-        c, s = cv[name], insample[name]
-        print(
-            f"{name:<14} cross-validated sh4 P {c['precision']:.3f} R {c['recall']:.3f} "
-            f"F1 {c['f1']:.4f}   (in-sample F1 {s['f1']:.4f})"
-        )
-    for f, b in zip(text.TEXT_FEATURES, beta, strict=True):
-        print(f"  {f:<22}{b:8.3f}")
-    if not write:
-        return
-    model = {
-        "_doc": "Paragraph model for clean_text; retrain: "
-        "python -m streams.evals.train_text --data <sets> --write",
-        "features": list(text.TEXT_FEATURES),
-        "weights": [round(float(b), 5) for b in beta],
-        "threshold": threshold,
-        "trained_on": sorted(cv),
-        "cross_validated_sh4_f1": {k: round(v["f1"], 4) for k, v in cv.items()},
-        "folds": FOLDS,
-        "grouped_by": "site (URL domain)",
-    }
-    text.TEXT_MODEL_FILE.write_text(json.dumps(model, indent=2) + "\n", encoding="utf-8")
-    print(f"wrote {text.TEXT_MODEL_FILE}")
-
-
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--data", nargs="+", required=True)
@@ -123,7 +69,16 @@ def main(argv: list[str] | None = None) -> int:
         for rec in read_records(path)
         if (page := page_of(rec, set_name(path))) is not None
     ]
-    report(pages, args.threshold, write=args.write)
+    fit_and_report(
+        pages,
+        args.threshold,
+        text.TEXT_FEATURES,
+        text.TEXT_MODEL_FILE,
+        "Paragraph model for clean_text; retrain: "
+        "python -m streams.evals.train_text --data <sets> --write",
+        write=args.write,
+        predict=predict,
+    )
     return 0
 
 
