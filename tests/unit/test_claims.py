@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from spacy.tokens import Doc
 
 from streams.evals.quotes import match_doc, names_match, score
 from streams.nlp.claims import extract_claims
@@ -41,6 +42,30 @@ def _run(text: str) -> tuple[list[dict], list[dict]]:
 
 def _entity_named(ents: list[dict], word: str) -> dict:
     return next(e for e in ents if word in e["name"])
+
+
+def _parsed(
+    words: list[str],
+    spaces: list[bool],
+    heads: list[int],
+    deps: list[str],
+    pos: list[str],
+    tags: list[str],
+    lemmas: list[str],
+    ents: list[str],
+) -> Doc:
+    """A hand-built parse: the parser's mistake a test reproduces, whatever the model does."""
+    return Doc(
+        load_nlp().vocab,
+        words=words,
+        spaces=spaces,
+        heads=heads,
+        deps=deps,
+        pos=pos,
+        tags=tags,
+        lemmas=lemmas,
+        ents=ents,
+    )
 
 
 def _speech(claims: list[dict]) -> list[dict]:
@@ -792,8 +817,6 @@ def test_a_participle_on_a_noun_that_cannot_speak_goes_with_the_clause_subject()
 
 
 def test_a_speech_verb_the_parser_hangs_on_the_quote_takes_the_name_before_it() -> None:
-    from spacy.tokens import Doc
-
     # '“We will win,” Chief Jane Roe said. “Nobody can stop us.”' parsed as the model
     # sometimes does: "said" a conjunct of the quote's "win", so its subject is the quote's
     # "We"; the speaker is the name right before the verb, and the quotes are one claim
@@ -808,17 +831,7 @@ def test_a_speech_verb_the_parser_hangs_on_the_quote_takes_the_name_before_it() 
     tags = "`` PRP MD VB , '' NNP NNP NNP VBD .".split() + "`` NN MD VB PRP . ''".split()
     lemmas = "“ we will win , ” Chief Jane Roe say .".split() + "“ nobody can stop we . ”".split()
     ents = ["O"] * 7 + ["B-PERSON", "I-PERSON"] + ["O"] * 9
-    doc = Doc(
-        load_nlp().vocab,
-        words=words,
-        spaces=spaces,
-        heads=heads,
-        deps=deps,
-        pos=pos,
-        tags=tags,
-        lemmas=lemmas,
-        ents=ents,
-    )
+    doc = _parsed(words, spaces, heads, deps, pos, tags, lemmas, ents)
     ent = doc.ents[0]
     mention = {"start": ent.start_char, "end": ent.end_char, "text": ent.text}
     entities = [
@@ -844,8 +857,6 @@ def test_verbs_of_exclaiming_and_pleading_report_quotes() -> None:
 
 
 def test_a_complement_across_a_paragraph_break_is_not_the_content() -> None:
-    from spacy.tokens import Doc
-
     # 'Trees soak up carbon, Jane Roe said.\n\nThe firm plans to plant more.' with the next
     # paragraph's clause hung on "said" as a second complement, nearer than the first
     words = "Trees soak up carbon , Jane Roe said .".split() + ["\n\n"]
@@ -861,17 +872,7 @@ def test_a_complement_across_a_paragraph_break_is_not_the_content() -> None:
     lemmas = "tree soak up carbon , Jane Roe say . \n\n the firm plan to plant more .".split(" ")
     lemmas[9] = "\n\n"
     ents = ["O"] * 5 + ["B-PERSON", "I-PERSON"] + ["O"] * 10
-    doc = Doc(
-        load_nlp().vocab,
-        words=words,
-        spaces=spaces,
-        heads=heads,
-        deps=deps,
-        pos=pos,
-        tags=tags,
-        lemmas=lemmas,
-        ents=ents,
-    )
+    doc = _parsed(words, spaces, heads, deps, pos, tags, lemmas, ents)
     said = [c for c in _speech(extract_claims(doc, [])) if c["cue"] == "said"]
     assert [c["text"] for c in said] == ["Trees soak up carbon"]
     assert said[0]["speaker_mention"]["text"] == "Jane Roe"
