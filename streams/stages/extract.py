@@ -24,7 +24,7 @@ from streams.nlp.errors import InputError
 from streams.nlp.language import pipeline_language
 from streams.nlp.limits import Cut, analysis_cut, entity_cut
 from streams.nlp.model import MODELS, available, load_nlp
-from streams.nlp.pieces import PIECE_WORDS, parse, pieces, to_bytes
+from streams.nlp.pieces import PIECE_WORDS, assign, parse, pieces, to_bytes
 from streams.settings import Settings
 from streams.stages.base import Record, carry
 
@@ -91,7 +91,7 @@ def spread(payload: bytes) -> bool:
 
 
 def parse_share(payload: bytes, share: int, shares: int, settings: Settings) -> dict[int, bytes]:
-    """Parse every ``shares``-th piece of a clean record's text, from piece ``share`` on: the
+    """Parse share ``share`` of ``shares`` of a clean record's pieces (:func:`assign`): the
     agent runs the shares of one long article in different NLP processes at once and hands
     them to :func:`enrich`. Anything wrong with the record is left for ``enrich`` to report."""
     try:
@@ -105,7 +105,7 @@ def parse_share(payload: bytes, share: int, shares: int, settings: Settings) -> 
     except Exception:  # noqa: BLE001 - enrich, after validation, says what is wrong
         return {}
     plan = pieces(text)
-    mine = range(share, len(plan), shares)
+    mine = assign(plan, shares)[share]
     docs = load_nlp(language).pipe((plan[k] for k in mine), batch_size=PIPE_BATCH)
     return {k: to_bytes(doc) for k, doc in zip(mine, docs, strict=True)}
 

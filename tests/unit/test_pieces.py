@@ -14,7 +14,7 @@ from streams.kafka.agent import StageAgent
 from streams.messages.codec import encode
 from streams.messages.inputs import raw_from_item
 from streams.nlp.model import load_nlp
-from streams.nlp.pieces import PIECE_WORDS, parse, pieces, to_bytes
+from streams.nlp.pieces import PIECE_WORDS, assign, parse, pieces, to_bytes
 from streams.stages.base import Result, execute
 from streams.stages.extract import parse_share, spread
 from tests.stagehelp import article, env_settings, run
@@ -41,6 +41,15 @@ def test_a_long_text_is_cut_after_paragraph_breaks_into_pieces_that_make_the_tex
 def test_a_long_text_without_blank_lines_is_one_piece() -> None:
     text = article(30, breaks=(" ",))
     assert pieces(text) == [text]
+
+
+def test_shares_take_every_piece_once_and_balance_the_words() -> None:
+    plan = ["word " * n for n in (420, 410, 430, 400, 800)]
+    found = assign(plan, 2)
+    assert sorted(k for share in found for k in share) == list(range(5))
+    loads = [sum(len(plan[k].split()) for k in share) for share in found]
+    assert max(loads) == 1250  # not the 1,650 of every second piece (0, 2, 4)
+    assert assign(plan, 1) == [[0, 1, 2, 3, 4]]
 
 
 def _analysis(doc: Doc) -> list[tuple[Any, ...]]:
