@@ -19,6 +19,7 @@ from streams.nlp.entities.propagate import propagate
 from streams.nlp.entities.publisher import drop_publisher_credits
 from streams.nlp.entities.resources import (
     aliases,
+    census_given_names,
     market_terms,
     nation_keys,
     nationality_words,
@@ -272,6 +273,72 @@ def _competitions(
     return sorted([*mentions, *added], key=lambda m: m.start)
 
 
+# Longest country name looked up when the model missed it ("Bosnia and Herzegovina").
+MAX_NATION_WORDS = 4
+
+
+def _is_country(text: str) -> bool:
+    """A country or sporting nation by name, not a given name ("Jordan", "Chad")."""
+    key = norm_key(text)
+    alias = aliases().get(key)
+    known = key in nation_keys() or (alias or ("", ""))[1] == "GPE"
+    return known and key not in census_given_names()
+
+
+def _free_name(tt: TokenTable, used: list[bool], a: int, b: int) -> bool:
+    """True when tokens a..b-1 are capitalised, untagged, on one line, and no untagged
+    capitalised word joins them on either side (so they are a name of their own, not a
+    piece of "Italy Street"). A capitalised word that opens a sentence is no neighbour."""
+    n = len(tt.text)
+    if any(used[a:b]) or any("\n" in tt.ws[k] for k in range(a, b - 1)):
+        return False
+    if not all(tt.text[k][:1].isupper() or not tt.is_alpha[k] for k in range(a, b)):
+        return False
+
+    def joins(k: int) -> bool:
+        return 0 <= k < n and not used[k] and tt.is_alpha[k] and tt.text[k][:1].isupper()
+
+    before = a > 0 and "\n" not in tt.ws[a - 1] and joins(a - 1) and not tt.sent_start[a - 1]
+    after = "\n" not in tt.ws[b - 1] and joins(b)
+    return not before and not after
+
+
+def _untagged_countries(
+    doc: Doc, tt: TokenTable, mentions: list[Mention], regions: Regions
+) -> list[Mention]:
+    """A country's name the model left untagged in body text is the place (GPE): "talks
+    with Paolo Fulci of Italy", "Wales grappled with". News almost never writes a country's
+    capitalised name as anything else; all-capitals lines are left to propagation."""
+    n = len(tt.text)
+    used = [False] * n
+    for m in mentions:
+        used[m.start : m.end] = [True] * (m.end - m.start)
+    added: list[Mention] = []
+    k = 0
+    while k < n:
+        if used[k] or regions.headline[k] or not tt.text[k][:1].isupper() or not tt.is_alpha[k]:
+            k += 1
+            continue
+        size = next(
+            (
+                s
+                for s in range(MAX_NATION_WORDS, 0, -1)
+                if k + s <= n
+                and _free_name(tt, used, k, k + s)
+                and _is_country(tt.span_text(k, k + s))
+            ),
+            0,
+        )
+        if size:
+            added.append(annotate(Mention(k, k + size, "GPE", source="layout"), regions, doc))
+            k += size
+        else:
+            k += 1
+    if not added:
+        return mentions
+    return sorted([*mentions, *added], key=lambda m: m.start)
+
+
 def _body_positions(tt: TokenTable, regions: Regions) -> dict[str, list[int]]:
     """Positions of each token text in plain body text (no headline, no quoted phrase)."""
     out: dict[str, list[int]] = {}
@@ -366,6 +433,7 @@ def extract_entities(
     mentions = _affiliations(doc, tt, mentions, regions)
     mentions = _team_members(doc, tt, mentions, regions)
     mentions = _competitions(doc, tt, mentions, regions)
+    mentions = _untagged_countries(doc, tt, mentions, regions)
     mentions.extend(annotate(m, regions, doc) for m in defined_acronyms(doc, mentions))
     for m in mentions:
         m.key = norm_key(doc[m.start : m.end].text)

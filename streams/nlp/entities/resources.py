@@ -173,6 +173,12 @@ def common_words() -> frozenset[str]:
 
 
 @functools.cache
+def census_given_names() -> frozenset[str]:
+    """Every lower-case given name of ``given_names.txt``, places included ("jordan")."""
+    return frozenset(_lines("given_names.txt"))
+
+
+@functools.cache
 def given_names() -> frozenset[str]:
     """Lower-case given names (``given_names.txt``) that are neither an English adjective,
     verb or adverb ("young", "grant", "royal") nor a known place ("paris", "georgia")."""
