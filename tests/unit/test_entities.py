@@ -758,3 +758,15 @@ def test_an_untagged_country_name_is_a_place(nlp):
     doc = _forced(nlp, text, [])
     got = {m["text"] for e in extract_entities(doc) for m in e["mentions"]}
     assert "Kenya" not in got and "Jordan" not in got
+
+
+def test_an_untagged_nationality_word_is_a_norp(nlp):
+    text = "The visitors were led by Peruvian Tomas Ruiz. The Peruvian side lost."
+    doc = _forced(nlp, text, [("Tomas Ruiz", "PERSON")])
+    got = {(m["text"], e["label"]) for e in extract_entities(doc) for m in e["mentions"]}
+    assert ("Peruvian", "NORP") in got
+    # not when it opens a longer capitalised name the model missed
+    text = "Shares of Peruvian Mining Holdings rose on Monday."
+    doc = _forced(nlp, text, [])
+    got = {m["text"] for e in extract_entities(doc) for m in e["mentions"]}
+    assert "Peruvian" not in got

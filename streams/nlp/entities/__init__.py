@@ -303,12 +303,13 @@ def _free_name(tt: TokenTable, used: list[bool], a: int, b: int) -> bool:
     return not before and not after
 
 
-def _untagged_countries(
+def _untagged_nations(
     doc: Doc, tt: TokenTable, mentions: list[Mention], regions: Regions
 ) -> list[Mention]:
     """A country's name the model left untagged in body text is the place (GPE): "talks
-    with Paolo Fulci of Italy", "Wales grappled with". News almost never writes a country's
-    capitalised name as anything else; all-capitals lines are left to propagation."""
+    with Paolo Fulci of Italy", "Wales grappled with"; a nationality word so left is a NORP
+    ("led by Uruguayan Marcelo Otero"). News almost never writes these capitalised words as
+    anything else; all-capitals lines are left to propagation."""
     n = len(tt.text)
     used = [False] * n
     for m in mentions:
@@ -329,11 +330,11 @@ def _untagged_countries(
             ),
             0,
         )
+        if not size and tt.text[k] in nationality_words() and _free_name(tt, used, k, k + 1):
+            added.append(annotate(Mention(k, k + 1, "NORP", source="layout"), regions, doc))
         if size:
             added.append(annotate(Mention(k, k + size, "GPE", source="layout"), regions, doc))
-            k += size
-        else:
-            k += 1
+        k += max(size, 1)
     if not added:
         return mentions
     return sorted([*mentions, *added], key=lambda m: m.start)
@@ -433,7 +434,7 @@ def extract_entities(
     mentions = _affiliations(doc, tt, mentions, regions)
     mentions = _team_members(doc, tt, mentions, regions)
     mentions = _competitions(doc, tt, mentions, regions)
-    mentions = _untagged_countries(doc, tt, mentions, regions)
+    mentions = _untagged_nations(doc, tt, mentions, regions)
     mentions.extend(annotate(m, regions, doc) for m in defined_acronyms(doc, mentions))
     for m in mentions:
         m.key = norm_key(doc[m.start : m.end].text)
