@@ -266,11 +266,19 @@ def title_before(doc: Doc, start: int) -> bool:
 
 def place_cue(doc: Doc, start: int, end: int) -> bool:
     """True for a known place name (a GeoNames country, US state or city of 15,000+) right
-    after a place preposition ("in Sibiu", "near Oradea"), unless a possessive or a longer
-    name follows ("in Everton's win", "in Oradea Mare")."""
-    if start == 0 or doc[start - 1].lower_ not in place_cues().get("before", ()):
+    after a place preposition ("in Sibiu", "near Oradea") or a word for a kind of place
+    ("the second city Brno"), or any name after such a word and "of" ("the town of
+    Walikale"), unless a possessive or a longer name follows ("in Everton's win", "in
+    Oradea Mare"). Capitalised, the word is part of a name instead ("City of London")."""
+    if start == 0:
         return False
     if end < len(doc) and (doc[end].text in ("'s", "\u2019s") or doc[end].is_title):
+        return False
+    kinds = place_cues().get("settlement", ())
+    if start > 1 and doc[start - 1].text == "of" and doc[start - 2].text in kinds:
+        return True
+    before = doc[start - 1].text
+    if before not in kinds and before.lower() not in place_cues().get("before", ()):
         return False
     return doc[start:end].text.lower() in place_spellings()
 
