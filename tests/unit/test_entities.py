@@ -785,3 +785,15 @@ def test_a_name_after_town_of_is_a_place(nlp):
     text = "Members of the city Council voted on Monday."
     doc = _forced(nlp, text, [("Council", "ORG")])
     assert ("Council", "ORG") in {(e["name"], e["label"]) for e in extract_entities(doc)}
+
+
+def test_a_known_place_listed_after_in_is_a_place(nlp):
+    text = "Fog closed the airports in Leeds , Hull and York on Friday."
+    doc = _forced(nlp, text, [("Leeds", "GPE"), ("Hull", "ORG"), ("York", "PERSON")])
+    got = {(e["name"], e["label"]) for e in extract_entities(doc)}
+    assert {("Hull", "GPE"), ("York", "GPE")} <= got
+    # the list must open with a known place right after the cue
+    text = "In January , Lincoln and Douglas met for a debate."
+    doc = _forced(nlp, text, [("Lincoln", "PERSON"), ("Douglas", "PERSON")])
+    got = {(e["name"], e["label"]) for e in extract_entities(doc)}
+    assert ("Lincoln", "PERSON") in got

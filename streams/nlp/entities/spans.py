@@ -277,10 +277,41 @@ def place_cue(doc: Doc, start: int, end: int) -> bool:
     kinds = place_cues().get("settlement", ())
     if start > 1 and doc[start - 1].text == "of" and doc[start - 2].text in kinds:
         return True
-    before = doc[start - 1].text
-    if before not in kinds and before.lower() not in place_cues().get("before", ()):
+    if doc[start:end].text.lower() not in place_spellings():
         return False
-    return doc[start:end].text.lower() in place_spellings()
+    return _cue_word(doc[start - 1].text) or _listed_after_cue(doc, start)
+
+
+def _cue_word(text: str) -> bool:
+    """A place preposition ("in") or a lower-case word for a kind of place ("city")."""
+    return text in place_cues().get("settlement", ()) or text.lower() in place_cues().get(
+        "before", ()
+    )
+
+
+# Tokens walked back over a list of places ("in Arad , Oradea and Sibiu"), at most.
+MAX_PLACE_LIST = 12
+_LIST_JOINS = frozenset({",", "and", "or"})
+
+
+def _listed_after_cue(doc: Doc, start: int) -> bool:
+    """True for a later item of a list of names that opens right after a cue word with a
+    known place: "airports in Arad , Oradea and Sibiu" (the cue reaches "Oradea", "Sibiu")."""
+    k = start - 1
+    if doc[k].text not in _LIST_JOINS:
+        return False
+    first = start
+    while k >= 0 and start - k <= MAX_PLACE_LIST and "\n" not in doc[k].whitespace_:
+        tok = doc[k]
+        if tok.text in _LIST_JOINS:
+            first = k
+        elif not (tok.is_alpha and tok.is_title):
+            break
+        k -= 1
+    if k < 0 or k == first - 1 or not _cue_word(doc[k].text):
+        return False
+    head = doc[k + 1 : first]
+    return head.text.lower() in place_spellings()
 
 
 def venue(doc: Doc, start: int, end: int) -> bool:
