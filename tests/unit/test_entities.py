@@ -752,10 +752,10 @@ def test_a_division_or_group_heading_is_no_entity(nlp):
 
 def test_an_untagged_country_name_is_a_place(nlp):
     # the model left the country untagged; the name alone is enough
-    text = "The envoy met Karl Brenner of Austria on Tuesday. Ghana sent two observers."
+    text = "The envoy met Karl Brenner of Austria on Tuesday. Ghana and France sent observers."
     doc = _forced(nlp, text, [("Karl Brenner", "PERSON")])
     got = {(m["text"], e["label"]) for e in extract_entities(doc) for m in e["mentions"]}
-    assert ("Austria", "GPE") in got and ("Ghana", "GPE") in got
+    assert {("Austria", "GPE"), ("Ghana", "GPE"), ("France", "GPE")} <= got
     # a country inside a longer capitalised name, or a given name, is left alone
     text = "She lives on Kenya Road. Jordan scored twice for the visitors."
     doc = _forced(nlp, text, [])

@@ -19,10 +19,10 @@ from streams.nlp.entities.propagate import propagate
 from streams.nlp.entities.publisher import drop_publisher_credits
 from streams.nlp.entities.resources import (
     aliases,
-    census_given_names,
     market_terms,
     nation_keys,
     nationality_words,
+    person_like_nations,
     place_spellings,
     table_captions,
     us_states,
@@ -278,11 +278,11 @@ MAX_NATION_WORDS = 4
 
 
 def _is_country(text: str) -> bool:
-    """A country or sporting nation by name, not a given name ("Jordan", "Chad")."""
+    """A country or sporting nation by name, unless it also names people ("Jordan")."""
     key = norm_key(text)
     alias = aliases().get(key)
     known = key in nation_keys() or (alias or ("", ""))[1] == "GPE"
-    return known and key not in census_given_names()
+    return known and key not in person_like_nations()
 
 
 def _free_name(tt: TokenTable, used: list[bool], a: int, b: int) -> bool:

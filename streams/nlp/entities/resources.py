@@ -173,9 +173,9 @@ def common_words() -> frozenset[str]:
 
 
 @functools.cache
-def census_given_names() -> frozenset[str]:
-    """Every lower-case given name of ``given_names.txt``, places included ("jordan")."""
-    return frozenset(_lines("given_names.txt"))
+def person_like_nations() -> frozenset[str]:
+    """Lower-case country names that also name people ("jordan", "chad")."""
+    return frozenset(_lines("person_like_nations.txt"))
 
 
 @functools.cache
