@@ -1439,3 +1439,18 @@ def test_the_place_inside_a_flu_strains_name_is_no_place() -> None:
     places, _ = geotag(text, [ent("e1", "Ohio", "GPE", text)])
     ohio = by_text(places, "Ohio")
     assert [m["start"] for m in ohio["mentions"]] == [text.rindex("Ohio")]
+
+
+def test_plain_spellings_of_letters_without_accents_find_the_town() -> None:
+    assert norm("Puławy") == "pulawy" and norm("Østfold") == "ostfold"
+    assert norm("Doğubayazıt") == "dogubayazit"
+    text = "Vets in Dogubayazit and Pulawy culled poultry after the outbreak."
+    ents = [ent("e1", "Dogubayazit", "GPE", text), ent("e2", "Pulawy", "GPE", text)]
+    places, _ = geotag(text, ents)
+    assert by_text(places, "Dogubayazit")["country_code"] == "TR"
+    assert by_text(places, "Pulawy")["country_code"] == "PL"
+    # a village spelt with such a letter (Bełk, ~3,000 inhabitants) has no plain-spelt name,
+    # as small towns have no alternate names: "Belk" read as a place is no Polish village
+    text = "New Belk stores will open next spring, the retailer said."
+    places, _ = geotag(text, [ent("e1", "Belk", "GPE", text)])
+    assert places == []
