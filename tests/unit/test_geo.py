@@ -1454,3 +1454,11 @@ def test_plain_spellings_of_letters_without_accents_find_the_town() -> None:
     text = "New Belk stores will open next spring, the retailer said."
     places, _ = geotag(text, [ent("e1", "Belk", "GPE", text)])
     assert places == []
+
+
+def test_an_airport_named_alone_is_the_city_it_serves() -> None:
+    text = "Fog grounded flights at Heathrow and Schiphol on Tuesday morning."
+    places, _ = geotag(text, [])
+    assert by_text(places, "Heathrow")["country_code"] == "GB"
+    assert km(by_text(places, "Heathrow"), 51.47, -0.45) < 50
+    assert km(by_text(places, "Schiphol"), 52.31, 4.76) < 30
