@@ -1462,3 +1462,9 @@ def test_an_airport_named_alone_is_the_city_it_serves() -> None:
     assert by_text(places, "Heathrow")["country_code"] == "GB"
     assert km(by_text(places, "Heathrow"), 51.47, -0.45) < 50
     assert km(by_text(places, "Schiphol"), 52.31, 4.76) < 30
+
+
+def test_a_small_division_sharing_an_everyday_word_needs_an_entity() -> None:
+    text = "Pool operators met Michael Brandt in Ohio to talk about Grad rockets."
+    places, _ = geotag(text, [])
+    assert [p["name"] for p in places] == ["Ohio"]

@@ -20,6 +20,7 @@ PLACE_LABELS = frozenset({"GPE", "LOC", "FAC"})
 DEMONYM_LABELS = frozenset({"NORP"})
 SCAN_MIN_POPULATION = 100_000
 SCAN_FEATURES = frozenset({"country", "admin1", "continent"})
+SCAN_MIN_DIVISION_POPULATION = 100_000
 # also offer any town's own name to the resolver, to be kept only next to the article's places
 SCAN_WEAK = True
 EMBEDDED_MIN_POPULATION = 10_000
@@ -771,7 +772,7 @@ def _placeish(surface: str, cands: list[Place], gaz: Gazetteer, min_pop: int) ->
         return False
     key, alias = norm(surface), gaz.alias(surface)
     for c in _biggest(cands)[:3]:
-        if c.feature in SCAN_FEATURES:
+        if _sure_feature(c):
             return True
         # a town by its own name: alternate names catch words ("Fort" is one of Augusta's)
         own = key in variants(c.name) or alias == c.idx
@@ -1174,6 +1175,15 @@ def _region_in_name(text: str, s: int, e: int, gaz: Gazetteer) -> bool:
     return norm(text[s:e]) in gaz.regions
 
 
+def _sure_feature(c: Place) -> bool:
+    """A country, continent or a first-level division of >= 100,000 inhabitants: names sure
+    enough to stand without an entity. Small divisions share everyday words and first names
+    ("Pool", Congo; "Store" and "Grad", Slovenia; "Michael", Isle of Man; "Paul", Cape Verde)."""
+    if c.feature == "admin1":
+        return c.population >= SCAN_MIN_DIVISION_POPULATION
+    return c.feature in SCAN_FEATURES
+
+
 def _scan_ok(surface: str, cands: list[Place], gaz: Gazetteer) -> bool:
     key = norm(surface)
     if key in gaz.regions:
@@ -1185,7 +1195,7 @@ def _scan_ok(surface: str, cands: list[Place], gaz: Gazetteer) -> bool:
     top = cands[0]
     # a town must be named by its own name; alternate spellings of big cities catch words
     return any(
-        c.feature in SCAN_FEATURES
+        _sure_feature(c)
         or (c.feature == "city" and c.population >= SCAN_MIN_POPULATION and norm(c.name) == key)
         for c in _biggest(cands)[:3]
     ) or (top.feature == "admin2" and " " in surface)
@@ -1235,7 +1245,7 @@ def _scan(text: str, gaz: Gazetteer, avoid: _Mask) -> list[Mention]:
                     # name as often as not ("Agent Orange", "Coronado Meat Market", "Brooke
                     # Henderson"): kept only where the article confirms it, as weak readings are
                     inside = _inside_name(text, words, i, n, gaz) and not any(
-                        c.feature in SCAN_FEATURES for c in _biggest(cands)[:3]
+                        _sure_feature(c) for c in _biggest(cands)[:3]
                     )
                     inside = inside and norm(surface) not in gaz.regions
                     inside = inside and gaz.alias(surface) is None
