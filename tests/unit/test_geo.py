@@ -1468,3 +1468,11 @@ def test_a_small_division_sharing_an_everyday_word_needs_an_entity() -> None:
     text = "Pool operators met Michael Brandt in Ohio to talk about Grad rockets."
     places, _ = geotag(text, [])
     assert [p["name"] for p in places] == ["Ohio"]
+
+
+def test_a_name_joined_to_a_water_word_names_the_water_body_whole() -> None:
+    text = "Barges idled on the Ohio River, and the road near Lake Vermont flooded."
+    places, _ = geotag(text, [ent("e1", "Vermont", "GPE", text)])
+    surfaces = sorted(m["text"] for p in places for m in p["mentions"])
+    assert surfaces == ["Lake Vermont", "Ohio River"]
+    assert by_text(places, "Ohio River")["name"] == "Ohio"

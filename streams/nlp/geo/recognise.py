@@ -420,6 +420,7 @@ def recognise(text: str, entities: list[dict], gaz: Gazetteer) -> list[Mention]:
     mentions = [m for m in mentions if not (m.demonym and _language(text, m))]
     mentions = [m for m in mentions if not _disease(text, m)]
     mentions = [m for m in mentions if not _kin(text, m)]
+    mentions = [_water(text, m) for m in mentions]
     mentions = [m for m in mentions if not _strain(text, m)]
     # a dotted initialism is a place only as an alias written so ("U.S.", "N.J."): a firm's
     # "P.A." or "P.C." is no Pa, Pennsylvania
@@ -509,6 +510,29 @@ def _kin(text: str, m: Mention) -> bool:
         return False
     prev = _PREV_KIN.search(text, max(0, m.start - 18), m.start)
     return prev is not None and prev.group(1) in _context_words().get("kin", frozenset())
+
+
+_NEXT_CAPITAL = re.compile(r"[ \t]([A-Z][a-z]{1,15})\b")
+_PREV_CAPITAL = re.compile(r"\b([A-Z][a-z]{1,15})[ \t]$")
+
+
+def _water(text: str, m: Mention) -> Mention:
+    """A name joined to a water or mountain word names the lake, river or mountain ("Mississippi
+    River", "Lake Vermont"; sections [water after] and [water before] of place_context.txt):
+    the span takes the word, and the name's readings place it, as a town's valley's do."""
+    if m.demonym:
+        return m  # "Chinese Lake" is no lake's name
+    words = _context_words()
+    start, end = m.start, m.end
+    nxt = _NEXT_CAPITAL.match(text, m.end)
+    if nxt is not None and nxt.group(1).lower() in words.get("water after", ()):
+        end = nxt.end()
+    prev = _PREV_CAPITAL.search(text, max(0, m.start - 18), m.start)
+    if prev is not None and prev.group(1).lower() in words.get("water before", ()):
+        start = prev.start()
+    if (start, end) == (m.start, m.end):
+        return m
+    return Mention(start, end, text[start:end], m.source, m.candidates, m.weak)
 
 
 def _institution(text: str, s: int, key: str) -> bool:
