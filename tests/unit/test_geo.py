@@ -1476,3 +1476,10 @@ def test_a_name_joined_to_a_water_word_names_the_water_body_whole() -> None:
     surfaces = sorted(m["text"] for p in places for m in p["mentions"])
     assert surfaces == ["Lake Vermont", "Ohio River"]
     assert by_text(places, "Ohio River")["name"] == "Ohio"
+
+
+def test_a_list_of_countries_ending_in_and_the_is_no_container() -> None:
+    text = "Travel warnings came from China, Japan, and the Netherlands on Monday."
+    places, _ = geotag(text, [])
+    assert by_text(places, "China")["feature"] == "country"
+    assert by_text(places, "China")["country_code"] == "CN"
