@@ -1483,3 +1483,11 @@ def test_a_list_of_countries_ending_in_and_the_is_no_container() -> None:
     places, _ = geotag(text, [])
     assert by_text(places, "China")["feature"] == "country"
     assert by_text(places, "China")["country_code"] == "CN"
+
+
+def test_a_name_after_island_of_is_the_island_not_a_namesake_town() -> None:
+    text = "Floods hit the Indonesian island of Java, and Java's ports closed."
+    places, _ = geotag(text, [ent("e1", "Java", "PERSON", text)])
+    java = by_text(places, "Java")
+    assert java["feature"] == "region" and java["country_code"] is None
+    assert km(java, -7.3, 110.0) < 161

@@ -426,6 +426,7 @@ def recognise(text: str, entities: list[dict], gaz: Gazetteer) -> list[Mention]:
     # "P.A." or "P.C." is no Pa, Pennsylvania
     mentions = [m for m in mentions if not _INITIALISM.fullmatch(m.text) or gaz.dotted(m.text)]
     mentions = _saints_institutions(text, mentions)
+    mentions = _islands(text, mentions, gaz)
     mentions.sort(key=lambda m: m.start)
     return mentions
 
@@ -533,6 +534,32 @@ def _water(text: str, m: Mention) -> Mention:
     if (start, end) == (m.start, m.end):
         return m
     return Mention(start, end, text[start:end], m.source, m.candidates, m.weak)
+
+
+_ISLAND_OF = re.compile(r"\bisland of (?:the )?$", re.I)
+
+
+def _islands(text: str, mentions: list[Mention], gaz: Gazetteer) -> list[Mention]:
+    """A name after "island of" that Natural Earth draws ("the Indonesian island of Java") is
+    that island, not a town of its name (Java, Georgia): the gazetteer has no islands, so the
+    name's mentions keep no candidates and the resolver gives them the island's point. A
+    name that is also a division's ("the island of Bohol", a province) stays a division."""
+    islands = {
+        norm(m.text)
+        for m in mentions
+        if not m.demonym
+        and _ISLAND_OF.search(text, max(0, m.start - 20), m.start)
+        and gaz.region(m.text) is not None
+        and not any(c.feature != "city" for c in gaz.candidates(m.text))
+    }
+    if not islands:
+        return mentions
+    return [  # "Java's southern coast", weak on its own, is the island named before
+        Mention(m.start, m.end, m.text, m.source, [])
+        if norm(m.text) in islands and not m.demonym
+        else m
+        for m in mentions
+    ]
 
 
 def _institution(text: str, s: int, key: str) -> bool:
