@@ -1439,3 +1439,55 @@ def test_the_place_inside_a_flu_strains_name_is_no_place() -> None:
     places, _ = geotag(text, [ent("e1", "Ohio", "GPE", text)])
     ohio = by_text(places, "Ohio")
     assert [m["start"] for m in ohio["mentions"]] == [text.rindex("Ohio")]
+
+
+def test_plain_spellings_of_letters_without_accents_find_the_town() -> None:
+    assert norm("Puławy") == "pulawy" and norm("Østfold") == "ostfold"
+    assert norm("Doğubayazıt") == "dogubayazit"
+    text = "Vets in Dogubayazit and Pulawy culled poultry after the outbreak."
+    ents = [ent("e1", "Dogubayazit", "GPE", text), ent("e2", "Pulawy", "GPE", text)]
+    places, _ = geotag(text, ents)
+    assert by_text(places, "Dogubayazit")["country_code"] == "TR"
+    assert by_text(places, "Pulawy")["country_code"] == "PL"
+    # a village spelt with such a letter (Bełk, ~3,000 inhabitants) has no plain-spelt name,
+    # as small towns have no alternate names: "Belk" read as a place is no Polish village
+    text = "New Belk stores will open next spring, the retailer said."
+    places, _ = geotag(text, [ent("e1", "Belk", "GPE", text)])
+    assert places == []
+
+
+def test_an_airport_named_alone_is_the_city_it_serves() -> None:
+    text = "Fog grounded flights at Heathrow and Schiphol on Tuesday morning."
+    places, _ = geotag(text, [])
+    assert by_text(places, "Heathrow")["country_code"] == "GB"
+    assert km(by_text(places, "Heathrow"), 51.47, -0.45) < 50
+    assert km(by_text(places, "Schiphol"), 52.31, 4.76) < 30
+
+
+def test_a_small_division_sharing_an_everyday_word_needs_an_entity() -> None:
+    text = "Pool operators met Michael Brandt in Ohio to talk about Grad rockets."
+    places, _ = geotag(text, [])
+    assert [p["name"] for p in places] == ["Ohio"]
+
+
+def test_a_name_joined_to_a_water_word_names_the_water_body_whole() -> None:
+    text = "Barges idled on the Ohio River, and the road near Lake Vermont flooded."
+    places, _ = geotag(text, [ent("e1", "Vermont", "GPE", text)])
+    surfaces = sorted(m["text"] for p in places for m in p["mentions"])
+    assert surfaces == ["Lake Vermont", "Ohio River"]
+    assert by_text(places, "Ohio River")["name"] == "Ohio"
+
+
+def test_a_list_of_countries_ending_in_and_the_is_no_container() -> None:
+    text = "Travel warnings came from China, Japan, and the Netherlands on Monday."
+    places, _ = geotag(text, [])
+    assert by_text(places, "China")["feature"] == "country"
+    assert by_text(places, "China")["country_code"] == "CN"
+
+
+def test_a_name_after_island_of_is_the_island_not_a_namesake_town() -> None:
+    text = "Floods hit the Indonesian island of Java, and Java's ports closed."
+    places, _ = geotag(text, [ent("e1", "Java", "PERSON", text)])
+    java = by_text(places, "Java")
+    assert java["feature"] == "region" and java["country_code"] is None
+    assert km(java, -7.3, 110.0) < 161

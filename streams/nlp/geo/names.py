@@ -9,6 +9,11 @@ import unicodedata
 _PUNCT = re.compile(r"[.\u2019'`]")
 _SEP = re.compile(r"[\s\-\u2010-\u2015/]+")
 _ABBREV = (("saint ", "st "), ("sainte ", "ste "), ("mount ", "mt "), ("fort ", "ft "))
+# letters that carry no combining accent, so NFKD leaves them whole: English news writes
+# "Pulawy" for Puławy, "Dogubayazit" for Doğubayazıt, "Ostfold" for Østfold
+_PLAIN = str.maketrans(
+    {"ł": "l", "ı": "i", "ø": "o", "đ": "d", "ð": "d", "ħ": "h", "ß": "ss", "æ": "ae", "œ": "oe"}
+)
 
 
 @functools.lru_cache(maxsize=1 << 16)
@@ -16,11 +21,17 @@ def norm(text: str) -> str:
     """Fold case, accents, dots and dashes: 'São Paulo' and 'Sao-Paulo' share one key."""
     text = unicodedata.normalize("NFKD", text)
     text = "".join(ch for ch in text if not unicodedata.combining(ch))
-    text = _PUNCT.sub("", text.lower()).replace("&", " and ")
+    text = _PUNCT.sub("", text.lower().translate(_PLAIN)).replace("&", " and ")
     text = _SEP.sub(" ", text).strip()
     if text.startswith("the "):
         text = text[4:]
     return text
+
+
+def has_plain_letters(text: str) -> bool:
+    """Whether the fold rewrites a letter of text ("Bełk"): such a spelling is the local one,
+    and its plain form an English spelling, as an alternate name is."""
+    return text.lower() != text.lower().translate(_PLAIN)
 
 
 def alias_key(text: str) -> str:

@@ -20,6 +20,7 @@ PLACE_LABELS = frozenset({"GPE", "LOC", "FAC"})
 DEMONYM_LABELS = frozenset({"NORP"})
 SCAN_MIN_POPULATION = 100_000
 SCAN_FEATURES = frozenset({"country", "admin1", "continent"})
+SCAN_MIN_DIVISION_POPULATION = 100_000
 # also offer any town's own name to the resolver, to be kept only next to the article's places
 SCAN_WEAK = True
 EMBEDDED_MIN_POPULATION = 10_000
@@ -419,11 +420,13 @@ def recognise(text: str, entities: list[dict], gaz: Gazetteer) -> list[Mention]:
     mentions = [m for m in mentions if not (m.demonym and _language(text, m))]
     mentions = [m for m in mentions if not _disease(text, m)]
     mentions = [m for m in mentions if not _kin(text, m)]
+    mentions = [_water(text, m) for m in mentions]
     mentions = [m for m in mentions if not _strain(text, m)]
     # a dotted initialism is a place only as an alias written so ("U.S.", "N.J."): a firm's
     # "P.A." or "P.C." is no Pa, Pennsylvania
     mentions = [m for m in mentions if not _INITIALISM.fullmatch(m.text) or gaz.dotted(m.text)]
     mentions = _saints_institutions(text, mentions)
+    mentions = _islands(text, mentions, gaz)
     mentions.sort(key=lambda m: m.start)
     return mentions
 
@@ -508,6 +511,55 @@ def _kin(text: str, m: Mention) -> bool:
         return False
     prev = _PREV_KIN.search(text, max(0, m.start - 18), m.start)
     return prev is not None and prev.group(1) in _context_words().get("kin", frozenset())
+
+
+_NEXT_CAPITAL = re.compile(r"[ \t]([A-Z][a-z]{1,15})\b")
+_PREV_CAPITAL = re.compile(r"\b([A-Z][a-z]{1,15})[ \t]$")
+
+
+def _water(text: str, m: Mention) -> Mention:
+    """A name joined to a water or mountain word names the lake, river or mountain ("Mississippi
+    River", "Lake Vermont"; sections [water after] and [water before] of place_context.txt):
+    the span takes the word, and the name's readings place it, as a town's valley's do."""
+    if m.demonym:
+        return m  # "Chinese Lake" is no lake's name
+    words = _context_words()
+    start, end = m.start, m.end
+    nxt = _NEXT_CAPITAL.match(text, m.end)
+    if nxt is not None and nxt.group(1).lower() in words.get("water after", ()):
+        end = nxt.end()
+    prev = _PREV_CAPITAL.search(text, max(0, m.start - 18), m.start)
+    if prev is not None and prev.group(1).lower() in words.get("water before", ()):
+        start = prev.start()
+    if (start, end) == (m.start, m.end):
+        return m
+    return Mention(start, end, text[start:end], m.source, m.candidates, m.weak)
+
+
+_ISLAND_OF = re.compile(r"\bisland of (?:the )?$", re.I)
+
+
+def _islands(text: str, mentions: list[Mention], gaz: Gazetteer) -> list[Mention]:
+    """A name after "island of" that Natural Earth draws ("the Indonesian island of Java") is
+    that island, not a town of its name (Java, Georgia): the gazetteer has no islands, so the
+    name's mentions keep no candidates and the resolver gives them the island's point. A
+    name that is also a division's ("the island of Bohol", a province) stays a division."""
+    islands = {
+        norm(m.text)
+        for m in mentions
+        if not m.demonym
+        and _ISLAND_OF.search(text, max(0, m.start - 20), m.start)
+        and gaz.region(m.text) is not None
+        and not any(c.feature != "city" for c in gaz.candidates(m.text))
+    }
+    if not islands:
+        return mentions
+    return [  # "Java's southern coast", weak on its own, is the island named before
+        Mention(m.start, m.end, m.text, m.source, [])
+        if norm(m.text) in islands and not m.demonym
+        else m
+        for m in mentions
+    ]
 
 
 def _institution(text: str, s: int, key: str) -> bool:
@@ -771,7 +823,7 @@ def _placeish(surface: str, cands: list[Place], gaz: Gazetteer, min_pop: int) ->
         return False
     key, alias = norm(surface), gaz.alias(surface)
     for c in _biggest(cands)[:3]:
-        if c.feature in SCAN_FEATURES:
+        if _sure_feature(c):
             return True
         # a town by its own name: alternate names catch words ("Fort" is one of Augusta's)
         own = key in variants(c.name) or alias == c.idx
@@ -1174,6 +1226,15 @@ def _region_in_name(text: str, s: int, e: int, gaz: Gazetteer) -> bool:
     return norm(text[s:e]) in gaz.regions
 
 
+def _sure_feature(c: Place) -> bool:
+    """A country, continent or a first-level division of >= 100,000 inhabitants: names sure
+    enough to stand without an entity. Small divisions share everyday words and first names
+    ("Pool", Congo; "Store" and "Grad", Slovenia; "Michael", Isle of Man; "Paul", Cape Verde)."""
+    if c.feature == "admin1":
+        return c.population >= SCAN_MIN_DIVISION_POPULATION
+    return c.feature in SCAN_FEATURES
+
+
 def _scan_ok(surface: str, cands: list[Place], gaz: Gazetteer) -> bool:
     key = norm(surface)
     if key in gaz.regions:
@@ -1185,7 +1246,7 @@ def _scan_ok(surface: str, cands: list[Place], gaz: Gazetteer) -> bool:
     top = cands[0]
     # a town must be named by its own name; alternate spellings of big cities catch words
     return any(
-        c.feature in SCAN_FEATURES
+        _sure_feature(c)
         or (c.feature == "city" and c.population >= SCAN_MIN_POPULATION and norm(c.name) == key)
         for c in _biggest(cands)[:3]
     ) or (top.feature == "admin2" and " " in surface)
@@ -1235,7 +1296,7 @@ def _scan(text: str, gaz: Gazetteer, avoid: _Mask) -> list[Mention]:
                     # name as often as not ("Agent Orange", "Coronado Meat Market", "Brooke
                     # Henderson"): kept only where the article confirms it, as weak readings are
                     inside = _inside_name(text, words, i, n, gaz) and not any(
-                        c.feature in SCAN_FEATURES for c in _biggest(cands)[:3]
+                        _sure_feature(c) for c in _biggest(cands)[:3]
                     )
                     inside = inside and norm(surface) not in gaz.regions
                     inside = inside and gaz.alias(surface) is None

@@ -43,6 +43,7 @@ W_LIST = 1.6
 # and Washington"), or by "and" alone. Its members are usually of one type, and a cue noun
 # before it names the type ("big cities like", "the states of", "countries such as").
 # (?<!\s): a match starts only at a run's first space, so a scan stays linear
+_LIST_THE = re.compile(r"(?<=\s)the[ \t]{1,3}$", re.I)
 _LIST_SEP = re.compile(r"(?<!\s)\s*(?:,\s*(?:(?:and|or|&)\s+)?|(?:and|or|&)\s+)")
 _LIST_CUE = re.compile(
     r"\b(cities|towns|villages|capitals|states|provinces|countries|nations|counties|city|town|"
@@ -151,6 +152,7 @@ def _containers(text: str, mentions: list[Mention]) -> dict[int, Mention]:
         if j < 0 or j + 1 >= len(mentions):
             return False
         gap = text[mentions[j].end : mentions[j + 1].start]
+        gap = _LIST_THE.sub("", gap)  # ", and the United Kingdom": the name drops its "the"
         return len(gap) <= 7 and bool(_LIST_SEP.fullmatch(gap))
 
     out = {}
