@@ -135,10 +135,15 @@ def _layout_spans(
 _CREW_NUMERALS = frozenset({"I", "II", "III", "IV"})
 
 
-def _is_nation(text: str) -> bool:
+def _names_country(text: str) -> bool:
+    """A country or sporting nation by name or alias."""
     key = norm_key(text)
     alias = aliases().get(key)
-    return key in nation_keys() or text in nationality_words() or (alias or ("", ""))[1] == "GPE"
+    return key in nation_keys() or (alias or ("", ""))[1] == "GPE"
+
+
+def _is_nation(text: str) -> bool:
+    return _names_country(text) or text in nationality_words()
 
 
 def _national_crews(
@@ -279,10 +284,7 @@ MAX_NATION_WORDS = 4
 
 def _is_country(text: str) -> bool:
     """A country or sporting nation by name, unless it also names people ("Jordan")."""
-    key = norm_key(text)
-    alias = aliases().get(key)
-    known = key in nation_keys() or (alias or ("", ""))[1] == "GPE"
-    return known and key not in person_like_nations()
+    return _names_country(text) and norm_key(text) not in person_like_nations()
 
 
 def _free_name(tt: TokenTable, used: list[bool], a: int, b: int) -> bool:
