@@ -7,7 +7,7 @@ import re
 
 import pytest
 
-from streams.evals.geo import auc, haversine_km, match
+from streams.evals.geo import GazetteerCeiling, auc, haversine_km, match
 from streams.nlp.geo import geotag as _geotag
 from streams.nlp.geo import load_gazetteer
 from streams.nlp.geo.names import norm
@@ -257,6 +257,18 @@ def test_overlap_match_prefers_largest_overlap() -> None:
     pred = [{"start": 8, "end": 12}, {"start": 1, "end": 9}]
     res = match(gold, pred, [])
     assert res["pairs"][0][0] is pred[1]
+
+
+def test_ceiling_takes_the_nearest_point_a_name_can_mean() -> None:
+    paris_texas = {"start": 0, "end": 5, "name": "Paris", "lat": 33.66, "lon": -95.56}
+    unknown = {"start": 10, "end": 19, "name": "Zqxvwelde", "lat": 10.0, "lon": 10.0}
+    given = {"start": 10, "end": 19, "lat": 10.5, "lon": 10.0}
+    ceiling = GazetteerCeiling()
+    near, missing = ceiling.predict([paris_texas, unknown], [])
+    assert haversine_km(near["lat"], near["lon"], 33.66, -95.56) < 20  # not Paris, France
+    assert missing["lat"] is None
+    _, predicted = ceiling.predict([paris_texas, unknown], [given])
+    assert (predicted["lat"], predicted["lon"]) == (10.5, 10.0)  # what the project gave
 
 
 def test_auc_and_haversine() -> None:
