@@ -1503,3 +1503,17 @@ def test_a_name_after_island_of_is_the_island_not_a_namesake_town() -> None:
     java = by_text(places, "Java")
     assert java["feature"] == "region" and java["country_code"] is None
     assert km(java, -7.3, 110.0) < 161
+
+
+def test_the_word_before_a_mention_is_read_whole_by_one_pattern() -> None:
+    # _water ("Lake Vermont") and _earlier ("Goz Beida") share one pattern: the capitalised
+    # word right before a mention, whole, whatever window it is searched in
+    from streams.nlp.geo.recognise import _PREV_CAPITAL
+
+    text = "near Lake Vermont, by McLake Vermont, at St.Lake Vermont"
+    hit = _PREV_CAPITAL.search(text, 0, text.index("Vermont"))
+    assert hit is not None and hit.group(1) == "Lake" and hit.start() == 5
+    second = text.index("Vermont", text.index("McLake"))
+    assert _PREV_CAPITAL.search(text, second - 5, second) is None  # "Lake" is part of "McLake"
+    third = text.rindex("Vermont")
+    assert _PREV_CAPITAL.search(text, third - 5, third) is None  # "St.Lake" is no word

@@ -514,7 +514,9 @@ def _kin(text: str, m: Mention) -> bool:
 
 
 _NEXT_CAPITAL = re.compile(r"[ \t]([A-Z][a-z]{1,15})\b")
-_PREV_CAPITAL = re.compile(r"\b([A-Z][a-z]{1,15})[ \t]$")
+# the capitalised word right before a mention, a whole word (searched with pos and endpos, so
+# the look-behind sees the text before the window too)
+_PREV_CAPITAL = re.compile(r"(?<![\w.'\u2019-])([A-Z][a-z]{1,20})[ \t]$")
 
 
 def _water(text: str, m: Mention) -> Mention:
@@ -528,7 +530,7 @@ def _water(text: str, m: Mention) -> Mention:
     nxt = _NEXT_CAPITAL.match(text, m.end)
     if nxt is not None and nxt.group(1).lower() in words.get("water after", ()):
         end = nxt.end()
-    prev = _PREV_CAPITAL.search(text, max(0, m.start - 18), m.start)
+    prev = _PREV_CAPITAL.search(text, max(0, m.start - 30), m.start)
     if prev is not None and prev.group(1).lower() in words.get("water before", ()):
         start = prev.start()
     if (start, end) == (m.start, m.end):
@@ -734,21 +736,16 @@ def _longer(text: str, m: Mention, gaz: Gazetteer) -> Mention:
     return Mention(m.start, best[0], best[1], m.source, best[2])
 
 
-# the capitalised word right before a mention, a whole word
-_PREV_WORD = re.compile(r"(?<![\w.'\u2019-])[A-Z][a-z]{1,20} $")
-
-
 def _earlier(text: str, m: Mention, gaz: Gazetteer, taken: _Mask) -> Mention:
     """A mention that lacks its name's first word ('Beida' of 'Goz Beida', 'Vista' of 'Boa
     Vista', 'California' of 'Baja California') takes the capitalised word before it when
     together they are an entry's own name and no other mention holds that word."""
     if not _named_outright(m):
         return m
-    window = max(0, m.start - 30)
-    prev = _PREV_WORD.search(text[window : m.start])
-    if prev is None or prev.group() == "The " or taken.hit(window + prev.start(), m.start - 1):
+    prev = _PREV_CAPITAL.search(text, max(0, m.start - 30), m.start)
+    if prev is None or prev.group(1) == "The" or taken.hit(prev.start(), m.start - 1):
         return m  # an article or another mention's word
-    start = window + prev.start()
+    start = prev.start()
     surface = text[start : m.end]
     key = norm(surface)
     own = [c for c in gaz.candidates(surface) if key in variants(c.name)]
