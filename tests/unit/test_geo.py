@@ -1517,3 +1517,21 @@ def test_the_word_before_a_mention_is_read_whole_by_one_pattern() -> None:
     assert _PREV_CAPITAL.search(text, second - 5, second) is None  # "Lake" is part of "McLake"
     third = text.rindex("Vermont")
     assert _PREV_CAPITAL.search(text, third - 5, third) is None  # "St.Lake" is no word
+
+
+def test_a_town_before_one_of_the_articles_surnames_is_a_first_name() -> None:
+    text = (
+        "Police arrested Dale Brandt on Friday. Marion Brandt, his sister, was not charged. "
+        "The pair live in Marion, Ohio, near Kazakhstan Brandt's old farm."
+    )
+    ents = [
+        ent("e1", "Dale Brandt", "PERSON", text),
+        ent("e2", "Marion", "GPE", text),
+        ent("e3", "Ohio", "GPE", text),
+        ent("e4", "Kazakhstan", "GPE", text),
+    ]
+    places, _ = geotag(text, ents)
+    marion = [m["start"] for p in places for m in p["mentions"] if m["text"] == "Marion"]
+    assert marion == [text.index("Marion, Ohio")]
+    assert by_text(places, "Ohio")["feature"] == "admin1"
+    assert by_text(places, "Kazakhstan")["feature"] == "country"  # a country's name stays

@@ -420,6 +420,8 @@ def recognise(text: str, entities: list[dict], gaz: Gazetteer) -> list[Mention]:
     mentions = [m for m in mentions if not (m.demonym and _language(text, m))]
     mentions = [m for m in mentions if not _disease(text, m)]
     mentions = [m for m in mentions if not _kin(text, m)]
+    surnames = _surnames(entities)
+    mentions = [m for m in mentions if not _first_name(text, m, surnames, gaz)]
     mentions = [_water(text, m) for m in mentions]
     mentions = [m for m in mentions if not _strain(text, m)]
     # a dotted initialism is a place only as an alias written so ("U.S.", "N.J."): a firm's
@@ -514,6 +516,41 @@ def _kin(text: str, m: Mention) -> bool:
 
 
 _NEXT_CAPITAL = re.compile(r"[ \t]([A-Z][a-z]{1,15})\b")
+_NEXT_NAME = re.compile(r"[ \t]{1,2}([A-Z][a-z]{1,20})(?![\w-])")
+
+
+def _surnames(entities: list[dict]) -> set[str]:
+    """The last words of the article's multi-word person names ("Kunz" of "Randy Kunz"), but
+    for a local government's words ("Avondale Mayor" read as a person)."""
+    civic = _context_words().get("civic", frozenset())
+    out: set[str] = set()
+    for ent in entities:
+        if ent.get("label") != "PERSON":
+            continue
+        for words in [m["text"].split() for m in ent.get("mentions", [])] + [
+            ent.get("name", "").split()
+        ]:
+            last = words[-1] if len(words) > 1 else ""
+            if last[:1].isupper() and last.lower().rstrip("'s\u2019") not in civic:
+                out.add(norm(last))
+    return out
+
+
+def _first_name(text: str, m: Mention, surnames: set[str], gaz: Gazetteer) -> bool:
+    """A one-word town right before one of the article's surnames is a first name ("Helen
+    Kunz" where "Randy Kunz" is a person; "Natalia Skaggs"); a country's or a big state's name
+    stays ("Kazakhstan Arystan Kakikenov" is a minister of Kazakhstan)."""
+    if m.demonym or " " in m.text or m.text.isupper():
+        return False
+    nxt = _NEXT_NAME.match(text, m.end)
+    if nxt is None:
+        return False
+    word = norm(nxt.group(1))
+    if word not in surnames or word in gaz.institution_words:
+        return False
+    return not any(_sure_feature(c) for c in _biggest(m.candidates)[:3])
+
+
 # the capitalised word right before a mention, a whole word (searched with pos and endpos, so
 # the look-behind sees the text before the window too)
 _PREV_CAPITAL = re.compile(r"(?<![\w.'\u2019-])([A-Z][a-z]{1,20})[ \t]$")
