@@ -1535,3 +1535,12 @@ def test_a_town_before_one_of_the_articles_surnames_is_a_first_name() -> None:
     assert marion == [text.index("Marion, Ohio")]
     assert by_text(places, "Ohio")["feature"] == "admin1"
     assert by_text(places, "Kazakhstan")["feature"] == "country"  # a country's name stays
+
+
+def test_a_sentence_opening_town_before_a_residents_noun_is_a_place() -> None:
+    text = "Zanesville residents rally for a new library. As police watched. Urbana students sang."
+    places, _ = geotag(text, [])
+    assert sorted(p["name"] for p in places) == ["Urbana", "Zanesville"]
+    assert by_text(places, "Zanesville")["admin1"] == "Ohio"
+    quiet = "Zanesville rallies for a new library."  # no residents' noun, no place
+    assert geotag(quiet, [])[0] == []

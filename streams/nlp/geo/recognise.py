@@ -1345,6 +1345,11 @@ def _scan(text: str, gaz: Gazetteer, avoid: _Mask) -> list[Mention]:
                     if _own_towns(surface, cands, gaz):
                         hit = Mention(s, e, surface, "scan", cands)
                         break
+                if _sentence_start(text, s) and _residents_after(text, e, surface, cands, gaz):
+                    # "Chicopee residents discuss ...", "Haslett student telethon ...": a
+                    # headline's or sentence's opening town before a residents' noun
+                    hit = Mention(s, e, surface, "scan", _own_towns(surface, cands, gaz))
+                    break
                 if SCAN_WEAK and not _sentence_start(text, s):
                     own = _own_towns(surface, cands, gaz)
                     if own:
@@ -1357,6 +1362,25 @@ def _scan(text: str, gaz: Gazetteer, avoid: _Mask) -> list[Mention]:
             else:
                 i += 1
     return out
+
+
+_NEXT_LOWER = re.compile(r"[ \t]{1,2}([a-z]{2,20})\b")
+
+
+def _residents_after(text: str, e: int, surface: str, cands: list[Place], gaz: Gazetteer) -> bool:
+    """Whether a name opening a sentence is a town of >= 10,000 inhabitants spelt as written
+    and a residents' noun follows it ([after] and [after opening] of place_context.txt:
+    "residents", "native", "students"), where the model found no entity: a sentence's first
+    capital proves nothing, the noun does ("Aš" is no "As police")."""
+    nxt = _NEXT_LOWER.match(text, e)
+    words = _context_words()
+    nouns = words.get("after", frozenset()) | words.get("after opening", frozenset())
+    if nxt is None or nxt.group(1) not in nouns:
+        return False
+    return any(
+        c.name == surface and c.population >= EMBEDDED_MIN_POPULATION
+        for c in _own_towns(surface, cands, gaz)
+    )
 
 
 def _own_towns(surface: str, cands: list[Place], gaz: Gazetteer) -> list[Place]:
