@@ -1544,3 +1544,18 @@ def test_a_sentence_opening_town_before_a_residents_noun_is_a_place() -> None:
     assert by_text(places, "Zanesville")["admin1"] == "Ohio"
     quiet = "Zanesville rallies for a new library."  # no residents' noun, no place
     assert geotag(quiet, [])[0] == []
+
+
+def test_a_demonym_right_after_another_name_is_a_people_not_a_country() -> None:
+    text = "Leaders of the Denver Italian community met American Indians in Vermont."
+    ents = [
+        ent("e1", "Denver", "GPE", text),
+        ent("e2", "Italian", "NORP", text),
+        ent("e3", "American", "NORP", text),
+        ent("e4", "Indians", "NORP", text),
+        ent("e5", "Vermont", "GPE", text),
+    ]
+    places, _ = geotag(text, ents)
+    surfaces = sorted(m["text"] for p in places for m in p["mentions"])
+    assert surfaces == ["American", "Denver", "Vermont"]  # no Italy, no India
+    assert by_text(places, "American")["country_code"] == "US"

@@ -430,7 +430,19 @@ def recognise(text: str, entities: list[dict], gaz: Gazetteer) -> list[Mention]:
     mentions = _saints_institutions(text, mentions)
     mentions = _islands(text, mentions, gaz)
     mentions.sort(key=lambda m: m.start)
-    return mentions
+    return _joined_peoples(text, mentions)
+
+
+def _joined_peoples(text: str, mentions: list[Mention]) -> list[Mention]:
+    """A demonym right after another name, one space between, names a people or a group
+    within the first ("American Indians", "the Cambridge Italian community", "African
+    Americans"), not a country of its own; the first name stays ("American" of "American
+    Indians" is the US's)."""
+    return [
+        b
+        for a, b in zip([None, *mentions], mentions, strict=False)
+        if not (a is not None and b.demonym and b.start == a.end + 1 and text[a.end] == " ")
+    ]
 
 
 # a compass or qualifying word before a people's name: "Central American", "Native Americans"
