@@ -1503,3 +1503,59 @@ def test_a_name_after_island_of_is_the_island_not_a_namesake_town() -> None:
     java = by_text(places, "Java")
     assert java["feature"] == "region" and java["country_code"] is None
     assert km(java, -7.3, 110.0) < 161
+
+
+def test_the_word_before_a_mention_is_read_whole_by_one_pattern() -> None:
+    # _water ("Lake Vermont") and _earlier ("Goz Beida") share one pattern: the capitalised
+    # word right before a mention, whole, whatever window it is searched in
+    from streams.nlp.geo.recognise import _PREV_CAPITAL
+
+    text = "near Lake Vermont, by McLake Vermont, at St.Lake Vermont"
+    hit = _PREV_CAPITAL.search(text, 0, text.index("Vermont"))
+    assert hit is not None and hit.group(1) == "Lake" and hit.start() == 5
+    second = text.index("Vermont", text.index("McLake"))
+    assert _PREV_CAPITAL.search(text, second - 5, second) is None  # "Lake" is part of "McLake"
+    third = text.rindex("Vermont")
+    assert _PREV_CAPITAL.search(text, third - 5, third) is None  # "St.Lake" is no word
+
+
+def test_a_town_before_one_of_the_articles_surnames_is_a_first_name() -> None:
+    text = (
+        "Police arrested Dale Brandt on Friday. Marion Brandt, his sister, was not charged. "
+        "The pair live in Marion, Ohio, near Kazakhstan Brandt's old farm."
+    )
+    ents = [
+        ent("e1", "Dale Brandt", "PERSON", text),
+        ent("e2", "Marion", "GPE", text),
+        ent("e3", "Ohio", "GPE", text),
+        ent("e4", "Kazakhstan", "GPE", text),
+    ]
+    places, _ = geotag(text, ents)
+    marion = [m["start"] for p in places for m in p["mentions"] if m["text"] == "Marion"]
+    assert marion == [text.index("Marion, Ohio")]
+    assert by_text(places, "Ohio")["feature"] == "admin1"
+    assert by_text(places, "Kazakhstan")["feature"] == "country"  # a country's name stays
+
+
+def test_a_sentence_opening_town_before_a_residents_noun_is_a_place() -> None:
+    text = "Zanesville residents rally for a new library. As police watched. Urbana students sang."
+    places, _ = geotag(text, [])
+    assert sorted(p["name"] for p in places) == ["Urbana", "Zanesville"]
+    assert by_text(places, "Zanesville")["admin1"] == "Ohio"
+    quiet = "Zanesville rallies for a new library."  # no residents' noun, no place
+    assert geotag(quiet, [])[0] == []
+
+
+def test_a_demonym_right_after_another_name_is_a_people_not_a_country() -> None:
+    text = "Leaders of the Denver Italian community met American Indians in Vermont."
+    ents = [
+        ent("e1", "Denver", "GPE", text),
+        ent("e2", "Italian", "NORP", text),
+        ent("e3", "American", "NORP", text),
+        ent("e4", "Indians", "NORP", text),
+        ent("e5", "Vermont", "GPE", text),
+    ]
+    places, _ = geotag(text, ents)
+    surfaces = sorted(m["text"] for p in places for m in p["mentions"])
+    assert surfaces == ["American", "Denver", "Vermont"]  # no Italy, no India
+    assert by_text(places, "American")["country_code"] == "US"

@@ -420,6 +420,8 @@ def recognise(text: str, entities: list[dict], gaz: Gazetteer) -> list[Mention]:
     mentions = [m for m in mentions if not (m.demonym and _language(text, m))]
     mentions = [m for m in mentions if not _disease(text, m)]
     mentions = [m for m in mentions if not _kin(text, m)]
+    surnames = _surnames(entities)
+    mentions = [m for m in mentions if not _first_name(text, m, surnames, gaz)]
     mentions = [_water(text, m) for m in mentions]
     mentions = [m for m in mentions if not _strain(text, m)]
     # a dotted initialism is a place only as an alias written so ("U.S.", "N.J."): a firm's
@@ -428,7 +430,19 @@ def recognise(text: str, entities: list[dict], gaz: Gazetteer) -> list[Mention]:
     mentions = _saints_institutions(text, mentions)
     mentions = _islands(text, mentions, gaz)
     mentions.sort(key=lambda m: m.start)
-    return mentions
+    return _joined_peoples(text, mentions)
+
+
+def _joined_peoples(text: str, mentions: list[Mention]) -> list[Mention]:
+    """A demonym right after another name, one space between, names a people or a group
+    within the first ("American Indians", "the Cambridge Italian community", "African
+    Americans"), not a country of its own; the first name stays ("American" of "American
+    Indians" is the US's)."""
+    return [
+        b
+        for a, b in zip([None, *mentions], mentions, strict=False)
+        if not (a is not None and b.demonym and b.start == a.end + 1 and text[a.end] == " ")
+    ]
 
 
 # a compass or qualifying word before a people's name: "Central American", "Native Americans"
@@ -514,7 +528,44 @@ def _kin(text: str, m: Mention) -> bool:
 
 
 _NEXT_CAPITAL = re.compile(r"[ \t]([A-Z][a-z]{1,15})\b")
-_PREV_CAPITAL = re.compile(r"\b([A-Z][a-z]{1,15})[ \t]$")
+_NEXT_NAME = re.compile(r"[ \t]{1,2}([A-Z][a-z]{1,20})(?![\w-])")
+
+
+def _surnames(entities: list[dict]) -> set[str]:
+    """The last words of the article's multi-word person names ("Kunz" of "Randy Kunz"), but
+    for a local government's words ("Avondale Mayor" read as a person)."""
+    civic = _context_words().get("civic", frozenset())
+    out: set[str] = set()
+    for ent in entities:
+        if ent.get("label") != "PERSON":
+            continue
+        for words in [m["text"].split() for m in ent.get("mentions", [])] + [
+            ent.get("name", "").split()
+        ]:
+            last = words[-1] if len(words) > 1 else ""
+            if last[:1].isupper() and last.lower().rstrip("'s\u2019") not in civic:
+                out.add(norm(last))
+    return out
+
+
+def _first_name(text: str, m: Mention, surnames: set[str], gaz: Gazetteer) -> bool:
+    """A one-word town right before one of the article's surnames is a first name ("Helen
+    Kunz" where "Randy Kunz" is a person; "Natalia Skaggs"); a country's or a big state's name
+    stays ("Kazakhstan Arystan Kakikenov" is a minister of Kazakhstan)."""
+    if m.demonym or " " in m.text or m.text.isupper():
+        return False
+    nxt = _NEXT_NAME.match(text, m.end)
+    if nxt is None:
+        return False
+    word = norm(nxt.group(1))
+    if word not in surnames or word in gaz.institution_words:
+        return False
+    return not any(_sure_feature(c) for c in _biggest(m.candidates)[:3])
+
+
+# the capitalised word right before a mention, a whole word (searched with pos and endpos, so
+# the look-behind sees the text before the window too)
+_PREV_CAPITAL = re.compile(r"(?<![\w.'\u2019-])([A-Z][a-z]{1,20})[ \t]$")
 
 
 def _water(text: str, m: Mention) -> Mention:
@@ -528,7 +579,7 @@ def _water(text: str, m: Mention) -> Mention:
     nxt = _NEXT_CAPITAL.match(text, m.end)
     if nxt is not None and nxt.group(1).lower() in words.get("water after", ()):
         end = nxt.end()
-    prev = _PREV_CAPITAL.search(text, max(0, m.start - 18), m.start)
+    prev = _PREV_CAPITAL.search(text, max(0, m.start - 30), m.start)
     if prev is not None and prev.group(1).lower() in words.get("water before", ()):
         start = prev.start()
     if (start, end) == (m.start, m.end):
@@ -734,21 +785,16 @@ def _longer(text: str, m: Mention, gaz: Gazetteer) -> Mention:
     return Mention(m.start, best[0], best[1], m.source, best[2])
 
 
-# the capitalised word right before a mention, a whole word
-_PREV_WORD = re.compile(r"(?<![\w.'\u2019-])[A-Z][a-z]{1,20} $")
-
-
 def _earlier(text: str, m: Mention, gaz: Gazetteer, taken: _Mask) -> Mention:
     """A mention that lacks its name's first word ('Beida' of 'Goz Beida', 'Vista' of 'Boa
     Vista', 'California' of 'Baja California') takes the capitalised word before it when
     together they are an entry's own name and no other mention holds that word."""
     if not _named_outright(m):
         return m
-    window = max(0, m.start - 30)
-    prev = _PREV_WORD.search(text[window : m.start])
-    if prev is None or prev.group() == "The " or taken.hit(window + prev.start(), m.start - 1):
+    prev = _PREV_CAPITAL.search(text, max(0, m.start - 30), m.start)
+    if prev is None or prev.group(1) == "The" or taken.hit(prev.start(), m.start - 1):
         return m  # an article or another mention's word
-    start = window + prev.start()
+    start = prev.start()
     surface = text[start : m.end]
     key = norm(surface)
     own = [c for c in gaz.candidates(surface) if key in variants(c.name)]
@@ -1311,6 +1357,11 @@ def _scan(text: str, gaz: Gazetteer, avoid: _Mask) -> list[Mention]:
                     if _own_towns(surface, cands, gaz):
                         hit = Mention(s, e, surface, "scan", cands)
                         break
+                if _sentence_start(text, s) and _residents_after(text, e, surface, cands, gaz):
+                    # "Chicopee residents discuss ...", "Haslett student telethon ...": a
+                    # headline's or sentence's opening town before a residents' noun
+                    hit = Mention(s, e, surface, "scan", _own_towns(surface, cands, gaz))
+                    break
                 if SCAN_WEAK and not _sentence_start(text, s):
                     own = _own_towns(surface, cands, gaz)
                     if own:
@@ -1323,6 +1374,25 @@ def _scan(text: str, gaz: Gazetteer, avoid: _Mask) -> list[Mention]:
             else:
                 i += 1
     return out
+
+
+_NEXT_LOWER = re.compile(r"[ \t]{1,2}([a-z]{2,20})\b")
+
+
+def _residents_after(text: str, e: int, surface: str, cands: list[Place], gaz: Gazetteer) -> bool:
+    """Whether a name opening a sentence is a town of >= 10,000 inhabitants spelt as written
+    and a residents' noun follows it ([after] and [after opening] of place_context.txt:
+    "residents", "native", "students"), where the model found no entity: a sentence's first
+    capital proves nothing, the noun does ("Aš" is no "As police")."""
+    nxt = _NEXT_LOWER.match(text, e)
+    words = _context_words()
+    nouns = words.get("after", frozenset()) | words.get("after opening", frozenset())
+    if nxt is None or nxt.group(1) not in nouns:
+        return False
+    return any(
+        c.name == surface and c.population >= EMBEDDED_MIN_POPULATION
+        for c in _own_towns(surface, cands, gaz)
+    )
 
 
 def _own_towns(surface: str, cands: list[Place], gaz: Gazetteer) -> list[Place]:
