@@ -267,3 +267,55 @@ def test_alignment_needs_are_sets_unless_an_ngram_repeats() -> None:
     bag = align.ngram_bag("the council met on monday to vote")
     assert align._coverage(once, bag) == 2 / 3
     assert align._coverage(twice, align.ngram_bag("go team go team")) == 1 / 3
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "{ 14 comments… read them below or add one }",
+        "(No comments)",
+        "No comments:",
+        "50 of 212 comments loaded",
+    ],
+)
+def test_comment_thread_headers_in_other_wordings(line: str) -> None:
+    from streams.nlp.boilerplate.rules import is_comments_start
+
+    assert is_comments_start(line)
+
+
+@pytest.mark.parametrize("line", ["No comment was made.", "One reply to the mayor came late."])
+def test_comment_thread_headers_leave_prose(line: str) -> None:
+    from streams.nlp.boilerplate.rules import is_comments_start
+
+    assert not is_comments_start(line)
+
+
+def test_comments_after_a_braced_comment_count_are_demoted() -> None:
+    body = (
+        "The town council of Millbrook voted on Tuesday to repair the old stone bridge over "
+        "the river, which has been closed to trucks since the spring floods damaged its "
+        "piers and left a crack along the eastern arch."
+    )
+    comment = (
+        "I have crossed that bridge every morning for twenty years and I think it is about "
+        "time that the council did something about it, so well done to all of them here."
+    )
+    text = "\n\n".join([body] * 4 + ["{ 3 comments… read them below or add one }", comment])
+    from streams.nlp.boilerplate import text as text_mod
+
+    found = text_mod.analyse(text)
+    assert found.last == 4  # the max-sum block ends before the header, not after the comment
+
+
+def test_a_bracketed_count_or_credit_is_no_sentence_end() -> None:
+    from streams.nlp.boilerplate import text as text_mod
+
+    text = (
+        "Harbour ferry returns after a long winter break (214)\n\n"
+        "The old ferry sails again (Image: Harbour Trust)\n\n"
+        "The ferry returned to the harbour on Monday, its captain said. (She was right.)\n\n"
+        "“It is good to be back on the water,” said the captain."
+    )
+    blocks = text_mod.analyse(text).blocks
+    assert [b.terminal for b in blocks] == [False, False, True, True]

@@ -29,7 +29,8 @@ SECTION_SHARE = 0.5
 PROSE_BEFORE_END = 800.0
 RUN_FLOOR = 0.2  # inside the article run, a paragraph the model gives less than this goes
 OUTSIDE_KEEP = 0.9  # outside the run, a paragraph stays only when the model is this sure
-_TERMINAL = tuple(".!?…\"'”’»)。！？」』")
+_TERMINAL = tuple(".!?…。！？")
+_CLOSING = "\"'”’»)」』 "
 
 
 @dataclass(frozen=True)
@@ -60,7 +61,7 @@ def describe(text: str, spans: list[tuple[int, int]], stops: frozenset[str]) -> 
         inline = tuple(inline_removals(text, start, end))
         junk = sum(r.end - r.start for r in inline)
         rule = inline[0].reason if inline and junk > 0.5 * (end - start) else None
-        terminal = chunk.endswith(_TERMINAL)
+        terminal = chunk.rstrip(_CLOSING).endswith(_TERMINAL)
         alpha = [t for t in tokens if t[0].isalpha()]
         capitals = sum(1 for t in alpha if t[0].isupper()) / len(alpha) if alpha else 0.0
         numeric = sum(1 for t in tokens if t.isdigit()) / len(tokens) if tokens else 0.0
