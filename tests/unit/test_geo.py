@@ -1559,3 +1559,13 @@ def test_a_demonym_right_after_another_name_is_a_people_not_a_country() -> None:
     surfaces = sorted(m["text"] for p in places for m in p["mentions"])
     assert surfaces == ["American", "Denver", "Vermont"]  # no Italy, no India
     assert by_text(places, "American")["country_code"] == "US"
+
+
+def test_an_opening_dateline_without_a_dash_names_its_place() -> None:
+    text = "ZANESVILLE The Latest on the library vote: the board met on Monday."
+    places, _ = geotag(text, [])
+    assert [p["name"] for p in places] == ["Zanesville"]
+    pair = "DENVER & BOULDER,, APRIL 3, 2019 -- Trails reopened."
+    assert sorted(p["name"] for p in geotag(pair, [])[0]) == ["Boulder", "Denver"]
+    # capitals before a lower-case word are a headline's acronym, not a dateline
+    assert geotag("NICE to tidy the parks, the board said.", [])[0] == []

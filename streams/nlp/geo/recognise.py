@@ -55,6 +55,14 @@ _WIRE_DATELINE = re.compile(
     r"(?:,\s{0,3}([A-Z][\w.]{0,20}(?: [A-Z][\w.]{0,20})?))?"
     r"\s{0,3}\((?:AP|Reuters|AFP|UPI|CNN|dpa|Xinhua|Bloomberg)\)"
 )
+# A dateline with no dash, at the very start of the text: capitals, an optional state, then
+# a capitalised word or doubled comma ("OKLAHOMA CITY The Latest on ...", "AUSTIN, Texas A
+# white ...", "TIJUANA & SAN DIEGO,, MARCH 29"). Only a place's own name or an alias counts.
+_OPENING_DATELINE = re.compile(
+    r"[ \t]*([A-Z][A-Z.'\u2019 &/-]{0,40}[A-Z.])"
+    r"(?:,\s{0,3}([A-Z][\w.]{0,20}(?: [A-Z][\w.]{0,20})?))?"
+    r"(?:,{1,2}\s{0,3}|\s{1,3})(?=[A-Z])"
+)
 # A place name followed by a street word names a street ("Richmond Street", "Nordland Ave.",
 # "West Palestine Avenue"), not the place: the span takes the street word (and a compass word
 # before it) and the resolver places it in the article's own town.
@@ -1094,6 +1102,10 @@ def _datelines(text: str, gaz: Gazetteer, avoid: _Mask) -> list[Mention]:
         for d in _DATELINE.finditer(text)
         if (m is None or d.start() >= m.end()) and len(d.group(1)) >= 3
     ]
+    if m is None:
+        o = _OPENING_DATELINE.match(text)
+        if o is not None and len(o.group(1)) >= 3:
+            later.append(o)
     seen: set[int] = set()
     for m in found + later:
         own_only = m in later
