@@ -1569,3 +1569,20 @@ def test_an_opening_dateline_without_a_dash_names_its_place() -> None:
     assert sorted(p["name"] for p in geotag(pair, [])[0]) == ["Boulder", "Denver"]
     # capitals before a lower-case word are a headline's acronym, not a dateline
     assert geotag("NICE to tidy the parks, the board said.", [])[0] == []
+
+
+def test_a_township_no_entity_covers_is_found_with_its_dot() -> None:
+    text = (
+        "Xenia police said voters in Harmony Twp., Liberty Township and Xenia met in Ohio. "
+        "The Township board agreed."
+    )
+    ents = [
+        ent("e1", "Xenia", "GPE", text),
+        ent("e2", "Harmony Twp", "GPE", text),  # the model's span drops the dot
+        ent("e3", "Ohio", "GPE", text),
+    ]
+    places, _ = geotag(text, ents)
+    surfaces = sorted(m["text"] for p in places for m in p["mentions"])
+    assert "Harmony Twp." in surfaces
+    assert "Liberty Township" in surfaces
+    assert not any("The Township" in s for s in surfaces)

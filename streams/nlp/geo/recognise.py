@@ -74,6 +74,12 @@ _STREET_DIRECTIONS = ("North ", "South ", "East ", "West ")
 # A US civil township the gazetteer lacks ("Jackson Township", "St. Clair Twp."): like a street,
 # the resolver places it in the article's own town.
 _TOWNSHIP = re.compile(r"(?:St\. )?[A-Z][a-z]{1,30}(?: [A-Z][a-z]{1,30})? (?:Township|Twp\.?)")
+# the same anywhere in the text, for townships no entity covers ("Tewksbury Twp. introduces",
+# "Madison Twp., Trenton"); "The Township" is the board's own name
+_TOWNSHIP_SCAN = re.compile(
+    r"(?<![\w.'\u2019-])(?!The )(?:St\. )?[A-Z][a-z]{1,30}(?: [A-Z][a-z]{1,30})?"
+    r" (?:Township|Twp\.)(?![\w'\u2019-])"
+)
 
 
 @dataclass(slots=True)
@@ -307,6 +313,9 @@ def recognise(text: str, entities: list[dict], gaz: Gazetteer) -> list[Mention]:
                     if demo is not None:  # "Sri Lankan" tagged as GPE
                         mentions.append(Mention(s, e, surface, "demonym", [demo]))
                     elif not cands and _TOWNSHIP.fullmatch(surface):  # "Jackson Township"
+                        if surface.endswith("Twp") and text[e : e + 1] == ".":
+                            e += 1  # "St. Clair Twp." keeps its abbreviation's dot
+                            surface = text[s:e]
                         mentions.append(Mention(s, e, surface, "township"))
                     elif head is not None:  # "Alachua County Sheriff" tagged as GPE
                         mentions.append(head)
@@ -413,6 +422,7 @@ def recognise(text: str, entities: list[dict], gaz: Gazetteer) -> list[Mention]:
     mentions.extend(_affiliations(text, gaz, taken))  # "Sen. Robert Ford, D-Charleston"
     mentions.extend(_based_places(text, gaz, taken))  # "the Kent-based team"
     mentions.extend(_county_lists(text, gaz, taken, mentions))  # "Jackson and Barrow counties"
+    mentions.extend(_townships(text, taken, mentions))  # "Tewksbury Twp. introduces ..."
     for m in mentions:
         taken.add(m.start, m.end)
     mentions.extend(
@@ -1156,6 +1166,19 @@ _COUNTIES_COLON = re.compile(
 )
 _ITEM_SEP = re.compile(r";\s{0,3}(?:and\s{1,3}|or\s{1,3})?|,\s{1,3}(?:and|or)\s{1,3}")
 _LIST_SEP = re.compile(r",\s{1,3}(?:and\s{1,3}|or\s{1,3})?|\s{1,3}(?:and|or)\s{1,3}")
+
+
+def _townships(text: str, avoid: _Mask, found: list[Mention]) -> list[Mention]:
+    """A civil township's name no entity or earlier rule took ('Madison Twp.'): placed like
+    the entity path's townships, in the article's own town."""
+    out = []
+    spans = [(m.start, m.end) for m in found]
+    for t in _TOWNSHIP_SCAN.finditer(text):
+        s, e = t.span()
+        if avoid.hit(s, e) or _overlaps((s, e), spans):
+            continue
+        out.append(Mention(s, e, text[s:e], "township"))
+    return out
 
 
 def _affiliations(text: str, gaz: Gazetteer, avoid: _Mask) -> list[Mention]:
