@@ -886,3 +886,13 @@ def test_a_title_case_headline_with_a_cue_verb_is_an_attribution() -> None:
     ]
     # a headline without a cue verb is nothing
     assert _speech(_run("Markets Rise As Oil Prices Fall Again\n\nStocks rose.")[0]) == []
+
+
+def test_a_cue_less_quote_takes_the_subject_of_the_verb_it_hangs_on() -> None:
+    """'Jane Roe faulted Tom Smith for his "reckless spending habits"': the quote is Roe's
+    words, not those of the nearest name (Smith)."""
+    text = 'Mayor Jane Roe faulted Tom Smith for his "reckless spending habits" on Monday.'
+    claims, _ = _run(text)
+    quote = next(c for c in claims if c["kind"] == "quote")
+    assert quote["speaker_mention"] is not None
+    assert "Roe" in quote["speaker_mention"]["text"]

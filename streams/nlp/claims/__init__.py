@@ -87,6 +87,30 @@ def _nearby_cue(doc: Doc, q: tuple[int, int], qspans, qstarts) -> tuple[Token, T
     return (best[1], best[2]) if best else None
 
 
+def _governing_subject(doc: Doc, q: tuple[int, int]) -> tuple[Token, Token] | None:
+    """The verb a cue-less quote hangs on and its person-like subject: 'Trump summed up
+    Clinton as "terrible"' -> (summed, Trump), not the nearest name (Clinton)."""
+    from .reported import plausible_source
+
+    span = doc.char_span(q[0], q[1], alignment_mode="expand")
+    if span is None:
+        return None
+    tok = span.root
+    for _ in range(8):
+        if tok.head is tok:
+            return None
+        tok = tok.head
+        if q[0] <= tok.idx < q[1] or tok.pos_ not in ("VERB", "AUX"):
+            continue
+        src = find_subject(tok)
+        if src is None or q[0] <= src.idx < q[1]:
+            continue
+        if src.pos_ == "PRON" and src.lower_ in ("it", "this", "that", "there", "which"):
+            return None
+        return (tok, src) if plausible_source(src) else None
+    return None
+
+
 def _nearest_entity(doc: Doc, q: tuple[int, int], index: EntityIndex) -> Mention | None:
     """Baseline fallback: nearest PERSON/ORG mention in the quote's sentences, outside it."""
     span = doc.char_span(q[0], q[1], alignment_mode="expand")
@@ -194,6 +218,8 @@ def _quote_claims(doc: Doc, atts: list[Attribution], index: EntityIndex) -> list
             if near:
                 c.cue, c.source, c.cls = near[0], near[1], "speech"
                 c.cue_text = near[0].text
+            elif not title and (gov := _governing_subject(doc, q)):
+                c.cue, c.source, c.cls, c.cue_text = gov[0], gov[1], None, gov[0].text
             else:
                 c.fallback = _nearest_entity(doc, q, index)
                 prev = claims[-1] if claims else None
