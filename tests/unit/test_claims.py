@@ -896,3 +896,16 @@ def test_a_cue_less_quote_takes_the_subject_of_the_verb_it_hangs_on() -> None:
     quote = next(c for c in claims if c["kind"] == "quote")
     assert quote["speaker_mention"] is not None
     assert "Roe" in quote["speaker_mention"]["text"]
+
+
+def test_a_quote_after_a_paragraph_ending_in_a_colon_takes_its_cue_and_source() -> None:
+    """'Jane Roe told the council: / "..."': the quote opening the next paragraph is hers."""
+    text = (
+        "Mayor Jane Roe spoke after the vote. Later, she told the council:\n\n"
+        '"We will rebuild the bridge by spring, and Tom Smith will pay for it."'
+    )
+    claims, _ = _run(text)
+    quote = next(c for c in claims if c["kind"] == "quote")
+    assert quote["speaker_mention"] is not None
+    assert quote["speaker_mention"]["text"] == "she"
+    assert quote["cue"] == "told"

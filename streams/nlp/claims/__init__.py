@@ -87,6 +87,31 @@ def _nearby_cue(doc: Doc, q: tuple[int, int], qspans, qstarts) -> tuple[Token, T
     return (best[1], best[2]) if best else None
 
 
+def _colon_intro(doc: Doc, q: tuple[int, int]) -> tuple[Token, Token] | None:
+    """A quote that opens the paragraph after one ending in a colon ('He said: / "..."'): the
+    last cue verb of that paragraph with its subject."""
+    from .lexicon import cue_classes
+
+    text = text_of(doc)
+    ps, _ = _para_bounds(text, q[0])
+    if text[ps : q[0]].strip():
+        return None
+    before = text[:ps].rstrip()
+    if not before.endswith(":"):
+        return None
+    span = doc.char_span(
+        _para_bounds(text, len(before) - 1)[0], len(before), alignment_mode="expand"
+    )
+    if span is None:
+        return None
+    cues = cue_classes()
+    for tok in reversed(span):
+        if tok.pos_ == "VERB" and cues.get(tok.lemma_.lower()):
+            src = find_subject(tok) or left_subject(tok)
+            return (tok, src) if src is not None else None
+    return None
+
+
 def _governing_subject(doc: Doc, q: tuple[int, int]) -> tuple[Token, Token] | None:
     """The verb a cue-less quote hangs on and its person-like subject: 'Trump summed up
     Clinton as "terrible"' -> (summed, Trump), not the nearest name (Clinton)."""
@@ -172,6 +197,8 @@ def _follows_attribution(text: str, prev: _Claim, q: tuple[int, int]) -> bool:
 
 def _quote_claims(doc: Doc, atts: list[Attribution], index: EntityIndex) -> list[_Claim]:
     """Merge quote-mark spans with parsed attributions into quote/reported claims."""
+    from .lexicon import cue_classes
+
     text = text_of(doc)
     qspans = find_quote_spans(text)
     qstarts = [s for s, _ in qspans]
@@ -213,6 +240,9 @@ def _quote_claims(doc: Doc, atts: list[Attribution], index: EntityIndex) -> list
             # '"A," said X, a ... . "B."': B goes on with what X said
             last = claims[-1]
             c.cue, c.cue_text, c.source, c.cls = last.cue, last.cue_text, last.source, last.cls
+        elif intro := _colon_intro(doc, q):
+            c.cue, c.source, c.cue_text = intro[0], intro[1], intro[0].text
+            c.cls = cue_classes().get(intro[0].lemma_.lower())
         else:
             near = _nearby_cue(doc, q, qspans, qstarts)
             if near:
