@@ -513,7 +513,7 @@ def test_impressions_with_seem_and_appear() -> None:
     claims, _ = _run("The mayor seemed irritated by the question.")
     speech = _speech(claims)
     assert len(speech) == 1 and speech[0]["text"].startswith("The mayor seemed irritated")
-    assert speech[0]["speaker"] is None and speech[0]["cue"] == "seemed"
+    assert speech[0]["speaker_mention"]["text"] == "The mayor" and speech[0]["cue"] == "seemed"
     claims, _ = _run("Nothing about the new plan seems credible to me.")
     speech = _speech(claims)
     assert speech[0]["speaker_mention"]["text"] == "me"
@@ -909,3 +909,12 @@ def test_a_quote_after_a_paragraph_ending_in_a_colon_takes_its_cue_and_source() 
     assert quote["speaker_mention"] is not None
     assert quote["speaker_mention"]["text"] == "she"
     assert quote["cue"] == "told"
+
+
+def test_an_impression_without_a_listener_has_its_person_like_subject_as_source() -> None:
+    """'Jane Roe seemed irritated by the delay': the impression is hers (no 'to me')."""
+    claims, _ = _run("Mayor Jane Roe seemed irritated by the long delay at the bridge.")
+    rep = next(c for c in claims if c["kind"] == "reported")
+    assert rep["cue"] == "seemed"
+    assert rep["speaker_mention"] is not None
+    assert "Roe" in rep["speaker_mention"]["text"]
