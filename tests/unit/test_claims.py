@@ -918,3 +918,11 @@ def test_an_impression_without_a_listener_has_its_person_like_subject_as_source(
     assert rep["cue"] == "seemed"
     assert rep["speaker_mention"] is not None
     assert "Roe" in rep["speaker_mention"]["text"]
+
+
+def test_a_short_quote_nobody_says_is_a_scare_quote() -> None:
+    """'the so-called "pivot"': one or two quoted words with no cue and no speaker near."""
+    claims, _ = _run('The so-called "pivot" never came, and the campaign stalled in the spring.')
+    assert [c for c in claims if c["kind"] == "quote"] == []
+    claims, _ = _run('Mayor Jane Roe said the bridge was "simply unsafe" on Monday.')
+    assert [c["cue"] for c in claims if c["kind"] == "quote"] == ["said"]

@@ -271,7 +271,23 @@ def _quote_claims(doc: Doc, atts: list[Attribution], index: EntityIndex) -> list
         kind = "quote" if has_quote_marks(text[a.start : a.end]) else "reported"
         claims.append(_Claim(a.start, a.end, kind, a.cue, a.cue_text, a.source, a.cls))
     claims.sort(key=lambda c: (c.start, c.end))
-    return _drop_nested(_merge_split(text, claims))
+    return _drop_nested(_drop_scare_quotes(text, _merge_split(text, claims)))
+
+
+def _drop_scare_quotes(text: str, claims: list[_Claim]) -> list[_Claim]:
+    """A one- or two-word quote that nobody says (no cue, no speaker near) is a scare quote
+    or a term ('the "pivot"', '"citizen journalists"'), not a claim."""
+    return [
+        c
+        for c in claims
+        if not (
+            c.kind == "quote"
+            and len(c.fragments) == 1
+            and c.cue is None
+            and c.fallback is None
+            and word_count(text, c.fragments[0]) <= 2
+        )
+    ]
 
 
 def _drop_nested(claims: list[_Claim]) -> list[_Claim]:
