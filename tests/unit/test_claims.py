@@ -513,7 +513,7 @@ def test_impressions_with_seem_and_appear() -> None:
     claims, _ = _run("The mayor seemed irritated by the question.")
     speech = _speech(claims)
     assert len(speech) == 1 and speech[0]["text"].startswith("The mayor seemed irritated")
-    assert speech[0]["speaker"] is None and speech[0]["cue"] == "seemed"
+    assert speech[0]["speaker_mention"]["text"] == "The mayor" and speech[0]["cue"] == "seemed"
     claims, _ = _run("Nothing about the new plan seems credible to me.")
     speech = _speech(claims)
     assert speech[0]["speaker_mention"]["text"] == "me"
@@ -886,3 +886,43 @@ def test_a_title_case_headline_with_a_cue_verb_is_an_attribution() -> None:
     ]
     # a headline without a cue verb is nothing
     assert _speech(_run("Markets Rise As Oil Prices Fall Again\n\nStocks rose.")[0]) == []
+
+
+def test_a_cue_less_quote_takes_the_subject_of_the_verb_it_hangs_on() -> None:
+    """'Jane Roe faulted Tom Smith for his "reckless spending habits"': the quote is Roe's
+    words, not those of the nearest name (Smith)."""
+    text = 'Mayor Jane Roe faulted Tom Smith for his "reckless spending habits" on Monday.'
+    claims, _ = _run(text)
+    quote = next(c for c in claims if c["kind"] == "quote")
+    assert quote["speaker_mention"] is not None
+    assert "Roe" in quote["speaker_mention"]["text"]
+
+
+def test_a_quote_after_a_paragraph_ending_in_a_colon_takes_its_cue_and_source() -> None:
+    """'Jane Roe told the council: / "..."': the quote opening the next paragraph is hers."""
+    text = (
+        "Mayor Jane Roe spoke after the vote. Later, she told the council:\n\n"
+        '"We will rebuild the bridge by spring, and Tom Smith will pay for it."'
+    )
+    claims, _ = _run(text)
+    quote = next(c for c in claims if c["kind"] == "quote")
+    assert quote["speaker_mention"] is not None
+    assert quote["speaker_mention"]["text"] == "she"
+    assert quote["cue"] == "told"
+
+
+def test_an_impression_without_a_listener_has_its_person_like_subject_as_source() -> None:
+    """'Jane Roe seemed irritated by the delay': the impression is hers (no 'to me')."""
+    claims, _ = _run("Mayor Jane Roe seemed irritated by the long delay at the bridge.")
+    rep = next(c for c in claims if c["kind"] == "reported")
+    assert rep["cue"] == "seemed"
+    assert rep["speaker_mention"] is not None
+    assert "Roe" in rep["speaker_mention"]["text"]
+
+
+def test_a_short_quote_nobody_says_is_a_scare_quote() -> None:
+    """'the so-called "pivot"': one or two quoted words with no cue and no speaker near."""
+    claims, _ = _run('The so-called "pivot" never came, and the campaign stalled in the spring.')
+    assert [c for c in claims if c["kind"] == "quote"] == []
+    claims, _ = _run('Mayor Jane Roe said the bridge was "simply unsafe" on Monday.')
+    assert [c["cue"] for c in claims if c["kind"] == "quote"] == ["said"]

@@ -87,6 +87,55 @@ def _nearby_cue(doc: Doc, q: tuple[int, int], qspans, qstarts) -> tuple[Token, T
     return (best[1], best[2]) if best else None
 
 
+def _colon_intro(doc: Doc, q: tuple[int, int]) -> tuple[Token, Token] | None:
+    """A quote that opens the paragraph after one ending in a colon ('He said: / "..."'): the
+    last cue verb of that paragraph with its subject."""
+    from .lexicon import cue_classes
+
+    text = text_of(doc)
+    ps, _ = _para_bounds(text, q[0])
+    if text[ps : q[0]].strip():
+        return None
+    before = text[:ps].rstrip()
+    if not before.endswith(":"):
+        return None
+    span = doc.char_span(
+        _para_bounds(text, len(before) - 1)[0], len(before), alignment_mode="expand"
+    )
+    if span is None:
+        return None
+    cues = cue_classes()
+    for tok in reversed(span):
+        if tok.pos_ == "VERB" and cues.get(tok.lemma_.lower()):
+            src = find_subject(tok) or left_subject(tok)
+            return (tok, src) if src is not None else None
+    return None
+
+
+def _governing_subject(doc: Doc, q: tuple[int, int]) -> tuple[Token, Token] | None:
+    """The verb a cue-less quote hangs on and its person-like subject: 'Trump summed up
+    Clinton as "terrible"' -> (summed, Trump), not the nearest name (Clinton)."""
+    from .reported import plausible_source
+
+    span = doc.char_span(q[0], q[1], alignment_mode="expand")
+    if span is None:
+        return None
+    tok = span.root
+    for _ in range(8):
+        if tok.head is tok:
+            return None
+        tok = tok.head
+        if q[0] <= tok.idx < q[1] or tok.pos_ not in ("VERB", "AUX"):
+            continue
+        src = find_subject(tok)
+        if src is None or q[0] <= src.idx < q[1]:
+            continue
+        if src.pos_ == "PRON" and src.lower_ in ("it", "this", "that", "there", "which"):
+            return None
+        return (tok, src) if plausible_source(src) else None
+    return None
+
+
 def _nearest_entity(doc: Doc, q: tuple[int, int], index: EntityIndex) -> Mention | None:
     """Baseline fallback: nearest PERSON/ORG mention in the quote's sentences, outside it."""
     span = doc.char_span(q[0], q[1], alignment_mode="expand")
@@ -148,6 +197,8 @@ def _follows_attribution(text: str, prev: _Claim, q: tuple[int, int]) -> bool:
 
 def _quote_claims(doc: Doc, atts: list[Attribution], index: EntityIndex) -> list[_Claim]:
     """Merge quote-mark spans with parsed attributions into quote/reported claims."""
+    from .lexicon import cue_classes
+
     text = text_of(doc)
     qspans = find_quote_spans(text)
     qstarts = [s for s, _ in qspans]
@@ -189,11 +240,16 @@ def _quote_claims(doc: Doc, atts: list[Attribution], index: EntityIndex) -> list
             # '"A," said X, a ... . "B."': B goes on with what X said
             last = claims[-1]
             c.cue, c.cue_text, c.source, c.cls = last.cue, last.cue_text, last.source, last.cls
+        elif intro := _colon_intro(doc, q):
+            c.cue, c.source, c.cue_text = intro[0], intro[1], intro[0].text
+            c.cls = cue_classes().get(intro[0].lemma_.lower())
         else:
             near = _nearby_cue(doc, q, qspans, qstarts)
             if near:
                 c.cue, c.source, c.cls = near[0], near[1], "speech"
                 c.cue_text = near[0].text
+            elif not title and (gov := _governing_subject(doc, q)):
+                c.cue, c.source, c.cls, c.cue_text = gov[0], gov[1], None, gov[0].text
             else:
                 c.fallback = _nearest_entity(doc, q, index)
                 prev = claims[-1] if claims else None
@@ -215,7 +271,23 @@ def _quote_claims(doc: Doc, atts: list[Attribution], index: EntityIndex) -> list
         kind = "quote" if has_quote_marks(text[a.start : a.end]) else "reported"
         claims.append(_Claim(a.start, a.end, kind, a.cue, a.cue_text, a.source, a.cls))
     claims.sort(key=lambda c: (c.start, c.end))
-    return _drop_nested(_merge_split(text, claims))
+    return _drop_nested(_drop_scare_quotes(text, _merge_split(text, claims)))
+
+
+def _drop_scare_quotes(text: str, claims: list[_Claim]) -> list[_Claim]:
+    """A one- or two-word quote that nobody says (no cue, no speaker near) is a scare quote
+    or a term ('the "pivot"', '"citizen journalists"'), not a claim."""
+    return [
+        c
+        for c in claims
+        if not (
+            c.kind == "quote"
+            and len(c.fragments) == 1
+            and c.cue is None
+            and c.fallback is None
+            and word_count(text, c.fragments[0]) <= 2
+        )
+    ]
 
 
 def _drop_nested(claims: list[_Claim]) -> list[_Claim]:

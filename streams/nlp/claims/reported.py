@@ -554,7 +554,8 @@ def _in_document(tok: Token) -> Attribution | None:
 
 def _appearance(tok: Token) -> Attribution | None:
     """ "Clinton seemed irritated", "the plan appears to stall": an impression, the whole
-    clause is the content; the source is the one it seems to ("to me"), if named."""
+    clause is the content; the source is the one it seems to ("to me"), else a person-like
+    subject ("Rubio seemed hopeful that ...": the one who seems holds the stance)."""
     if tok.lemma_.lower() not in impression_verbs():
         return None
     if tok.dep_ in ("ccomp", "xcomp") and tok.head.lemma_.lower() in cue_classes():
@@ -578,6 +579,8 @@ def _appearance(tok: Token) -> Attribution | None:
     src = next((g for g in to.children if g.dep_ == "pobj"), None) if to is not None else None
     if src is not None and not plausible_source(src):
         to = src = None
+    if src is None and subj.dep_ == "nsubj" and plausible_source(subj):
+        src = subj  # "Rubio seemed hopeful that ...": PolNeAR's source is the one who seems
     # the subject without its clauses, the verb, its negation and auxiliaries, the complement
     inner = {t.i for c in subj.children if c.dep_ in ("relcl", "acl", "appos") for t in c.subtree}
     if to is not None:
