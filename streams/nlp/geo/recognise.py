@@ -59,7 +59,7 @@ _WIRE_DATELINE = re.compile(
 # a capitalised word or doubled comma ("OKLAHOMA CITY The Latest on ...", "AUSTIN, Texas A
 # white ...", "TIJUANA & SAN DIEGO,, MARCH 29"). Only a place's own name or an alias counts.
 _OPENING_DATELINE = re.compile(
-    r"[ \t]*([A-Z][A-Z.'\u2019 &/-]{0,40}[A-Z.])"
+    r"\A[ \t]*+([A-Z][A-Z.'\u2019 &/-]{0,40}[A-Z.])"
     r"(?:,\s{0,3}([A-Z][\w.]{0,20}(?: [A-Z][\w.]{0,20})?))?"
     r"(?:,{1,2}\s{0,3}|\s{1,3})(?=[A-Z])"
 )
