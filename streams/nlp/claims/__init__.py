@@ -15,9 +15,16 @@ from spacy.tokens import Doc, Token
 
 from streams.nlp.doctext import release, text_of
 
+from .lexicon import cue_classes
 from .numbers import find_quantities
 from .quotes import ALL_MARKS, find_quote_spans, has_quote_marks, is_title, word_count
-from .reported import Attribution, find_attributions, find_subject, left_subject
+from .reported import (
+    Attribution,
+    find_attributions,
+    find_subject,
+    left_subject,
+    plausible_source,
+)
 from .speakers import SPEAKER_LABELS, EntityIndex, Mention, link, mention_span, role_speaker
 from .worthiness import score
 
@@ -60,7 +67,6 @@ def _para_bounds(text: str, pos: int) -> tuple[int, int]:
 
 def _nearby_cue(doc: Doc, q: tuple[int, int], qspans, qstarts) -> tuple[Token, Token] | None:
     """Nearest speech verb with a subject in the quote's paragraph, outside quotes."""
-    from .lexicon import cue_classes
 
     cues = cue_classes()
     ps, pe = _para_bounds(text_of(doc), q[0])
@@ -90,7 +96,6 @@ def _nearby_cue(doc: Doc, q: tuple[int, int], qspans, qstarts) -> tuple[Token, T
 def _colon_intro(doc: Doc, q: tuple[int, int]) -> tuple[Token, Token] | None:
     """A quote that opens the paragraph after one ending in a colon ('He said: / "..."'): the
     last cue verb of that paragraph with its subject."""
-    from .lexicon import cue_classes
 
     text = text_of(doc)
     ps, _ = _para_bounds(text, q[0])
@@ -115,7 +120,6 @@ def _colon_intro(doc: Doc, q: tuple[int, int]) -> tuple[Token, Token] | None:
 def _governing_subject(doc: Doc, q: tuple[int, int]) -> tuple[Token, Token] | None:
     """The verb a cue-less quote hangs on and its person-like subject: 'Trump summed up
     Clinton as "terrible"' -> (summed, Trump), not the nearest name (Clinton)."""
-    from .reported import plausible_source
 
     span = doc.char_span(q[0], q[1], alignment_mode="expand")
     if span is None:
@@ -197,7 +201,6 @@ def _follows_attribution(text: str, prev: _Claim, q: tuple[int, int]) -> bool:
 
 def _quote_claims(doc: Doc, atts: list[Attribution], index: EntityIndex) -> list[_Claim]:
     """Merge quote-mark spans with parsed attributions into quote/reported claims."""
-    from .lexicon import cue_classes
 
     text = text_of(doc)
     qspans = find_quote_spans(text)
@@ -403,8 +406,6 @@ def _number_source(doc: Doc, start: int, end: int) -> tuple[Token, Token] | None
     """The nearest cue verb governing a number, with its subject: (verb, source), else None.
     Walks up from the number, so in "officials said 4,000 ..., while volunteers put the number
     at 9,000" each number finds its own source."""
-    from .lexicon import cue_classes
-    from .reported import plausible_source
 
     span = doc.char_span(start, end, alignment_mode="expand")
     if span is None:
