@@ -73,12 +73,12 @@ _STREET = re.compile(
 _STREET_DIRECTIONS = ("North ", "South ", "East ", "West ")
 # A US civil township the gazetteer lacks ("Jackson Township", "St. Clair Twp."): like a street,
 # the resolver places it in the article's own town.
-_TOWNSHIP = re.compile(r"(?:St\. )?[A-Z][a-z]{1,30}(?: [A-Z][a-z]{1,30})? (?:Township|Twp\.?)")
+_TOWNSHIP_NAME = r"(?:St\. )?[A-Z][a-z]{1,30}(?: [A-Z][a-z]{1,30})?"
+_TOWNSHIP = re.compile(_TOWNSHIP_NAME + r" (?:Township|Twp\.?)")
 # the same anywhere in the text, for townships no entity covers ("Tewksbury Twp. introduces",
 # "Madison Twp., Trenton"); "The Township" is the board's own name
 _TOWNSHIP_SCAN = re.compile(
-    r"(?<![\w.'\u2019-])(?!The )(?:St\. )?[A-Z][a-z]{1,30}(?: [A-Z][a-z]{1,30})?"
-    r" (?:Township|Twp\.)(?![\w'\u2019-])"
+    r"(?<![\w.'\u2019-])(?!The )" + _TOWNSHIP_NAME + r" (?:Township|Twp\.)(?![\w'\u2019-])"
 )
 
 
@@ -1383,7 +1383,8 @@ def _scan(text: str, gaz: Gazetteer, avoid: _Mask) -> list[Mention]:
                     inside = inside and gaz.alias(surface) is None
                     hit = Mention(s, e, surface, "scan", cands, weak=inside)
                     break
-                opens = i == 0 or _sentence_start(text, s)  # "... on Monday. Gatlinburg Police"
+                at_start = _sentence_start(text, s)
+                opens = i == 0 or at_start  # "... on Monday. Gatlinburg Police"
                 if opens and i + n < len(words) and _civic_word(text, *words[i + n]):
                     # a town of any size opening its police's or mayor's name ("Gatlinburg
                     # Police Chief", "Brookhaven Mayor"), also at a sentence's start; a town of
@@ -1392,12 +1393,17 @@ def _scan(text: str, gaz: Gazetteer, avoid: _Mask) -> list[Mention]:
                     if _own_towns(surface, cands, gaz):
                         hit = Mention(s, e, surface, "scan", cands)
                         break
-                if _sentence_start(text, s) and _residents_after(text, e, surface, cands, gaz):
+                if at_start and _residents_after(text, e):
                     # "Chicopee residents discuss ...", "Haslett student telethon ...": a
-                    # headline's or sentence's opening town before a residents' noun
-                    hit = Mention(s, e, surface, "scan", _own_towns(surface, cands, gaz))
-                    break
-                if SCAN_WEAK and not _sentence_start(text, s):
+                    # headline's or sentence's opening town of >= 10,000 inhabitants, spelt as
+                    # written, before a residents' noun
+                    own = _own_towns(surface, cands, gaz)
+                    if any(
+                        c.name == surface and c.population >= EMBEDDED_MIN_POPULATION for c in own
+                    ):
+                        hit = Mention(s, e, surface, "scan", own)
+                        break
+                if SCAN_WEAK and not at_start:
                     own = _own_towns(surface, cands, gaz)
                     if own:
                         hit = Mention(s, e, surface, "scan", own, weak=True)
@@ -1414,20 +1420,17 @@ def _scan(text: str, gaz: Gazetteer, avoid: _Mask) -> list[Mention]:
 _NEXT_LOWER = re.compile(r"[ \t]{1,2}([a-z]{2,20})\b")
 
 
-def _residents_after(text: str, e: int, surface: str, cands: list[Place], gaz: Gazetteer) -> bool:
-    """Whether a name opening a sentence is a town of >= 10,000 inhabitants spelt as written
-    and a residents' noun follows it ([after] and [after opening] of place_context.txt:
-    "residents", "native", "students"), where the model found no entity: a sentence's first
-    capital proves nothing, the noun does ("Aš" is no "As police")."""
+def _residents_after(text: str, e: int) -> bool:
+    """Whether a residents' noun follows a name that opens a sentence ([after] and [after
+    opening] of place_context.txt: "residents", "native", "students"), where the model found
+    no entity: a sentence's first capital proves nothing, the noun does ("Aš" is no "As
+    police")."""
     nxt = _NEXT_LOWER.match(text, e)
-    words = _context_words()
-    nouns = words.get("after", frozenset()) | words.get("after opening", frozenset())
-    if nxt is None or nxt.group(1) not in nouns:
+    if nxt is None:
         return False
-    return any(
-        c.name == surface and c.population >= EMBEDDED_MIN_POPULATION
-        for c in _own_towns(surface, cands, gaz)
-    )
+    words = _context_words()
+    noun = nxt.group(1)
+    return noun in words.get("after", ()) or noun in words.get("after opening", ())
 
 
 def _own_towns(surface: str, cands: list[Place], gaz: Gazetteer) -> list[Place]:
