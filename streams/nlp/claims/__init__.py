@@ -67,7 +67,6 @@ def _para_bounds(text: str, pos: int) -> tuple[int, int]:
 
 def _nearby_cue(doc: Doc, q: tuple[int, int], qspans, qstarts) -> tuple[Token, Token] | None:
     """Nearest speech verb with a subject in the quote's paragraph, outside quotes."""
-
     cues = cue_classes()
     ps, pe = _para_bounds(text_of(doc), q[0])
     lo, hi = max(ps, q[0] - _NEAR), min(pe, q[1] + _NEAR)
@@ -96,7 +95,6 @@ def _nearby_cue(doc: Doc, q: tuple[int, int], qspans, qstarts) -> tuple[Token, T
 def _colon_intro(doc: Doc, q: tuple[int, int]) -> tuple[Token, Token] | None:
     """A quote that opens the paragraph after one ending in a colon ('He said: / "..."'): the
     last cue verb of that paragraph with its subject."""
-
     text = text_of(doc)
     ps, _ = _para_bounds(text, q[0])
     if text[ps : q[0]].strip():
@@ -120,7 +118,6 @@ def _colon_intro(doc: Doc, q: tuple[int, int]) -> tuple[Token, Token] | None:
 def _governing_subject(doc: Doc, q: tuple[int, int]) -> tuple[Token, Token] | None:
     """The verb a cue-less quote hangs on and its person-like subject: 'Trump summed up
     Clinton as "terrible"' -> (summed, Trump), not the nearest name (Clinton)."""
-
     span = doc.char_span(q[0], q[1], alignment_mode="expand")
     if span is None:
         return None
@@ -201,7 +198,6 @@ def _follows_attribution(text: str, prev: _Claim, q: tuple[int, int]) -> bool:
 
 def _quote_claims(doc: Doc, atts: list[Attribution], index: EntityIndex) -> list[_Claim]:
     """Merge quote-mark spans with parsed attributions into quote/reported claims."""
-
     text = text_of(doc)
     qspans = find_quote_spans(text)
     qstarts = [s for s, _ in qspans]
@@ -406,7 +402,6 @@ def _number_source(doc: Doc, start: int, end: int) -> tuple[Token, Token] | None
     """The nearest cue verb governing a number, with its subject: (verb, source), else None.
     Walks up from the number, so in "officials said 4,000 ..., while volunteers put the number
     at 9,000" each number finds its own source."""
-
     span = doc.char_span(start, end, alignment_mode="expand")
     if span is None:
         return None
