@@ -1586,3 +1586,23 @@ def test_a_township_no_entity_covers_is_found_with_its_dot() -> None:
     assert "Harmony Twp." in surfaces
     assert "Liberty Township" in surfaces
     assert not any("The Township" in s for s in surfaces)
+
+
+@pytest.mark.parametrize(
+    ("word", "civic"),
+    [
+        ("Mayor's", True),
+        ("Mayor\u2019s", True),
+        ("Councils", True),
+        ("Selectmen", True),
+        ("Townships'", True),
+        ("Moss", False),
+        ("Bass", False),
+        ("Mayoral", False),
+    ],
+)
+def test_a_civic_word_is_read_through_a_possessive_or_plural_only(word: str, civic: bool) -> None:
+    """Only a possessive or plural ending is set aside: "Moss" is not "mo" + "ss"."""
+    from streams.nlp.geo.recognise import _context_words, _is_civic
+
+    assert _is_civic(word, _context_words()["civic"]) is civic

@@ -230,6 +230,12 @@ class _Mask:
         return out
 
 
+def _is_civic(word: str, civic: frozenset[str]) -> bool:
+    """A local government's word, possessive ("Mayor's") or plural ("Councils") too."""
+    w = word.lower().removesuffix("'s").removesuffix("\u2019s").rstrip("'\u2019")
+    return w in civic or (w.endswith("s") and w[:-1] in civic)
+
+
 def _person_tokens(entities: list[dict]) -> set[str]:
     """The words of the article's multi-word person names. A 'person' whose later words are
     those of a local government ("Alexandria Police", "Avondale Mayor") is an institution the
@@ -237,7 +243,7 @@ def _person_tokens(entities: list[dict]) -> set[str]:
     civic = _context_words().get("civic", frozenset())
 
     def institution(words: list[str]) -> bool:
-        return any(w.lower().rstrip("'s\u2019") in civic for w in words[1:])
+        return any(_is_civic(w, civic) for w in words[1:])
 
     out: set[str] = set()
     for ent in entities:
@@ -561,7 +567,7 @@ def _surnames(entities: list[dict]) -> set[str]:
             ent.get("name", "").split()
         ]:
             last = words[-1] if len(words) > 1 else ""
-            if last[:1].isupper() and last.lower().rstrip("'s\u2019") not in civic:
+            if last[:1].isupper() and not _is_civic(last, civic):
                 out.add(norm(last))
     return out
 
@@ -1054,7 +1060,7 @@ def _inner_places(
 def _has_institution_word(text: str, start: int, end: int, gaz: Gazetteer) -> bool:
     for w in _WORD.finditer(text, start, end):
         key = norm(w.group())
-        if key in gaz.institution_words or key.rstrip("s") in gaz.institution_words:
+        if key in gaz.institution_words or key.removesuffix("s") in gaz.institution_words:
             return True
     return False
 
@@ -1648,9 +1654,7 @@ def _civic_place(text: str, span: tuple[int, int], gaz: Gazetteer) -> Mention | 
     s0, e0 = _trim(text, *span, gaz)
     words = [(w.start() + s0, w.end() + s0) for w in _WORD.finditer(text[s0:e0])]
     civic = _context_words().get("civic", frozenset())
-    if len(words) < 2 or not any(
-        text[a:b].lower().rstrip("'s\u2019") in civic for a, b in words[1:]
-    ):
+    if len(words) < 2 or not any(_is_civic(text[a:b], civic) for a, b in words[1:]):
         return None
     for n in range(min(_MAX_WORDS, len(words) - 1), 0, -1):
         s, e = _trim(text, words[0][0], words[n - 1][1], gaz)
