@@ -31,7 +31,8 @@ pytestmark = pytest.mark.faults
 
 ARTICLES = 3000
 BAD_EVERY = 100  # one raw record in a hundred fails the clean stage's schema check -> DLQ
-SETTLE_S = 300.0
+SETTLE_IDLE_S = 180.0  # settle gives up after this long without progress
+UNTIL_CAP_S = 900.0
 
 STAGE_OUT = {stage.name: stage.output for stage in flow.STAGES}
 
@@ -57,20 +58,32 @@ async def ingest_articles(settings: Settings, path: Path, start: int, count: int
 
 
 async def until(
-    probe: Callable[[], object], done: Callable[[int], bool], timeout: float, what: str
+    probe: Callable[[], object], done: Callable[[int], bool], idle: float, what: str
 ) -> int:
-    deadline = time.monotonic() + timeout
+    """Poll ``probe`` until ``done``; fail after ``idle`` seconds in which its value did not
+    change (a loaded machine is slow, not stuck), or after UNTIL_CAP_S in all."""
+    started = last_move = time.monotonic()
     value = await probe()  # type: ignore[misc]
     while not done(value):
-        if time.monotonic() > deadline:
-            raise AssertionError(f"timed out after {timeout}s waiting for {what} (at {value})")
+        now = time.monotonic()
+        if now - last_move > idle or now - started > UNTIL_CAP_S:
+            raise AssertionError(
+                f"gave up after {now - started:.0f}s waiting for {what} (at {value}, "
+                f"unchanged for {now - last_move:.0f}s)"
+            )
         await asyncio.sleep(0.3)
-        value = await probe()  # type: ignore[misc]
+        previous, value = value, await probe()  # type: ignore[misc]
+        if value != previous:
+            last_move = time.monotonic()
     return value  # type: ignore[return-value]
 
 
 def counter(settings: Settings, base: str) -> Callable[[], object]:
     return lambda: topic_count(settings, base)
+
+
+async def stage_lag(settings: Settings, stage: str) -> int:
+    return (await lag(settings))[stage]
 
 
 def check(figures: Accounting, ids: list[str], label: str, started: float, log: list[str]) -> None:
@@ -96,13 +109,19 @@ async def test_kill9_each_stage_mid_stream(
             probe = counter(settings, out)
             before = await probe()  # type: ignore[misc]
             at = await until(probe, lambda n, b=before: n >= b + 150, 240, f"{stage} output")
+            # Kill it mid-stream: a stage that drained its input (its upstream restarting)
+            # gets some first.
+            await until(lambda s=stage: stage_lag(settings, s), lambda n: n > 0, 240, stage)
             workers.kill(stage)
             behind = (await lag(settings))[stage]
-            say(f"kill -9 {stage} worker with {at} records of its output written, {behind} to do")
+            say(
+                f"kill -9 {stage} worker at {time.monotonic() - started:.0f}s with {at} records"
+                f" of its output written, {behind} to do"
+            )
             assert behind > 0, f"{stage} had finished its input before it was killed"
             await asyncio.sleep(1.0)
             workers.start(stage)
-        result = await settle(settings, ids, SETTLE_S, on_tick=say)
+        result = await settle(settings, ids, SETTLE_IDLE_S, on_tick=say)
         assert all(workers.alive().values()), workers.alive()
         orphans = [p for pgid in workers.killed for p in workers.group(pgid)]
         assert not orphans, f"processes of killed workers still running: {orphans}"
@@ -130,7 +149,7 @@ async def test_broker_loss_in_three_node_cluster(
         say(f"sink grew {at} -> {grown} in {time.monotonic() - down:.0f}s with a broker down")
         await cluster.restart(victim)
         say(f"broker back after {time.monotonic() - down:.0f}s")
-        result = await settle(settings, ids, SETTLE_S, on_tick=say)
+        result = await settle(settings, ids, SETTLE_IDLE_S, on_tick=say)
         assert all(workers.alive().values()), workers.alive()
     check(result, ids, "broker loss (1 of 3)", started, figures)
     assert grown >= at + 300
@@ -169,7 +188,7 @@ async def test_extract_rebalance_under_load(
         workers.stop("extract")
         say(f"removed the first extract worker with {at}/{ARTICLES} enriched")
         assert at < ARTICLES, "extract had finished before the rebalance"
-        result = await settle(settings, ids, SETTLE_S, on_tick=say)
+        result = await settle(settings, ids, SETTLE_IDLE_S, on_tick=say)
         assert all(workers.alive().values()), workers.alive()
     check(result, ids, "extract rebalance", started, figures)
 
@@ -210,5 +229,5 @@ async def test_rejected_output_is_not_acked(
         exited = workers.restart_dead()
         say(f"sink accepts writes again; workers that exited (restarted): {exited}")
         assert exited == {"geotag": EXIT_UNDELIVERED}, workers.tail("geotag")
-        result = await settle(settings, ids, SETTLE_S, on_tick=say)
+        result = await settle(settings, ids, SETTLE_IDLE_S, on_tick=say)
     check(result, ids, "sink refuses writes", started, figures)

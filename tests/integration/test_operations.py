@@ -73,7 +73,7 @@ def ops(kafka: Settings, tmp_path_factory: pytest.TempPathFactory) -> Iterator[t
         for stage in flow.NAMES:
             workers.start(stage)
         summary = asyncio.run(ingest(settings, [str(data_dir("sample"))], progress=False))
-        figures = asyncio.run(settle(settings, summary.article_ids, timeout=300))
+        figures = asyncio.run(settle(settings, summary.article_ids, idle=180))
         assert figures.lost == 0, figures.line("operations")
         yield settings, figures, home
     finally:
