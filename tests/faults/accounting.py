@@ -124,7 +124,6 @@ async def settle(
     want = list(ingested)
     started = last_move = last_report = time.monotonic()
     last_lags: dict[str, int] | str | None = None
-    figures = await account(settings, want)
     while (now := time.monotonic()) - last_move < idle and now - started < cap:
         lags: dict[str, int] | str
         try:

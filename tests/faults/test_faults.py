@@ -113,7 +113,7 @@ async def test_kill9_each_stage_mid_stream(
             # gets some first.
             await until(lambda s=stage: stage_lag(settings, s), lambda n: n > 0, 240, stage)
             workers.kill(stage)
-            behind = (await lag(settings))[stage]
+            behind = await stage_lag(settings, stage)
             say(
                 f"kill -9 {stage} worker at {time.monotonic() - started:.0f}s with {at} records"
                 f" of its output written, {behind} to do"
