@@ -7,9 +7,10 @@ SourceMemory observe+apply pair (the part that runs on the event loop). ``--cpu`
 time of this process (``time.process_time``) instead of wall time, which a loaded machine
 disturbs less; ``--trafilatura`` adds trafilatura alone (default settings, from the string)
 as the peer; ``--floor`` adds the two extractors clean_html runs, alone on the shared parse
-(readability-lxml, then trafilatura handed its article): what the HTML path costs before any
-step of its own. The HTML functions take turns on each page (their order reversed on every
-other page), so a load that drifts during the run weighs on all of them alike.
+(readability-lxml and its article's text, then trafilatura handed that article): what the
+HTML path costs before any step of its own. The HTML functions take turns on each page (their
+order reversed on every other page), so a load that drifts during the run weighs on all of them
+alike.
 """
 
 from __future__ import annotations
@@ -22,10 +23,8 @@ import time
 from collections.abc import Callable
 from typing import Any
 
-from lxml.html import HtmlElement
-
 from streams.evals import read_records
-from streams.nlp.boilerplate import clean_html, clean_text, extractors, visible
+from streams.nlp.boilerplate import clean_html, clean_text, combine, visible
 from streams.nlp.errors import InputError
 from streams.nlp.source_memory import SourceMemory
 
@@ -76,13 +75,8 @@ def _take_turns(
 
 def extractors_alone(markup: str, url: str | None) -> None:
     """The extractors of clean_html on one page, without its own steps: the shared parse,
-    readability-lxml, then trafilatura handed readability's article."""
-    parsed = visible.load(markup)
-    if parsed.tree is None:
-        return
-    article = extractors.readability_tree(parsed.root)
-    given = article if article is not None else HtmlElement()
-    extractors.extract_trafilatura(parsed.tree, url, given, spend=True)
+    then :func:`streams.nlp.boilerplate.combine.extract_both`."""
+    combine.extract_both(visible.load(markup), url)
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -94,17 +94,7 @@ def gather(markup: str, url: str | None) -> Evidence:
     links = "\n".join(a.text_content() for a in root.iter("a"))
     headings = frozenset(" ".join(h.text_content().split()) for h in root.iter("h1", "h2", "h3"))
     title = extractors.page_title(parsed.tree) if parsed.tree is not None else None
-    # Both extractors work on copies of the tree. readability-lxml goes first: trafilatura
-    # compares its own extraction with readability's article, given instead of re-run.
-    article = extractors.readability_tree(root)
-    readable = visible.render(article) if article is not None else ""
-    precise = (
-        extractors.extract_trafilatura(
-            parsed.tree, url, article if article is not None else HtmlElement(), spend=True
-        )  # last: trafilatura changes the tree
-        if parsed.tree is not None
-        else ""
-    )
+    precise, readable = extract_both(parsed, url)  # last: trafilatura changes the tree
     tokens = [WORD.findall(page, start, end) for start, end in spans]
     grams = [word_grams(t) for t in tokens]
     needs: list[Need | None] = [None] * len(spans)  # built when needed
@@ -114,6 +104,20 @@ def gather(markup: str, url: str | None) -> Evidence:
         coverage(page, spans, links, grams, needs),
     )
     return Evidence(page, spans, tokens, covs, stops, headings, title)
+
+
+def extract_both(parsed: visible.Parsed, url: str | None) -> tuple[str, str]:
+    """trafilatura's and readability-lxml's text of a parsed page, in that order.
+
+    readability-lxml runs first, on a copy of the tree, and its article is rendered before
+    trafilatura may tidy it: trafilatura compares its own extraction with that article, given
+    instead of re-run. trafilatura then works on the tree itself, which it changes."""
+    article = extractors.readability_tree(parsed.root)
+    readable = visible.render(article) if article is not None else ""
+    if parsed.tree is None:
+        return "", readable
+    given = article if article is not None else HtmlElement()
+    return extractors.extract_trafilatura(parsed.tree, url, given, spend=True), readable
 
 
 def analyse(markup: str, url: str | None) -> Analysis:
